@@ -1,0 +1,1 @@
+"""eldermode.middleware: the HTTP side."""

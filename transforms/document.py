@@ -1,0 +1,215 @@
+"""Bytes to tree and back: encoding detection, GB18030 decoding, doctype and meta charset.
+
+Everything that touches the page's raw bytes lives here, so every transform
+works on a parsed lxml tree and never sees an encoding.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+__all__ = ["Document", "NotHTML", "detect_encoding", "parse_document", "serialize_document"]
+
+
+class NotHTML(ValueError):
+    """The bytes cannot be treated as an HTML page (binary, empty, unparseable)."""
+
+
+# WHATWG label aliases that matter on Chinese government sites. GB2312 and GBK
+# pages routinely contain characters outside their declared set; GB18030 is a
+# superset of both, so decoding as GB18030 loses nothing (lxml's own gb2312
+# decoder silently drops the rest of the page at the first such character).
+_ENCODING_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "csgb2312": "gb18030",
+    "chinese": "gb18030",
+    "iso-ir-58": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "cp936": "gb18030",
+    "ms936": "gb18030",
+    "windows-936": "gb18030",
+    # WHATWG: these labels all mean windows-1252.
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "big5": "big5hkscs",
+}
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def normalize_label(label: str | None) -> str | None:
+    """A Python codec name for a charset label, or None when Python has no such codec."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ENCODING_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _ENCODING_ALIASES.get(name, name)
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return normalize_label(value)
+    return None
+
+
+def detect_encoding(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The encoding to decode ``body`` with, and where it came from.
+
+    Order: BOM (the WHATWG sniffing algorithm lets a BOM override the transport
+    layer), the HTTP header, ``<meta>`` in the first 1024 bytes, then detection.
+    A declared legacy encoding loses to valid non-ASCII UTF-8: multi-byte UTF-8
+    sequences almost never occur by chance in GBK text, while UTF-8 pages
+    mislabelled gb2312 are common.
+    """
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name, "bom"
+    declared = charset_from_content_type(content_type)
+    source = "header"
+    if declared is None:
+        match = _META_CHARSET.search(body[:1024])
+        if match:
+            declared = normalize_label(match.group(1).decode("ascii", "replace"))
+            source = "meta"
+    if declared and declared.startswith("utf-16"):
+        declared = "utf-8"  # without a BOM a "utf-16" label on an HTML page is always wrong
+    if declared != "utf-8" and not body.isascii() and _is_utf8(body):
+        return "utf-8", "detected"
+    if declared:
+        if _decodes(body, declared):
+            return declared, source
+    if _is_utf8(body):
+        return "utf-8", "detected"
+    guessed = _guess(body)
+    if guessed:
+        return guessed, "detected"
+    return declared or "gb18030", source if declared else "default"
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A page truncated mid-character is still UTF-8.
+        return exc.start >= len(body) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        bad = body[exc.start :]
+        # One stray byte (a truncated page) does not disprove a declaration;
+        # garbage from the first non-ASCII byte does.
+        return len(bad) <= 3
+    except LookupError:
+        return False
+    return True
+
+
+def _guess(body: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:65536]).best()
+    return normalize_label(best.encoding) if best else None
+
+
+@dataclass
+class Document:
+    """A parsed page: the lxml root, its doctype and the encoding it arrived in."""
+
+    root: lxml.html.HtmlElement
+    doctype: str
+    encoding: str
+    encoding_source: str
+
+
+def parse_document(body: bytes, content_type: str | None = None) -> Document:
+    """Decode and parse a page; raise :class:`NotHTML` for what is not a page."""
+    if not body.strip():
+        raise NotHTML("empty body")
+    if b"\x00" in body[:1024] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NotHTML("binary content labelled as HTML")
+    encoding, source = detect_encoding(body, content_type)
+    text = body.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    # lxml refuses str input that still declares an encoding.
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if _looks_binary(text):
+        raise NotHTML("binary content labelled as HTML")
+    try:
+        root = lxml.html.document_fromstring(text, parser=_parser())
+    except (etree.ParserError, ValueError) as exc:
+        raise NotHTML(str(exc)) from exc
+    doctype = root.getroottree().docinfo.doctype or ""
+    return Document(root=root, doctype=doctype, encoding=encoding, encoding_source=source)
+
+
+def _parser() -> lxml.html.HTMLParser:
+    # A parser per call: lxml parsers are not safe to share between threads.
+    return lxml.html.HTMLParser(remove_comments=False, default_doctype=False)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:2048]
+    if not sample:
+        return True
+    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    return control > len(sample) * 0.05 or sample.count("\ufffd") > len(sample) * 0.3
+
+
+def serialize_document(doc: Document) -> bytes:
+    """UTF-8 bytes of the page, with its doctype and a meta charset that says UTF-8."""
+    set_meta_charset_utf8(doc.root)
+    body = lxml.html.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
+    return body if body.endswith(b"\n") else body + b"\n"
+
+
+def set_meta_charset_utf8(root: lxml.html.HtmlElement) -> None:
+    head = root.find("head")
+    if head is None:
+        head = root.makeelement("head", {})
+        root.insert(0, head)
+    found = False
+    for meta in head.iter("meta"):
+        if meta.get("charset") is not None:
+            meta.set("charset", "utf-8")
+            found = True
+        elif (meta.get("http-equiv") or "").lower() == "content-type":
+            meta.set("content", "text/html; charset=utf-8")
+            found = True
+    if not found:
+        meta = head.makeelement("meta", {"charset": "utf-8"})
+        meta.tail = head.text
+        head.text = "\n"
+        head.insert(0, meta)

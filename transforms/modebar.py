@@ -1,0 +1,100 @@
+"""The mode switch a visitor sees: the bar on rewritten pages and the entry link on original ones.
+
+Both are plain links (``?eldermode=elder`` …) so they work with JavaScript off;
+the elder-mode toolbar builds on the same links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import lxml.html
+
+from . import Context
+
+__all__ = ["MODE_LABELS", "entry_link_bytes", "inject_modebar", "mode_href", "splice_after_body"]
+
+PARAM = "eldermode"
+
+MODE_LABELS = {
+    "zh": {"elder": "长者模式", "access": "无障碍", "off": "原版", "bar": "浏览模式"},
+    "en": {"elder": "Elder mode", "access": "Accessible", "off": "Original", "bar": "Viewing mode"},
+}
+
+
+def labels_for(lang: str) -> dict[str, str]:
+    return MODE_LABELS["en" if lang.lower().startswith("en") else "zh"]
+
+
+def mode_href(url: str, **params: str) -> str:
+    """A query-only link (``?…``) to the current page with eldermode parameters set.
+
+    Query-only, so it can never point at another host whatever path was requested.
+    """
+    query = [(k, v) for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if not k.startswith(PARAM)]
+    for name, value in params.items():
+        query.append((PARAM if name == "mode" else f"{PARAM}-{name}", value))
+    return "?" + urlencode(query)
+
+
+def inject_modebar(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Put the 长者模式 · 无障碍 · 原版 bar first in ``<body>``, in normal flow."""
+    body = root.find("body")
+    if body is None or body.find(".//*[@data-eldermode='modebar']") is not None:
+        return
+    if body.find(".//*[@data-eldermode='toolbar']") is not None:
+        return  # the full elder/access toolbar already carries the mode links
+    text = labels_for(ctx.lang)
+    nav = body.makeelement("nav", {"class": "em-modebar", "data-eldermode": "modebar", "aria-label": text["bar"]})
+    ul = nav.makeelement("ul", {})
+    nav.append(ul)
+    for mode in ("elder", "access", "off"):
+        li = ul.makeelement("li", {})
+        a = li.makeelement("a", {"href": mode_href(ctx.url, mode=mode)})
+        a.text = text[mode]
+        if mode == ctx.profile.mode:
+            a.set("aria-current", "true")
+        li.append(a)
+        ul.append(li)
+    nav.tail = body.text
+    body.text = "\n"
+    body.insert(0, nav)
+    ctx.report.note("modebar", "added mode bar")
+
+
+def _ncr(text: str) -> str:
+    """Numeric character references: ASCII bytes that mean the same text in any page encoding."""
+    return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text)
+
+
+def entry_link_bytes(url: str) -> bytes:
+    """The small entry link for pages served in mode ``off``, as ASCII bytes.
+
+    It is spliced into the original bytes without parsing, so it must be valid in
+    whatever encoding the page uses: ASCII with numeric character references is.
+    """
+    text = MODE_LABELS["zh"]
+    links = " &#183; ".join(
+        f'<a href="{html.escape(mode_href(url, mode=mode), quote=True)}">{_ncr(text[mode])}</a>'
+        for mode in ("elder", "access")
+    )
+    return (
+        f'<div data-eldermode="entry" class="em-entry" lang="zh-CN" '
+        f'style="font-size:16px;line-height:1.6;padding:4px 8px;background:#fff;color:#000">'
+        f"{links}</div>"
+    ).encode("ascii")
+
+
+_BODY_TAG = re.compile(rb"<body(?:\s[^>]*)?>", re.IGNORECASE)
+
+
+def splice_after_body(body: bytes, insert: bytes) -> bytes | None:
+    """``body`` with ``insert`` right after the ``<body>`` tag, or None when there is no such tag."""
+    if b"data-eldermode=\"entry\"" in body:
+        return body
+    match = _BODY_TAG.search(body)
+    if match is None:
+        return None
+    return body[: match.end()] + insert + body[match.end() :]

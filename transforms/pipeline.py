@@ -1,0 +1,46 @@
+"""Which transforms run in each mode, in order, and the one function that runs them on a page.
+
+Read top to bottom: this is the whole rewrite. Later issues add their steps here.
+"""
+
+from __future__ import annotations
+
+from . import Context, Step, TransformError, assets, language, modebar
+from .document import parse_document, serialize_document
+
+__all__ = ["PIPELINES", "rewrite_page", "run_steps"]
+
+PIPELINES: dict[str, tuple[Step, ...]] = {
+    "off": (),
+    "elder": (
+        ("lang", language.set_lang),
+        ("profile-marks", assets.mark_profile),
+        ("stylesheet", assets.link_mode_stylesheet),
+        ("modebar", modebar.inject_modebar),
+    ),
+    "access": (
+        ("lang", language.set_lang),
+        ("profile-marks", assets.mark_profile),
+        ("stylesheet", assets.link_mode_stylesheet),
+        ("modebar", modebar.inject_modebar),
+    ),
+}
+
+
+def run_steps(root, ctx: Context, steps: tuple[Step, ...]) -> None:
+    for name, step in steps:
+        try:
+            step(root, ctx)
+        except Exception as exc:  # noqa: BLE001 - re-raised with the step's name for the log
+            raise TransformError(name, exc) from exc
+
+
+def rewrite_page(body: bytes, content_type: str | None, ctx: Context) -> bytes:
+    """The page's bytes rewritten for ``ctx.profile`` (UTF-8 out). Raises on any failure.
+
+    Callers fail open: on any exception they send the original bytes.
+    """
+    doc = parse_document(body, content_type)
+    run_steps(doc.root, ctx, PIPELINES[ctx.profile.mode])
+    ctx.data["encoding"] = doc.encoding
+    return serialize_document(doc)
