@@ -1,0 +1,78 @@
+"""Which profile a request is in: ``?eldermode=…`` parameters, then the cookie, then the default.
+
+The visitor's own parameters are removed from the query before the wrapped app sees it,
+and a changed choice comes back as a ``Set-Cookie`` (SameSite=Lax) that keeps it across pages.
+Invalid values are ignored, never echoed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from http.cookies import SimpleCookie, CookieError
+from urllib.parse import parse_qsl
+
+from eldermode.transforms import Profile
+from eldermode.transforms.modebar import PARAM
+
+from .settings import Settings
+
+__all__ = ["ModeChoice", "choose_profile"]
+
+
+@dataclass(frozen=True)
+class ModeChoice:
+    profile: Profile
+    query_string: bytes  # the query without eldermode's parameters, for the wrapped app
+    set_cookie: str | None  # a Set-Cookie header value when the visitor changed a choice
+    page_url: str  # path and cleaned query, for links the transforms build
+
+
+def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
+    for key, value in headers:
+        if key == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except CookieError:
+                continue
+            if name in jar:
+                return jar[name].value
+    return None
+
+
+def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
+    raw_query = scope.get("query_string", b"")
+    changes: dict[str, str] = {}
+    kept: list[bytes] = []
+    # Work on the raw bytes so every other parameter reaches the app exactly as sent.
+    for piece in raw_query.split(b"&") if raw_query else []:
+        pairs = parse_qsl(piece.decode("latin-1"), keep_blank_values=True)
+        key, value = pairs[0] if pairs else ("", "")
+        if key == PARAM:
+            changes["mode"] = value
+        elif key.startswith(PARAM + "-"):
+            changes[key[len(PARAM) + 1 :]] = value
+        else:
+            kept.append(piece)
+
+    base = Profile(mode=settings.default_mode)
+    cookie = _cookie_value(scope.get("headers", []), settings.cookie_name)
+    profile = Profile.from_cookie(cookie) if cookie else base
+    chosen = profile.updated(changes)
+
+    set_cookie = None
+    if changes and (chosen != profile or cookie is None):
+        attrs = [
+            f"{settings.cookie_name}={chosen.to_cookie()}",
+            "Path=/",
+            f"Max-Age={settings.cookie_max_age}",
+            "SameSite=Lax",
+        ]
+        if scope.get("scheme") == "https":
+            attrs.append("Secure")
+        set_cookie = "; ".join(attrs)
+
+    query_string = b"&".join(kept)
+    path = scope.get("path", "/")
+    page_url = path + ("?" + query_string.decode("latin-1") if query_string else "")
+    return ModeChoice(profile=replace(chosen), query_string=query_string, set_cookie=set_cookie, page_url=page_url)

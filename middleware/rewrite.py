@@ -1,0 +1,383 @@
+"""The pure-ASGI middleware: choose the visitor's mode, rewrite HTML responses, pass everything else through.
+
+Per response it decides once, on ``http.response.start``, whether the body is a page to
+rewrite (:func:`skip_reason`). Pages are buffered (up to ``max_body``), rewritten in a
+worker thread and sent with corrected headers; everything else streams through untouched.
+Any failure while rewriting sends the original response: a transform bug never costs a
+visitor the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from typing import Awaitable, Callable
+
+import anyio
+from starlette.datastructures import Headers, MutableHeaders
+
+from eldermode.transforms import Context
+from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+from eldermode.transforms.pipeline import rewrite_page
+
+from .endpoints import build_endpoints
+from .modes import ModeChoice, choose_profile
+from .services import Services
+from .settings import Settings
+
+__all__ = ["ElderModeMiddleware", "skip_reason"]
+
+log = logging.getLogger("eldermode")
+
+Message = dict
+Send = Callable[[Message], Awaitable[None]]
+
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+SKIP_STATUSES = frozenset({204, 206, 304})
+DECODABLE = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br"})
+# A compressed page may expand; past this factor of max_body it is not rewritten (zip bombs).
+EXPANSION_LIMIT = 4
+VERSION = "1"
+
+
+def skip_reason(method: str, status: int, headers: Headers, max_body: int) -> str | None:
+    """Why a response must pass through untouched, or None when it is a page to rewrite."""
+    if method not in ("GET", "HEAD"):
+        return "method"
+    if status in SKIP_STATUSES or status < 200 or 300 <= status < 400:
+        return "status"
+    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in PAGE_TYPES:
+        return "content-type"
+    if "no-transform" in headers.get("cache-control", "").lower():
+        return "no-transform"
+    if headers.get("content-encoding", "").strip().lower() not in DECODABLE:
+        return "content-encoding"
+    if "content-range" in headers:
+        return "range"
+    length = headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > max_body):
+        return "size"
+    return None
+
+
+def is_page(headers: Headers) -> bool:
+    return headers.get("content-type", "").split(";")[0].strip().lower() in PAGE_TYPES
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def decode_content(body: bytes, coding: str, limit: int) -> bytes:
+    """The body without its Content-Encoding; raises DecodeError when truncated, corrupt or too large."""
+    coding = coding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    try:
+        if coding in ("gzip", "x-gzip", "deflate"):
+            wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else zlib.MAX_WBITS
+            if coding == "deflate" and body[:1] and (body[0] & 0x0F) != 8:
+                wbits = -zlib.MAX_WBITS  # raw deflate, as some servers send
+            decoder = zlib.decompressobj(wbits)
+            out = decoder.decompress(body, limit + 1)
+            if len(out) > limit:
+                raise DecodeError("decoded body too large")
+            if not decoder.eof:
+                raise DecodeError("truncated compressed body")
+            return out
+        if coding == "br":
+            import brotli
+
+            decoder = brotli.Decompressor()
+            out = decoder.process(body)
+            if len(out) > limit:
+                raise DecodeError("decoded body too large")
+            if not decoder.is_finished():
+                raise DecodeError("truncated compressed body")
+            return out
+    except (zlib.error, Exception) as exc:  # brotli raises brotli.error, a plain Exception subclass
+        if isinstance(exc, DecodeError):
+            raise
+        raise DecodeError(f"corrupt {coding} body: {exc}") from exc
+    raise DecodeError(f"unsupported content-encoding {coding}")
+
+
+_ETAG = re.compile(r'^(?:W/)?"(.*)"$')
+
+
+def mode_etag(etag: str | None, key: str) -> str | None:
+    """A weak validator for the rewritten bytes, distinct per profile."""
+    if not etag:
+        return None
+    match = _ETAG.match(etag.strip())
+    if not match:
+        return None
+    return f'W/"{match.group(1)}-em{VERSION}-{key}"'
+
+
+_OUR_TAG = re.compile(r"^(.*)-em[0-9]+-([0-9.]+|o)$")
+
+
+def original_etags(if_none_match: str, key: str) -> str | None:
+    """The client's If-None-Match as the app must see it.
+
+    Our own weak tags for ``key`` become the app's tags again (so a 304 from the app means
+    our rewrite of it is unchanged too); our tags for another profile are dropped; anything
+    else passes unchanged.
+    """
+    tags = []
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        match = _ETAG.match(tag)
+        ours = _OUR_TAG.match(match.group(1)) if match else None
+        if ours is None:
+            if tag:
+                tags.append(tag)
+        elif ours.group(2) == key and f"-em{VERSION}-" in match.group(1):
+            tags.append(f'W/"{ours.group(1)}"')
+    return ", ".join(tags) or None
+
+
+def add_vary_cookie(headers: MutableHeaders) -> None:
+    vary = headers.get("vary", "")
+    tokens = [t.strip().lower() for t in vary.split(",") if t.strip()]
+    if "*" in tokens or "cookie" in tokens:
+        return
+    headers["vary"] = f"{vary}, Cookie" if vary else "Cookie"
+
+
+def make_private(headers: MutableHeaders) -> None:
+    """A page rewritten for one visitor's choices must never be served to another by a shared cache."""
+    cache_control = headers.get("cache-control")
+    if cache_control is None:
+        return
+    directives = [d.strip() for d in cache_control.split(",") if d.strip()]
+    kept = [d for d in directives if d.lower() not in ("public",) and not d.lower().startswith("s-maxage")]
+    if not any(d.lower() in ("private", "no-store") for d in kept):
+        kept.insert(0, "private")
+    headers["cache-control"] = ", ".join(kept)
+
+
+def _scope_without_conditionals(scope: dict, key: str) -> tuple[dict, str | None]:
+    """The scope for the app, with If-None-Match mapped back to the app's own validators."""
+    client_inm = None
+    headers = []
+    for name, value in scope.get("headers", []):
+        if name == b"if-none-match":
+            client_inm = value.decode("latin-1")
+            upstream = original_etags(client_inm, key)
+            if upstream:
+                headers.append((name, upstream.encode("latin-1")))
+            continue
+        headers.append((name, value))
+    return dict(scope, headers=headers), client_inm
+
+
+class ElderModeMiddleware:
+    """Wrap any ASGI app (Starlette, FastAPI, Django, the reverse proxy) with eldermode."""
+
+    __slots__ = ("app", "settings", "services", "options", "endpoints")
+
+    def __init__(self, app, settings: Settings | None = None, *, services: Services | None = None):
+        self.app = app
+        self.settings = settings or Settings()
+        self.options = self.settings.page_options()
+        self.services = services or Services(app, self.settings)
+        self.endpoints = build_endpoints(self.settings, self.services)
+
+    async def __call__(self, scope: dict, receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        prefix = self.settings.prefix
+        if path.startswith(prefix) or path == prefix[:-1]:
+            await self.endpoints(scope, receive, send)
+            return
+        choice = choose_profile(scope, self.settings)
+        key = choice.profile.cache_key() if choice.profile.active else "o"
+        app_scope, client_inm = _scope_without_conditionals(dict(scope, query_string=choice.query_string), key)
+        exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"])
+        await self.app(app_scope, receive, exchange.send)
+        if exchange.wants_get:
+            # HEAD of a page: fetch it with GET so the headers are exactly those of the rewritten GET.
+            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True)
+            await self.app(dict(app_scope, method="GET"), _empty_body_then(receive), get.send)
+
+
+def _empty_body_then(receive):
+    sent = False
+
+    async def receive_once():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return await receive()
+
+    return receive_once
+
+
+class _Exchange:
+    """One response passing through the middleware; all per-request state lives here."""
+
+    __slots__ = (
+        "mw", "choice", "key", "client_inm", "downstream", "method", "head", "headers_only",
+        "wants_get", "mode", "start", "chunks", "size",
+    )
+
+    def __init__(self, mw: ElderModeMiddleware, choice: ModeChoice, key: str, client_inm: str | None,
+                 send: Send, *, method: str, headers_only: bool = False):
+        self.mw = mw
+        self.choice = choice
+        self.key = key
+        self.client_inm = client_inm
+        self.downstream = send
+        self.method = method
+        self.head = method == "HEAD"
+        self.headers_only = headers_only
+        self.wants_get = False
+        self.mode = "undecided"  # then "pass", "buffer" or "swallow"
+        self.start: Message | None = None
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    @property
+    def rewriting(self) -> bool:
+        return self.choice.profile.active or self.mw.settings.entry_link
+
+    async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            await self._on_start(message)
+        elif kind == "http.response.body":
+            await self._on_body(message)
+        elif self.mode != "swallow":
+            await self.downstream(message)
+
+    async def _on_start(self, message: Message) -> None:
+        headers = Headers(raw=message["headers"])
+        reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
+        if reason is None and self.rewriting:
+            if self.head:
+                self.wants_get, self.mode = True, "swallow"
+                return
+            self.start, self.mode = message, "buffer"
+            return
+        self.mode = "pass"
+        out = MutableHeaders(scope=message)
+        if is_page(headers) or message["status"] == 304:
+            add_vary_cookie(out)
+            if message["status"] == 304 and self.rewriting:
+                tag = mode_etag(out.get("etag"), self.key)
+                if tag:
+                    out["etag"] = tag
+        self._add_cookie(out)
+        await self.downstream(message)
+
+    async def _on_body(self, message: Message) -> None:
+        if self.mode == "pass":
+            await self.downstream(message)
+            return
+        if self.mode == "swallow":
+            return
+        body = message.get("body", b"")
+        more = message.get("more_body", False)
+        self.chunks.append(body)
+        self.size += len(body)
+        if self.size > self.mw.settings.max_body:
+            # Too large to rewrite: from here on it streams through untouched.
+            self.mode = "swallow" if self.headers_only else "pass"
+            await self._send_original(b"".join(self.chunks), more_body=more)
+            self.chunks = []
+            return
+        if not more:
+            await self._finish(b"".join(self.chunks))
+
+    async def _send_original(self, body: bytes, *, more_body: bool = False) -> None:
+        start = self.start
+        out = MutableHeaders(scope=start)
+        add_vary_cookie(out)
+        self._add_cookie(out)
+        await self.downstream(start)
+        if self.headers_only:
+            await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await self.downstream({"type": "http.response.body", "body": body, "more_body": more_body})
+
+    def _add_cookie(self, headers: MutableHeaders) -> None:
+        if self.choice.set_cookie:
+            headers.append("set-cookie", self.choice.set_cookie)
+
+    async def _finish(self, body: bytes) -> None:
+        start = self.start
+        headers = Headers(raw=start["headers"])
+        try:
+            if self.choice.profile.active:
+                new_body = await anyio.to_thread.run_sync(self._rewrite, body, headers)
+            else:
+                new_body = self._splice_entry(body, headers)
+        except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
+            log.warning("eldermode: sent the original page for %s: %s", self.choice.page_url, exc,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
+            new_body = None
+        if new_body is None:
+            await self._send_original(body)
+            return
+        out = MutableHeaders(scope=start)
+        for name in ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest"):
+            if name in out:
+                del out[name]
+        out["content-length"] = str(len(new_body))
+        if self.choice.profile.active:
+            out["content-type"] = "text/html; charset=utf-8"
+            make_private(out)
+        add_vary_cookie(out)
+        tag = mode_etag(headers.get("etag"), self.key)
+        if tag:
+            out["etag"] = tag
+        elif "etag" in out:
+            del out["etag"]
+        self._add_cookie(out)
+        if tag and self.client_inm and _weak_match(self.client_inm, tag):
+            await self._send_not_modified(out)
+            return
+        await self.downstream(start)
+        await self.downstream(
+            {"type": "http.response.body", "body": b"" if self.headers_only else new_body, "more_body": False}
+        )
+
+    async def _send_not_modified(self, headers: MutableHeaders) -> None:
+        keep = ("etag", "vary", "cache-control", "expires", "date", "last-modified", "set-cookie", "content-location")
+        raw = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in keep]
+        await self.downstream({"type": "http.response.start", "status": 304, "headers": raw})
+        await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def _decoded(self, body: bytes, headers: Headers) -> bytes:
+        limit = self.mw.settings.max_body * EXPANSION_LIMIT
+        return decode_content(body, headers.get("content-encoding", ""), limit)
+
+    def _rewrite(self, body: bytes, headers: Headers) -> bytes:
+        ctx = Context(
+            profile=self.choice.profile,
+            url=self.choice.page_url,
+            options=self.mw.options,
+            services=self.mw.services,
+        )
+        return rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
+
+    def _splice_entry(self, body: bytes, headers: Headers) -> bytes | None:
+        return splice_after_body(self._decoded(body, headers), entry_link_bytes(self.choice.page_url))
+
+
+def _weak_match(if_none_match: str, tag: str) -> bool:
+    if if_none_match.strip() == "*":
+        return True
+    wanted = _ETAG.match(tag)
+    for candidate in if_none_match.split(","):
+        match = _ETAG.match(candidate.strip())
+        if match and wanted and match.group(1) == wanted.group(1):
+            return True
+    return False

@@ -1,0 +1,105 @@
+"""Shared state of one middleware instance: fetching pages of the wrapped app, and caches features add.
+
+Endpoints under ``/__eldermode/`` (tables, text view, speech) need the ORIGINAL page behind a
+URL. They never fetch by URL over the network: :meth:`Services.fetch_page` calls the wrapped
+ASGI app directly with a GET for a local path, so no request can make eldermode reach another host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from starlette.datastructures import Headers
+
+__all__ = ["FetchError", "FetchedPage", "Services"]
+
+# Request headers worth forwarding to the app when fetching a page on a visitor's behalf.
+_FORWARDED = frozenset({b"host", b"cookie", b"accept-language", b"user-agent", b"authorization",
+                        b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host"})
+
+
+class FetchError(ValueError):
+    """The path cannot be fetched (not a local path, too large, or the app failed)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    status: int
+    headers: Headers
+    body: bytes
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+
+class Services:
+    """One per middleware instance. Features hang their caches here as attributes."""
+
+    def __init__(self, app, settings):
+        self.app = app
+        self.settings = settings
+
+    def local_path(self, url: str) -> str:
+        """``url`` reduced to a path + query on this site; raises FetchError for anything else."""
+        parts = urlsplit(url or "")
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+            raise FetchError("url must be a path on this site, starting with /")
+        if parts.path.startswith(self.settings.prefix):
+            raise FetchError("url must not point at eldermode's own endpoints")
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    async def fetch_page(self, url: str, like: dict | None = None) -> FetchedPage:
+        """GET ``url`` (a local path) from the wrapped app, as the request ``like`` would."""
+        path = self.local_path(url)
+        path_part, _, query = path.partition("?")
+        like = like or {}
+        headers = [(k, v) for k, v in like.get("headers", []) if k in _FORWARDED]
+        headers.append((b"accept", b"text/html,application/xhtml+xml"))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": like.get("scheme", "http"),
+            "path": unquote(path_part),
+            "raw_path": quote(unquote(path_part), safe="/%:@!$&'()*+,;=~").encode("ascii"),
+            "query_string": query.encode("latin-1", "replace"),
+            "root_path": "",
+            "headers": headers,
+            "client": like.get("client"),
+            "server": like.get("server"),
+            "state": {},
+        }
+        limit = self.settings.max_body
+        started: dict = {}
+        chunks: list[bytes] = []
+        size = 0
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            nonlocal size
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    raise FetchError("page too large", status=413)
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, receive, send)
+        except FetchError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported as a clean 502 by the endpoint
+            raise FetchError(f"the page could not be fetched: {type(exc).__name__}", status=502) from exc
+        if not started:
+            raise FetchError("the page could not be fetched", status=502)
+        return FetchedPage(started["status"], Headers(raw=started.get("headers", [])), b"".join(chunks))
