@@ -1,0 +1,278 @@
+"""The reverse proxy: forwards every request to the ONE configured upstream, streaming both ways.
+
+It is only a proxy; rewriting comes from wrapping it in :class:`ElderModeMiddleware`
+(:func:`build_proxy_app`). The upstream URL is built from the settings and the request's
+path alone — never from the Host header, an absolute-form target or a redirect — so a
+request can never make it fetch another host. Redirects are not followed; their
+``Location`` is mapped back to the proxy's origin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+import os
+from urllib.parse import urlsplit
+
+import aiohttp
+from multidict import CIMultiDict
+from starlette.datastructures import Headers
+
+from .rewrite import ElderModeMiddleware, is_page
+from .settings import Settings, load_settings
+
+__all__ = ["ReverseProxy", "build_proxy_app", "app_from_environment"]
+
+log = logging.getLogger("eldermode.proxy")
+
+HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
+    "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+})
+CHUNK = 64 * 1024
+
+
+def _hop_by_hop(headers: list[tuple[bytes, bytes]]) -> set[str]:
+    names = set(HOP_BY_HOP)
+    for key, value in headers:
+        if key.lower() == b"connection":
+            names.update(v.strip().lower() for v in value.decode("latin-1").split(","))
+    return names
+
+
+def _error_page(status: int, title: str, message: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    body = (
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title></head><body><main><h1>{html.escape(title)}</h1>"
+        f"<p>{html.escape(message)}</p></main></body></html>"
+    ).encode("utf-8")
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+    ]
+    return status, headers, body
+
+
+BAD_GATEWAY = _error_page(502, "网站暂时无法访问 (502)", "无法连接到网站服务器，请稍后再试。The site could not be reached; please try again later.")
+GATEWAY_TIMEOUT = _error_page(504, "网站响应超时 (504)", "网站服务器没有及时响应，请稍后再试。The site did not answer in time; please try again later.")
+BAD_REQUEST = _error_page(400, "请求无效 (400)", "这个地址无法处理。This address cannot be handled.")
+
+
+class ReverseProxy:
+    """ASGI app forwarding to ``settings.upstream``. One aiohttp session per event loop."""
+
+    def __init__(self, settings: Settings):
+        if not settings.upstream:
+            raise ValueError("the proxy needs an upstream")
+        self.settings = settings
+        parts = urlsplit(settings.upstream)
+        self.upstream_origin = f"{parts.scheme}://{parts.netloc}"
+        self.upstream_base = parts.path.rstrip("/")
+        self.upstream_host = parts.netloc
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                timeout=aiohttp.ClientTimeout(
+                    total=None, connect=self.settings.connect_timeout, sock_read=self.settings.read_timeout
+                ),
+                connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300),
+                skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
+            )
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # websockets are not proxied
+        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        if not raw_path.startswith(b"/"):
+            await self._send_page(send, BAD_REQUEST)
+            return
+        target = self.upstream_origin + self.upstream_base + raw_path.decode("latin-1")
+        if scope.get("query_string"):
+            target += "?" + scope["query_string"].decode("latin-1")
+        headers = self._request_headers(scope)
+        method = scope["method"]
+        has_body = any(k == b"content-length" and v != b"0" for k, v in scope["headers"]) or any(
+            k == b"transfer-encoding" for k, v in scope["headers"]
+        )
+        data = _request_body(receive) if has_body else None
+        try:
+            response = await self._client().request(
+                method, aiohttp.client.URL(target, encoded=True), headers=headers, data=data,
+                allow_redirects=False, compress=None, chunked=None,
+            )
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            await self._send_page(send, GATEWAY_TIMEOUT)
+            return
+        except (aiohttp.ClientError, OSError) as exc:
+            log.warning("upstream unreachable for %s: %s", scope["path"], exc)
+            await self._send_page(send, BAD_GATEWAY)
+            return
+        try:
+            await self._relay(scope, response, send)
+        finally:
+            response.release()
+
+    def _request_headers(self, scope) -> CIMultiDict:
+        raw = scope["headers"]
+        drop = _hop_by_hop(raw) | {"host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"}
+        headers = CIMultiDict()
+        visitor_host = ""
+        forwarded_for = ""
+        for key, value in raw:
+            name = key.decode("latin-1").lower()
+            if name == "host":
+                visitor_host = value.decode("latin-1")
+            if name == "x-forwarded-for":
+                forwarded_for = value.decode("latin-1")
+            if name in drop:
+                continue
+            headers.add(name, value.decode("latin-1"))
+        headers["Host"] = visitor_host if (self.settings.preserve_host and visitor_host) else self.upstream_host
+        client = scope.get("client")
+        if client:
+            forwarded_for = f"{forwarded_for}, {client[0]}" if forwarded_for else client[0]
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        headers["X-Forwarded-Proto"] = scope.get("scheme", "http")
+        if visitor_host:
+            headers["X-Forwarded-Host"] = visitor_host
+        return headers
+
+    def _response_headers(self, scope, response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+        raw = list(response.raw_headers)
+        drop = _hop_by_hop(raw)
+        origin = _visitor_origin(scope)
+        out = []
+        for key, value in raw:
+            name = key.decode("latin-1").lower()
+            if name in drop:
+                continue
+            if name == "location":
+                value = self._map_location(value.decode("latin-1"), origin).encode("latin-1")
+            elif name == "set-cookie":
+                value = _strip_cookie_domain(value.decode("latin-1")).encode("latin-1")
+            out.append((name.encode("latin-1"), value))
+        return out
+
+    def _map_location(self, location: str, visitor_origin: str) -> str:
+        parts = urlsplit(location)
+        if parts.scheme in ("http", "https") and parts.netloc.lower() == self.upstream_host.lower():
+            path = parts.path
+            if self.upstream_base and path.startswith(self.upstream_base):
+                path = path[len(self.upstream_base):] or "/"
+            return visitor_origin + path + (f"?{parts.query}" if parts.query else "") + (
+                f"#{parts.fragment}" if parts.fragment else "")
+        return location
+
+    async def _relay(self, scope, response: aiohttp.ClientResponse, send) -> None:
+        headers = self._response_headers(scope, response)
+        head_only = scope["method"] == "HEAD"
+        first: list[bytes] = []
+        if not head_only and is_page(Headers(raw=headers)):
+            # A page is read (up to max_body) before answering, so an upstream that stalls
+            # mid-page becomes a clean 504 instead of half a page; the middleware buffers
+            # pages anyway.
+            size = 0
+            try:
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    first.append(chunk)
+                    size += len(chunk)
+                    if size > self.settings.max_body:
+                        break
+                else:
+                    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+                    await send({"type": "http.response.body", "body": b"".join(first), "more_body": False})
+                    return
+            except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+                await self._send_page(send, GATEWAY_TIMEOUT)
+                return
+            except (aiohttp.ClientError, OSError):
+                await self._send_page(send, BAD_GATEWAY)
+                return
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        if head_only:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        if first:
+            await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
+        # Streamed: an upstream failure mid-body propagates, so the server aborts the
+        # connection and the client sees a truncated response, never a falsely complete one.
+        async for chunk in response.content.iter_chunked(CHUNK):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    @staticmethod
+    async def _send_page(send, page) -> None:
+        status, headers, body = page
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    async def _lifespan(self, receive, send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+async def _request_body(receive):
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        body = message.get("body", b"")
+        if body:
+            yield body
+        if not message.get("more_body", False):
+            return
+
+
+def _visitor_origin(scope) -> str:
+    host = ""
+    for key, value in scope["headers"]:
+        if key == b"host":
+            host = value.decode("latin-1")
+            break
+    if not host and scope.get("server"):
+        server_host, port = scope["server"]
+        host = f"{server_host}:{port}" if port else server_host
+    return f"{scope.get('scheme', 'http')}://{host}"
+
+
+def _strip_cookie_domain(cookie: str) -> str:
+    """Drop ``Domain=`` so the browser scopes the cookie to the proxy's own host."""
+    parts = [p for p in cookie.split(";") if not p.strip().lower().startswith("domain=")]
+    return ";".join(parts)
+
+
+def build_proxy_app(settings: Settings) -> ElderModeMiddleware:
+    return ElderModeMiddleware(ReverseProxy(settings), settings=settings)
+
+
+def app_from_environment() -> ElderModeMiddleware:
+    """uvicorn factory for worker processes: settings come from ``ELDERMODE_*`` variables."""
+    settings = load_settings(env=os.environ)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    return build_proxy_app(settings)
+
+
+def describe(settings: Settings) -> str:
+    return json.dumps({"upstream": settings.upstream, "listen": settings.listen, "workers": settings.workers})
