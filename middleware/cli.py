@@ -99,6 +99,7 @@ def serve_proxy(settings: Settings) -> None:
         log_level=settings.log_level,
         proxy_headers=False,
         server_header=False,
+        date_header=False,  # the upstream's Date is forwarded
         access_log=settings.log_level == "debug",
     )
 
@@ -132,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     servers = [
         uvicorn.Server(uvicorn.Config(site_app, host=host, port=site_port, log_level="warning")),
         uvicorn.Server(uvicorn.Config(proxy_app, host=host, port=args.port, log_level="warning",
-                                      server_header=False)),
+                                      server_header=False, date_header=False)),
     ]
     base = f"http://{host}:{args.port}"
     print("eldermode demo is running. Open these in a browser (Ctrl+C stops it):")

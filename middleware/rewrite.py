@@ -327,7 +327,7 @@ class _Exchange:
             await self._send_original(body)
             return
         out = MutableHeaders(scope=start)
-        for name in ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest"):
+        for name in ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest", "accept-ranges"):
             if name in out:
                 del out[name]
         out["content-length"] = str(len(new_body))
