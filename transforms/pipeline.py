@@ -5,7 +5,7 @@ Read top to bottom: this is the whole rewrite. Later issues add their steps here
 
 from __future__ import annotations
 
-from . import Context, Step, TransformError, assets, language, modebar
+from . import Context, Step, TransformError, assets, language, links, modebar
 from .document import parse_document, serialize_document
 
 __all__ = ["PIPELINES", "rewrite_page", "run_steps"]
@@ -14,12 +14,14 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
     "off": (),
     "elder": (
         ("lang", language.set_lang),
+        ("links", links.relativize_upstream_links),
         ("profile-marks", assets.mark_profile),
         ("stylesheet", assets.link_mode_stylesheet),
         ("modebar", modebar.inject_modebar),
     ),
     "access": (
         ("lang", language.set_lang),
+        ("links", links.relativize_upstream_links),
         ("profile-marks", assets.mark_profile),
         ("stylesheet", assets.link_mode_stylesheet),
         ("modebar", modebar.inject_modebar),
