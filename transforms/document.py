@@ -196,19 +196,26 @@ def serialize_document(doc: Document) -> bytes:
 
 
 def set_meta_charset_utf8(root: lxml.html.HtmlElement) -> None:
+    """Make the page declare UTF-8, as ``<meta charset="utf-8">`` in place of any older declaration.
+
+    libxml2's serialiser drops ``<meta http-equiv="Content-Type">`` whatever it says, so that
+    form is replaced rather than edited.
+    """
     head = root.find("head")
     if head is None:
         head = root.makeelement("head", {})
         root.insert(0, head)
-    found = False
-    for meta in head.iter("meta"):
-        if meta.get("charset") is not None:
+    declared = False
+    for meta in list(head.iter("meta")):
+        if meta.get("charset") is not None or (meta.get("http-equiv") or "").lower() == "content-type":
+            if declared:
+                meta.drop_tree()
+                continue
+            for name in list(meta.attrib):
+                del meta.attrib[name]
             meta.set("charset", "utf-8")
-            found = True
-        elif (meta.get("http-equiv") or "").lower() == "content-type":
-            meta.set("content", "text/html; charset=utf-8")
-            found = True
-    if not found:
+            declared = True
+    if not declared:
         meta = head.makeelement("meta", {"charset": "utf-8"})
         meta.tail = head.text
         head.text = "\n"

@@ -1,0 +1,104 @@
+"""Decoding and serialising pages: charset precedence, GB2312/GBK as GB18030, doctype, meta charset."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from eldermode.transforms.document import (
+    NotHTML,
+    detect_encoding,
+    parse_document,
+    serialize_document,
+)
+
+# 镕 (U+9555) is in GBK but not in GB2312: the character lxml's gb2312 decoder stops at.
+OUTSIDE_GB2312 = "朱镕基"
+
+
+def page(text: str, meta: str = "") -> str:
+    return f"<!DOCTYPE html><html><head>{meta}<title>t</title></head><body><p>{text}</p></body></html>"
+
+
+def test_header_charset_wins_over_meta():
+    body = page("政府信息公开", '<meta charset="big5">').encode("gbk")
+    assert detect_encoding(body, "text/html; charset=GBK") == ("gb18030", "header")
+
+
+def test_bom_wins_over_header():
+    # WHATWG encoding sniffing: a BOM overrides the transport layer's label.
+    body = codecs.BOM_UTF8 + page("年报").encode("utf-8")
+    assert detect_encoding(body, "text/html; charset=gbk") == ("utf-8", "bom")
+
+
+def test_meta_charset_when_header_has_none():
+    body = page("政府信息公开年报", '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">').encode("gbk")
+    assert detect_encoding(body, "text/html") == ("gb18030", "meta")
+
+
+def test_gb2312_label_decodes_characters_outside_gb2312():
+    text = f"第一段{OUTSIDE_GB2312}同志的讲话。第二段在后面。"
+    body = page(text, '<meta charset="gb2312">').encode("gbk")
+    doc = parse_document(body, "text/html; charset=gb2312")
+    out = serialize_document(doc).decode("utf-8")
+    assert OUTSIDE_GB2312 in out
+    assert "第二段在后面" in out  # the rest of the page is not dropped
+
+
+def test_utf8_page_mislabelled_gb2312_is_read_as_utf8():
+    body = page("鄂城区政府信息公开", '<meta charset="gb2312">').encode("utf-8")
+    doc = parse_document(body, "text/html; charset=gb2312")
+    assert doc.encoding == "utf-8"
+    assert "鄂城区政府信息公开" in serialize_document(doc).decode("utf-8")
+
+
+def test_undeclared_gbk_is_detected():
+    body = page("鄂城区人民政府关于政府信息公开工作年度报告的说明，本报告中使用数据统计期限为全年。" * 3).encode("gbk")
+    doc = parse_document(body, "text/html")
+    assert doc.encoding == "gb18030"
+    assert "鄂城区人民政府" in serialize_document(doc).decode("utf-8")
+
+
+def test_output_is_utf8_with_doctype_meta_and_characters_not_entities(seed_gbk_bytes):
+    doc = parse_document(seed_gbk_bytes, "text/html; charset=gb2312")
+    out = serialize_document(doc)
+    text = out.decode("utf-8")
+    assert text.startswith("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"")
+    assert "<meta charset=\"utf-8\">" in text
+    assert "gb2312" not in text.lower().split("</head>")[0]
+    assert "&#" not in text
+    assert "鄂城区2020年政府信息公开工作年报" in text
+    assert "联系电话：027-60896105" in text  # the end of the page survives
+
+
+def test_gbk_and_utf8_seed_pages_give_the_same_tree(seed_html_bytes, seed_gbk_bytes):
+    utf8 = serialize_document(parse_document(seed_html_bytes, "text/html; charset=utf-8"))
+    gbk = serialize_document(parse_document(seed_gbk_bytes, "text/html; charset=gb2312"))
+    assert utf8 == gbk
+
+
+def test_page_without_meta_gets_one():
+    out = serialize_document(parse_document(b"<html><head><title>x</title></head><body>hi</body></html>"))
+    assert b'<meta charset="utf-8">' in out
+
+
+def test_xml_declaration_is_accepted():
+    body = ('<?xml version="1.0" encoding="gb2312"?>' + page("年报")).encode("gbk")
+    doc = parse_document(body, None)
+    assert "年报" in serialize_document(doc).decode("utf-8")
+
+
+def test_truncated_utf8_page_is_still_utf8():
+    body = "<html><body><p>政府信息公开".encode("utf-8") + "政".encode("utf-8")[:2]
+    assert detect_encoding(body, None)[0] == "utf-8"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   \n", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, bytes(1000)],
+    ids=["empty", "blank", "png", "zeros"],
+)
+def test_what_is_not_a_page_raises_not_html(body):
+    with pytest.raises(NotHTML):
+        parse_document(body, "text/html")
