@@ -1,0 +1,275 @@
+"""Shared ground for the 无障碍 transforms: one indexed walk of the page and the inferred page model.
+
+Landmarks, headings, names and images all ask the same questions (where is the
+article, which element is its title, what does this element say). This module
+answers them once per page and caches the answers in ``ctx.data`` so every
+access transform stays a single pass over the tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from . import Context
+
+__all__ = [
+    "PageModel",
+    "compact",
+    "is_english",
+    "key_of",
+    "page_model",
+    "squash",
+    "text_of",
+    "ui",
+]
+
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title"})
+# Class/id words of the element that holds an article's text on CMS pages.
+_CONTENT_KEY = re.compile(
+    r"(?:^|[^a-z])(?:zoom|content|article|artibody|detail|text|main|zw|zhengwen|con|conts?|txt|body|view|info_?con)"
+    r"(?:[^a-z]|$)"
+)
+_TITLE_KEY = re.compile(r"(?:^|[^a-z])(?:title|tit|bt|biaoti|headline|art_?title|article_?title|detail_?title)(?:[^a-z]|$)")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|--)\s*")
+
+
+def squash(text: str | None) -> str:
+    """Whitespace (including U+00A0 and U+3000) collapsed to single spaces, trimmed."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def compact(text: str | None) -> str:
+    """Text with every kind of whitespace removed: how CJK text is compared."""
+    return _SPACE.sub("", text or "")
+
+
+def text_of(el: lxml.html.HtmlElement) -> str:
+    """The element's visible text (scripts and styles left out), whitespace collapsed."""
+    parts: list[str] = []
+    _collect_text(el, parts)
+    return squash("".join(parts))
+
+
+def _collect_text(el, parts: list[str]) -> None:
+    if el.text and el.tag not in _NOT_TEXT:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            if child.tag == "br":
+                parts.append(" ")
+            else:
+                _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def key_of(el: lxml.html.HtmlElement) -> str:
+    """``id`` and ``class`` lower-cased, space separated: what the class/id heuristics match on."""
+    ident = el.get("id")
+    cls = el.get("class")
+    if not ident and not cls:
+        return ""
+    return f"{ident or ''} {cls or ''}".lower()
+
+
+def is_english(ctx: Context) -> bool:
+    return ctx.lang.lower().startswith("en")
+
+
+def ui(ctx: Context, zh: str, en: str) -> str:
+    """An injected UI string in the page's language."""
+    return en if is_english(ctx) else zh
+
+
+@dataclass
+class PageModel:
+    """What the access transforms infer about one page."""
+
+    body: lxml.html.HtmlElement | None
+    keyed: list[tuple[lxml.html.HtmlElement, str]] = field(default_factory=list)  # elements with id/class
+    content: lxml.html.HtmlElement | None = None  # the element holding the article's running text
+    title: lxml.html.HtmlElement | None = None  # the article's title element
+    title_text: str = ""  # the page's title as the document states it (meta/ <title>)
+    site_name: str = ""
+    _by_tags: dict[tuple[str, ...], list] = field(default_factory=dict)
+
+    def tags(self, *names: str) -> list[lxml.html.HtmlElement]:
+        """The body's elements with these tag names, in document order (cached: snapshot at first call)."""
+        if self.body is None:
+            return []
+        found = self._by_tags.get(names)
+        if found is None:
+            found = self._by_tags[names] = _descendants(names)(self.body)
+        return found
+
+
+_XPATHS: dict[tuple[str, ...], etree.XPath] = {}
+
+
+def _descendants(names: tuple[str, ...]) -> etree.XPath:
+    # XPath selects in C; walking the tree in Python would create a proxy per element.
+    xpath = _XPATHS.get(names)
+    if xpath is None:
+        xpath = _XPATHS[names] = etree.XPath("|".join(f"descendant::{name}" for name in names))
+    return xpath
+
+
+# Containers and title lines carry the telling ids/classes; inline tags and MS Word's
+# hundreds of classed paragraphs never do. Filtering by tag happens in C.
+_KEYED_TAGS = ("div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol", "dl",
+               "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6")
+_PROSE_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor::table)]")
+_TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()]]")
+
+
+def page_model(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
+    """The page model, built on first use and cached in ``ctx.data`` for the later transforms."""
+    model = ctx.data.get("access.model")
+    if model is not None and model.body is root.find("body"):
+        return model
+    model = _build(root)
+    ctx.data["access.model"] = model
+    return model
+
+
+def _build(root: lxml.html.HtmlElement) -> PageModel:
+    body = root.find("body")
+    model = PageModel(body=body)
+    if body is None:
+        return model
+    model.keyed = [(el, key_of(el)) for el in body.iter(*_KEYED_TAGS) if el.get("class") or el.get("id")]
+    model.title_text, model.site_name = _document_titles(root)
+    model.content = _find_content(model)
+    model.title = _find_title(model)
+    return model
+
+
+def _document_titles(root) -> tuple[str, str]:
+    """(article title, site name) from ``<meta name=ArticleTitle/SiteName>`` and ``<title>``."""
+    head = root.find("head")
+    article = site = ""
+    title_text = ""
+    if head is not None:
+        for meta in head.iter("meta"):
+            name = (meta.get("name") or "").lower()
+            if name == "articletitle":
+                article = squash(meta.get("content"))
+            elif name in ("sitename", "site_name", "og:site_name"):
+                site = squash(meta.get("content"))
+        t = head.find("title")
+        if t is not None:
+            title_text = squash(t.text_content())
+    if title_text:
+        parts = [p for p in _TITLE_SEPARATORS.split(title_text) if p]
+        if not article and parts:
+            article = parts[0]
+        if not site and len(parts) > 1:
+            site = parts[-1]
+    return article, site
+
+
+_BLOCKS_WITH_TEXT = ("p", "div", "td", "span", "font", "section", "article")
+
+
+def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
+    """The element holding the article's running text.
+
+    Paragraph text is credited to the paragraph's parent; the parent with the
+    most text wins, with a bonus when its id/class says "content". Link text
+    does not count: navigation blocks are all links.
+    """
+    scores: dict[lxml.html.HtmlElement, int] = {}
+    for p in _PROSE_PARAGRAPHS(model.body):
+        parent = p.getparent()
+        if parent is None:
+            continue
+        size = len(p.text_content()) - _link_text_size(p)
+        if size > 0:
+            scores[parent] = scores.get(parent, 0) + size
+    # Pages without <p>: text directly in divs separated by <br>.
+    for div in _TEXT_DIVS(model.body):
+        direct = len(compact(div.text)) + sum(len(compact(child.tail)) for child in div if child.tail)
+        if direct > 40:
+            scores[div] = scores.get(div, 0) + direct
+    if not scores:
+        return None
+    best = max(scores, key=lambda el: scores[el] * (1.5 if _CONTENT_KEY.search(key_of(el)) else 1.0))
+    if best is model.body:
+        return None
+    return best
+
+
+def _link_text_size(el) -> int:
+    return sum(len(a.text_content()) for a in el.iter("a"))
+
+
+def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
+    """The article title element: the element before the article text whose text is the page title.
+
+    Candidates are elements with a "title" class/id or heading tags; the text
+    must equal the document's stated title or be short. Searched in the
+    content's ancestors, nearest first, so a site-name banner never wins.
+    """
+    wanted = compact(model.title_text)
+    content = model.content
+    candidates: list[lxml.html.HtmlElement] = []
+    for el, key in model.keyed:
+        if _TITLE_KEY.search(key):
+            candidates.append(el)
+    candidates.extend(model.tags("h1", "h2", "h3"))
+    best = None
+    best_rank = None
+    for el in candidates:
+        if el.get("data-eldermode"):
+            continue
+        text = compact(el.text_content())
+        if not text or len(text) > 120:
+            continue
+        if el.tag == "div" and any(child.tag in ("div", "ul", "table", "p") for child in el):
+            continue  # a "title" box that holds a whole section, not a title line
+        exact = bool(wanted) and (text == wanted or (len(wanted) >= 6 and wanted in text and len(text) - len(wanted) < 10))
+        distance = _distance(el, content)
+        if not exact and (distance is None or not _TITLE_KEY.search(key_of(el)) and el.tag not in ("h1", "h2")):
+            continue
+        rank = (0 if exact else 1, distance if distance is not None else 99)
+        if best_rank is None or rank < best_rank:
+            best, best_rank = el, rank
+    return best
+
+
+def _distance(el, content) -> int | None:
+    """How many levels above ``el`` the common ancestor with the content is, when ``el`` precedes the content."""
+    if content is None:
+        return None
+    ancestors = {}
+    depth = 0
+    node = content
+    while node is not None:
+        ancestors[node] = depth
+        node = node.getparent()
+        depth += 1
+    node = el
+    up = 0
+    while node is not None and node not in ancestors:
+        node = node.getparent()
+        up += 1
+    if node is None or node is el or node.tag in ("body", "html"):
+        return None
+    return up + ancestors[node]
+
+
+def lowest_common_ancestor(a, b):
+    seen = set()
+    node = a
+    while node is not None:
+        seen.add(node)
+        node = node.getparent()
+    node = b
+    while node is not None and node not in seen:
+        node = node.getparent()
+    return node

@@ -1,0 +1,195 @@
+"""Headings inferred for pages that have none: the article title as level 1, official-style numbered lines below it.
+
+Chinese official documents (GB/T 9704) number their sections 一、 → （一） → 1. → （1）.
+On CMS pages these lines are bold paragraphs, never ``<h2>``…; a screen-reader
+user cannot jump between them. Here they get ``role=heading`` + ``aria-level``
+(the element and its styles stay as they are). A line is a heading only when it
+is short and either bold (or in a heading typeface) or standing alone without
+sentence punctuation; a paragraph that merely starts with a numeral stays a
+paragraph. Headings the author wrote are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from . import Context
+from .access import compact, page_model, squash, text_of
+
+__all__ = ["NUMBERED_RANKS", "ensure_title", "heading_rank", "infer_headings"]
+
+_HAN_NUMERAL = "一二三四五六七八九十百零〇"
+# Rank 0 is the official 一、 level; the page's levels are assigned from these ranks.
+NUMBERED_RANKS: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"^[{_HAN_NUMERAL}]{{1,3}}[、．.](?![.．])"),
+    re.compile(rf"^[（(][{_HAN_NUMERAL}]{{1,3}}[）)]"),
+    re.compile(r"^\d{1,2}[.．、](?![\d.．])"),
+    re.compile(r"^[（(]\d{1,2}[）)]"),
+)
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_TAG_LEVEL = {f"h{i}": i for i in range(1, 7)}
+# Subtrees that never hold section headings of the running text.
+_NOT_PROSE = frozenset({"table", "ul", "ol", "dl", "nav", "header", "footer", "a", "button", "form", "select",
+                        "script", "style", "noscript", "textarea", "aside", "figure", "pre"})
+_BLOCK_CHILDREN = frozenset({"p", "div", "table", "ul", "ol", "dl", "section", "article", "blockquote"}) | _HEADING_TAGS
+# Elements that may carry role=heading themselves; others get an inner span.
+_ROLE_HOSTS = frozenset({"div", "p", "span", "font", "strong", "b", "center", "section", "header"})
+_BOLD_TAGS = frozenset({"b", "strong"})
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
+# Official documents set section headings in 黑体 and sub-sections in 楷体; body text is 仿宋.
+_HEADING_FONT = re.compile(r"font-family\s*:[^;]*(?:黑体|simhei|heiti|楷体|kaiti)", re.I)
+_SENTENCE_INSIDE = re.compile(r"[。；;！？!?]")
+_OPEN_ENDING = re.compile(r"[，,：:、]$")
+_MAX_BOLD_HEADING = 60
+_MAX_PLAIN_HEADING = 25
+
+
+def heading_rank(text: str) -> int | None:
+    """The numbering rank of a line (0 for 一、, 1 for （一）, 2 for 1., 3 for （1）), or None."""
+    for rank, pattern in enumerate(NUMBERED_RANKS):
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Mark the article title as the page's level-1 heading; give the page a ``<title>`` when it has none."""
+    model = page_model(root, ctx)
+    body = model.body
+    if body is None:
+        return
+    h1 = _first_level_one(body)
+    title_el = model.title
+    if h1 is None and title_el is not None and title_el.tag not in _HEADING_TAGS:
+        h1 = _mark_heading(title_el, 1)
+        ctx.report.note("headings", "title marked as level-1 heading", text_of(title_el)[:80])
+    _ensure_document_title(root, ctx, h1)
+
+
+_LEVEL_ONE = etree.XPath("descendant::h1[1]|descendant::*[@aria-level='1'][@role='heading'][1]")
+
+
+def _first_level_one(body):
+    found = _LEVEL_ONE(body)
+    return found[0] if found else None
+
+
+def _ensure_document_title(root, ctx: Context, h1) -> None:
+    head = root.find("head")
+    if head is None:
+        return
+    title = head.find("title")
+    if title is not None and squash(title.text_content()):
+        return
+    text = text_of(h1) if h1 is not None else page_model(root, ctx).title_text
+    if not text:
+        return
+    if title is None:
+        title = head.makeelement("title", {})
+        title.tail = "\n"
+        head.append(title)
+    title.text = text
+    ctx.report.note("headings", "document title derived", text[:80])
+
+
+def _mark_heading(el, level: int):
+    if el.tag in _ROLE_HOSTS:
+        host = el
+    else:
+        # A td or li keeps its own role; the heading goes on a span around its content.
+        host = el.makeelement("span", {"data-eldermode": "heading"})
+        host.text, el.text = el.text, None
+        for child in list(el):
+            host.append(child)
+        el.append(host)
+    host.set("role", "heading")
+    host.set("aria-level", str(level))
+    return host
+
+
+def infer_headings(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Numbered section lines of the article become headings, levels 2… by numbering rank."""
+    model = page_model(root, ctx)
+    if model.body is None:
+        return
+    scope = model.content if model.content is not None else model.body
+    found: list[tuple[lxml.html.HtmlElement, int, str]] = []
+    _scan(scope, found)
+    if not found:
+        return
+    # Levels follow the ranks the page actually uses, so a page numbering only
+    # （一） still gets level 2 and no level is skipped.
+    used = sorted({rank for _, rank, _ in found})
+    level_of_rank = {rank: index + 2 for index, rank in enumerate(used)}
+    previous = _level_before(scope, model)
+    for el, rank, text in found:
+        level = min(level_of_rank[rank], previous + 1)
+        _mark_heading(el, level)
+        previous = level
+        ctx.report.note("headings", f"inferred level-{level} heading", text[:80])
+
+
+def _level_before(scope, model) -> int:
+    """The heading level in force where the article text starts (1 when the title precedes it)."""
+    title = model.title
+    if title is not None:
+        tag_level = _HEADING_TAG_LEVEL.get(title.tag)
+        return tag_level or 1
+    return 1
+
+
+def _scan(el, found: list) -> None:
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _NOT_PROSE or tag in _HEADING_TAGS:
+            continue
+        if child.get("role") or child.get("aria-level") or child.get("data-eldermode"):
+            continue
+        if tag == "p" or (tag == "div" and not any(g.tag in _BLOCK_CHILDREN for g in child)):
+            candidate = _heading_candidate(child)
+            if candidate is not None:
+                found.append((child, *candidate))
+            continue
+        _scan(child, found)
+
+
+def _heading_candidate(el) -> tuple[int, str] | None:
+    text = compact(el.text_content())
+    if not text or len(text) > _MAX_BOLD_HEADING:
+        return None
+    rank = heading_rank(text)
+    if rank is None:
+        return None
+    bold, total = _emphasis(el)
+    whole_bold = total > 0 and bold >= total - 2  # trailing punctuation is often outside the <b>
+    if whole_bold:
+        return rank, text
+    if len(text) <= _MAX_PLAIN_HEADING and not _SENTENCE_INSIDE.search(text) and not _OPEN_ENDING.search(text):
+        return rank, text
+    return None
+
+
+def _emphasis(el, inherited: bool = False) -> tuple[int, int]:
+    """(bold characters, all characters) of the element's text."""
+    bold_here = inherited or el.tag in _BOLD_TAGS or _is_bold_style(el.get("style"))
+    size = len(compact(el.text))
+    bold = size if bold_here else 0
+    total = size
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            b, t = _emphasis(child, bold_here)
+            bold += b
+            total += t
+        if child.tail:
+            tail = len(compact(child.tail))
+            total += tail
+            if bold_here:
+                bold += tail
+    return bold, total
+
+
+def _is_bold_style(style: str | None) -> bool:
+    return bool(style) and bool(_BOLD_STYLE.search(style) or _HEADING_FONT.search(style))
