@@ -116,6 +116,26 @@ def free_port() -> Callable[[], int]:
     return support.free_port
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """``redis://127.0.0.1:PORT/0`` of a private redis-server (no persistence) started for this session."""
+    import shutil
+
+    server = shutil.which("redis-server")
+    if server is None:
+        _missing("redis-server not found (apt-get install redis-server)")
+    port = support.free_port()
+    running = support.start_process(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    )
+    try:
+        if not support.wait_for_port(port):
+            raise RuntimeError(f"redis-server did not listen on {port}:\n{running.output()}")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        running.stop()
+
+
 # ---------------------------------------------------------------- browser
 
 

@@ -275,6 +275,16 @@ def start_process(
         time.sleep(0.05)
 
 
+def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 10.0) -> bool:
+    """True once something accepts TCP connections on host:port (for non-HTTP servers such as redis)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 # ---------------------------------------------------------------- browser and axe
 
 

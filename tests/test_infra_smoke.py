@@ -122,6 +122,21 @@ def test_run_process_reports_a_process_that_dies_with_its_output(run_process, fr
     assert "cannot start: bad flag" in str(failure.value)
 
 
+def test_redis_url_is_a_private_working_redis(redis_url):
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(redis_url)
+    with socket.create_connection((where.hostname, where.port), timeout=5) as conn:
+        conn.sendall(b"*3\r\n$3\r\nSET\r\n$5\r\nsmoke\r\n$2\r\nok\r\n*2\r\n$3\r\nGET\r\n$5\r\nsmoke\r\n")
+        reply = b""
+        while not reply.endswith(b"ok\r\n"):
+            chunk = conn.recv(1024)
+            assert chunk, reply
+            reply += chunk
+    assert reply == b"+OK\r\n$2\r\nok\r\n"
+
+
 # ---------------------------------------------------------------- browser and axe
 
 
