@@ -79,12 +79,19 @@ install_python_packages() {
         return
     fi
     say "pip install -e '.[dev]'"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]'
+    # The grep drops pip's notes about this machine's local wheel folders; pipefail keeps pip's exit code.
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 |
+        { grep -v "^WARNING: Location 'file:" || true; }
     echo "$digest" >"$stamp"
 }
 
 install_node_packages() {
     local digest stamp="tests/node_modules/.eldermode-installed"
+    if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ]; then
+        say "apt-get install npm"
+        apt_update_once
+        apt_install npm
+    fi
     command -v npm >/dev/null || { say "npm not found: axe-core tests are skipped (apt-get install npm)"; return; }
     digest="$(cat tests/package.json tests/package-lock.json | sha256sum | cut -d' ' -f1)"
     stamp_is_current "$stamp" "$digest" && [ -f tests/node_modules/axe-core/axe.min.js ] && return
