@@ -191,6 +191,13 @@ def _looks_binary(text: str) -> bool:
 def serialize_document(doc: Document) -> bytes:
     """UTF-8 bytes of the page, with its doctype and a meta charset that says UTF-8."""
     set_meta_charset_utf8(doc.root)
+    for frame in doc.root.iter("iframe"):
+        # An iframe's content is raw text that browsers never render; libxml2 escapes it on
+        # output but not on input, so it would grow "&amp;" on every pass.
+        if frame.text or len(frame):
+            frame.text = None
+            for child in list(frame):
+                frame.remove(child)
     body = lxml.html.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
     return body if body.endswith(b"\n") else body + b"\n"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from lxml import etree
 
 from . import Context
 
@@ -12,23 +13,21 @@ __all__ = ["detect_language", "set_lang"]
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_SKIP = frozenset({"script", "style", "noscript", "template"})
+
+
+_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
+    " or ancestor::*[@data-eldermode])]"
+)
 
 
 def visible_text(root: lxml.html.HtmlElement, limit: int = 20000) -> str:
-    """Text of the page outside scripts and styles, up to ``limit`` characters."""
+    """The page's own text (not scripts, styles or what eldermode injected), up to ``limit`` characters."""
     pieces: list[str] = []
     size = 0
-    body = root.find("body")
-    for el in (body if body is not None else root).iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP:
-            if el.tail:
-                pieces.append(el.tail)
-            continue
-        for text in (el.text, el.tail):
-            if text:
-                pieces.append(text)
-                size += len(text)
+    for text in _TEXT(root):
+        pieces.append(text)
+        size += len(text)
         if size > limit:
             break
     return "".join(pieces)[:limit]
@@ -38,7 +37,7 @@ def detect_language(text: str) -> str:
     """``zh-CN`` when Han characters make up a real share of the text, else ``en`` (or "")."""
     han = len(_HAN.findall(text))
     latin = len(_LATIN_WORD.findall(text))
-    if han >= 10 and han >= latin:
+    if han >= 4 and han >= latin:
         return "zh-CN"
     if latin >= 10:
         return "en"
