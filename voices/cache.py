@@ -1,0 +1,197 @@
+"""Content-addressed audio cache: local disk (default, LRU-bounded) or Redis (shared by instances).
+
+The key is a hash of what determines the audio — normalised text, engine voice,
+rate and format — so the same sentence on any page, in any instance, is
+synthesised once. Every entry is stored framed with a checksum: a corrupt or
+truncated entry reads as a miss (and is deleted), so it gets rebuilt, never served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Protocol
+
+__all__ = ["AudioCache", "DiskCache", "RedisCache", "audio_key", "frame", "unframe"]
+
+_VERSION = "1"  # bump when normalisation or engine settings change what the same key would sound like
+_MAGIC = b"EMA1"
+_DIGEST = 16
+
+
+def audio_key(text: str, voice: str, rate: int, audio_format: str) -> str:
+    """The cache key (hex) of one rendering of prepared ``text``."""
+    material = "\0".join((_VERSION, voice, str(int(rate)), audio_format, text)).encode("utf-8")
+    return hashlib.sha256(material).hexdigest()[:40]
+
+
+def frame(data: bytes) -> bytes:
+    return _MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
+
+
+def unframe(blob: bytes | None) -> bytes | None:
+    """The payload of a framed entry, or None when the entry is missing or damaged."""
+    if not blob or len(blob) <= len(_MAGIC) + _DIGEST or not blob.startswith(_MAGIC):
+        return None
+    digest, data = blob[len(_MAGIC) : len(_MAGIC) + _DIGEST], blob[len(_MAGIC) + _DIGEST :]
+    if hashlib.blake2b(data, digest_size=_DIGEST).digest() != digest:
+        return None
+    return data
+
+
+class AudioCache(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def claim(self, key: str, seconds: float) -> bool:
+        """Try to become the one instance that synthesises ``key`` (True) — others wait for it."""
+        ...
+
+    def release(self, key: str) -> None: ...
+
+
+class DiskCache:
+    """Files under ``root/ab/<key>``, written atomically (temp file + ``os.replace``).
+
+    Bounded to ``max_bytes``: reading an entry refreshes its mtime; when the
+    total grows past the bound the least recently used files are removed down
+    to 90% of it. The total is recounted at start, so a restart keeps the bound.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], max_bytes: int = 512 * 1024 * 1024):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._total = sum(size for _, size, _ in self._entries())
+
+    def _path(self, key: str) -> Path:
+        if not key.isalnum():
+            raise ValueError("cache keys are hex digests")
+        return self.root / key[:2] / key
+
+    def _entries(self):
+        for folder in self.root.iterdir():
+            if folder.is_dir() and len(folder.name) == 2:
+                for path in folder.iterdir():
+                    if ".tmp" in path.name:
+                        continue
+                    try:
+                        stat = path.stat()
+                    except FileNotFoundError:
+                        continue
+                    yield path, stat.st_size, stat.st_mtime
+
+    @property
+    def total_bytes(self) -> int:
+        return self._total
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            blob = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        data = unframe(blob)
+        if data is None:
+            self._remove(path)  # damaged: a miss, and the next synthesis replaces it
+            return None
+        try:
+            os.utime(path)  # LRU: mtime is the last use
+        except FileNotFoundError:
+            pass
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(exist_ok=True)
+        blob = frame(data)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=key[:8], suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            try:
+                old = path.stat().st_size
+            except FileNotFoundError:
+                old = 0
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        with self._lock:
+            self._total += len(blob) - old
+            over = self._total > self.max_bytes
+        if over:
+            self.evict()
+
+    def _remove(self, path: Path) -> None:
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return
+        with self._lock:
+            self._total -= size
+
+    def evict(self) -> None:
+        """Remove least recently used entries until the cache is at 90% of its bound."""
+        with self._lock:
+            entries = sorted(self._entries(), key=lambda e: e[2])
+            total = sum(size for _, size, _ in entries)
+            target = int(self.max_bytes * 0.9)
+            for path, size, _ in entries:
+                if total <= target:
+                    break
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                total -= size
+            self._total = total
+
+    # One process per disk cache directory is the common case; in-process
+    # single-flight (in the Speaker) already covers it.
+    def claim(self, key: str, seconds: float) -> bool:
+        return True
+
+    def release(self, key: str) -> None:
+        pass
+
+
+class RedisCache:
+    """Entries in Redis under ``prefix + key`` with a TTL, shared by every proxy instance.
+
+    Size is bounded by Redis itself (run it with ``maxmemory`` and
+    ``maxmemory-policy allkeys-lru``); ``claim`` is a ``SET NX PX`` lock so that
+    instances do not synthesise the same segment at the same time.
+    """
+
+    def __init__(self, url: str, prefix: str = "eldermode:speech:", ttl: int = 30 * 24 * 3600):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.prefix = prefix
+        self.ttl = ttl
+
+    def get(self, key: str) -> bytes | None:
+        blob = self.client.get(self.prefix + key)
+        data = unframe(blob)
+        if blob is not None and data is None:
+            self.client.delete(self.prefix + key)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.set(self.prefix + key, frame(data), ex=self.ttl)
+
+    def claim(self, key: str, seconds: float) -> bool:
+        return bool(self.client.set(self.prefix + "lock:" + key, os.getpid(), nx=True, px=int(seconds * 1000)))
+
+    def release(self, key: str) -> None:
+        self.client.delete(self.prefix + "lock:" + key)
