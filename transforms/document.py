@@ -198,6 +198,11 @@ def serialize_document(doc: Document) -> bytes:
             frame.text = None
             for child in list(frame):
                 frame.remove(child)
+    for item in doc.root.iter("li"):
+        # libxml2 omits the end tag of an empty <li>, so text after it would move inside on
+        # the next parse; an empty string text makes it write </li>.
+        if not item.text and not len(item):
+            item.text = ""
     body = lxml.html.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
     return body if body.endswith(b"\n") else body + b"\n"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import lxml.html
-from lxml import etree
 
 from . import Context
 
@@ -15,21 +14,38 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-_TEXT = etree.XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
-    " or ancestor::*[@data-eldermode])]"
-)
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
 
 
-def visible_text(root: lxml.html.HtmlElement, limit: int = 20000) -> str:
-    """The page's own text (not scripts, styles or what eldermode injected), up to ``limit`` characters."""
-    pieces: list[str] = []
-    size = 0
-    for text in _TEXT(root):
-        pieces.append(text)
-        size += len(text)
-        if size > limit:
-            break
+def visible_text(root: lxml.html.HtmlElement, limit: int = 3000) -> str:
+    """The page's own text (not scripts, styles or what eldermode injected), up to ``limit`` characters.
+
+    Walks in document order and stops at the limit: the first few thousand characters
+    decide the language, and the rest of a large page is never visited.
+    """
+    body = root.find("body")
+    start = body if body is not None else root
+    pieces: list[str] = [start.text or ""]
+    size = len(pieces[0])
+    # (children still to visit, element whose tail follows them)
+    stack: list[tuple] = [(iter(start), None)]
+    while stack and size < limit:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None and owner.tail:
+                pieces.append(owner.tail)
+                size += len(owner.tail)
+            continue
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT and child.get("data-eldermode") is None:
+            if child.text:
+                pieces.append(child.text)
+                size += len(child.text)
+            stack.append((iter(child), child))
+        elif child.tail:
+            pieces.append(child.tail)
+            size += len(child.tail)
     return "".join(pieces)[:limit]
 
 

@@ -1,0 +1,272 @@
+"""Core benchmark: rewrite cost against the lxml floor, proxy throughput and latency, memory while streaming.
+
+Run by hand on an otherwise idle machine (numbers go to the README; no test asserts them):
+
+    python benchmarks/bench_core.py            # everything (≈ 3 minutes)
+    python benchmarks/bench_core.py --only rewrite
+
+Needs wrk (Debian package ``wrk``) for the proxy part; uses nginx (``nginx-light``) as
+the static upstream when installed, otherwise the demo site under uvicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import lxml.html
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ELDERMODE_SHARED", REPO.parent / "shared"))
+SITE = REPO / "examples" / "site"
+
+
+# ---------------------------------------------------------------- rewrite cost
+
+
+def timed(fn, repeat: int) -> float:
+    """Median seconds of ``fn()`` over ``repeat`` runs (after two warm-up runs)."""
+    fn(), fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def bench_rewrite(repeat: int = 60) -> None:
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+    from eldermode.transforms.pipeline import rewrite_page
+
+    print("## Rewrite cost on the seed page (median of", repeat, "runs)")
+    print(f"{'input':<10} {'path':<22} {'ms':>8} {'× floor':>8}")
+    for name, content_type in (("report-2020.html", "text/html; charset=utf-8"),
+                               ("report-2020.gbk.html", "text/html; charset=gb2312")):
+        body = (SHARED / "pages" / name).read_bytes()
+        encoding = "gb18030" if "gbk" in name else "utf-8"
+        text = body.decode(encoding)
+
+        def floor():
+            lxml.html.tostring(lxml.html.document_fromstring(text), encoding="utf-8")
+
+        base = timed(floor, repeat)
+        label = "GBK" if "gbk" in name else "UTF-8"
+        print(f"{label:<10} {'floor: lxml parse+ser.':<22} {base * 1000:8.2f} {1:8.2f}")
+        for mode in ("off", "elder", "access"):
+            if mode == "off":
+                def run():
+                    splice_after_body(body, entry_link_bytes("/report-2020.html"))
+            else:
+                def run(mode=mode):
+                    rewrite_page(body, content_type, Context(profile=Profile(mode=mode), url="/report-2020.html"))
+            cost = timed(run, repeat)
+            print(f"{label:<10} {mode:<22} {cost * 1000:8.2f} {cost / base:8.2f}")
+    print()
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start(args: list[str], env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def start_upstream(root: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx:
+        conf_dir = Path(tempfile.mkdtemp(prefix="em-nginx-"))
+        (conf_dir / "nginx.conf").write_text(f"""
+daemon off; worker_processes 1; pid {conf_dir}/nginx.pid; error_log {conf_dir}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; include /etc/nginx/mime.types; default_type application/octet-stream;
+  charset_types text/html; client_body_temp_path {conf_dir}; proxy_temp_path {conf_dir};
+  fastcgi_temp_path {conf_dir}; uwsgi_temp_path {conf_dir}; scgi_temp_path {conf_dir};
+  server {{ listen 127.0.0.1:{port}; root {root}; etag on; }} }}
+""")
+        proc = start([nginx, "-c", str(conf_dir / "nginx.conf"), "-p", str(conf_dir)])
+        kind = "nginx"
+    else:
+        proc = start([sys.executable, "-m", "uvicorn", "--factory", "examples.site_app:build_site_app",
+                      "--port", str(port), "--log-level", "warning", "--no-access-log"], cwd=REPO)
+        kind = "uvicorn (demo site app)"
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/report-2020.html")
+    print(f"upstream: {kind} at {url}")
+    return proc, url
+
+
+def start_eldermode(upstream: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    eldermode = Path(sys.executable).with_name("eldermode")
+    proc = start([str(eldermode), "proxy", "--upstream", upstream, "--listen", f"127.0.0.1:{port}",
+                  "--workers", str(workers), "--log-level", "warning"])
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/__eldermode/health")
+    return proc, url
+
+
+def start_minimal(upstream: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = start([sys.executable, str(REPO / "benchmarks" / "minimal_proxy.py"), upstream, str(port)])
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/report-2020.html")
+    return proc, url
+
+
+# ---------------------------------------------------------------- wrk
+
+
+def wrk(url: str, connections: int, seconds: int, cookie: str | None = None) -> dict:
+    args = ["wrk", "-t", "2" if connections > 1 else "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)\b", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def bench_proxy(seconds: int) -> None:
+    print(f"## Proxy throughput (wrk, 20 connections, {seconds} s) and single-client latency (1 connection)")
+    upstream_proc, upstream = start_upstream(SITE)
+    procs = [upstream_proc]
+    try:
+        minimal_proc, minimal = start_minimal(upstream)
+        eldermode_proc, eldermode = start_eldermode(upstream)
+        procs += [minimal_proc, eldermode_proc]
+        rows = [
+            ("direct to upstream", upstream, None),
+            ("minimal aiohttp proxy", minimal, None),
+            ("eldermode, mode off", eldermode, None),
+            ("eldermode, mode elder", eldermode, "eldermode=elder"),
+        ]
+        print(f"{'path':<24} {'resource':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'1-client p50':>13}")
+        results = {}
+        for label, base, cookie in rows:
+            for resource in ("/report-2020.html", "/images/photo-50k.jpg"):
+                if cookie and resource.endswith(".jpg"):
+                    continue  # an image is never rewritten; mode does not apply
+                load = wrk(base + resource, 20, seconds, cookie)
+                single = wrk(base + resource, 1, max(3, seconds // 2), cookie)
+                results[(label, resource)] = (load, single)
+                bad = f"  ({load['non2xx']} non-2xx!)" if load["non2xx"] else ""
+                print(f"{label:<24} {resource.rsplit('/', 1)[1]:<18} {load['rps']:8.0f} {load['p50']:8.2f} "
+                      f"{load['p99']:8.2f} {single['p50']:12.2f}{bad}")
+        for resource in ("/report-2020.html", "/images/photo-50k.jpg"):
+            ours = results[("eldermode, mode off", resource)]
+            floor = results[("minimal aiohttp proxy", resource)]
+            direct = results[("direct to upstream", resource)]
+            print(f"pass-through {resource.rsplit('/', 1)[1]}: {ours[0]['rps'] / floor[0]['rps']:.2f}× the minimal "
+                  f"proxy's req/s; adds {ours[1]['p50'] - direct[1]['p50']:.2f} ms p50 for one client")
+    finally:
+        for proc in procs:
+            stop(proc)
+    print()
+
+
+# ---------------------------------------------------------------- memory
+
+
+def peak_rss_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def current_rss_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+
+
+def bench_memory(megabytes: int = 200) -> None:
+    print(f"## Memory while proxying a {megabytes} MB download")
+    root = Path(tempfile.mkdtemp(prefix="em-download-"))
+    (root / "report-2020.html").write_bytes((SITE / "report-2020.html").read_bytes())
+    with open(root / "big.bin", "wb") as f:
+        block = os.urandom(1024 * 1024)
+        for _ in range(megabytes):
+            f.write(block)
+    upstream_proc, upstream = start_upstream(root)
+    eldermode_proc, eldermode = start_eldermode(upstream)
+    try:
+        before = current_rss_kib(eldermode_proc.pid)
+        start_time = time.perf_counter()
+        size = 0
+        with urllib.request.urlopen(eldermode + "/big.bin", timeout=120) as response:
+            while chunk := response.read(1024 * 1024):
+                size += len(chunk)
+        elapsed = time.perf_counter() - start_time
+        peak = peak_rss_kib(eldermode_proc.pid)
+        print(f"downloaded {size / 1e6:.0f} MB in {elapsed:.2f} s ({size / 1e6 / elapsed:.0f} MB/s); proxy RSS before "
+              f"{before / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB (growth {(peak - before) / 1024:.1f} MiB)")
+    finally:
+        stop(eldermode_proc)
+        stop(upstream_proc)
+        shutil.rmtree(root, ignore_errors=True)
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=("rewrite", "proxy", "memory"))
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
+    args = parser.parse_args()
+    print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "
+          f"Python {sys.version.split()[0]}\n")
+    if args.only in (None, "rewrite"):
+        bench_rewrite()
+    if args.only in (None, "proxy"):
+        if shutil.which("wrk") is None:
+            print("wrk not installed (apt-get install wrk): proxy throughput skipped\n")
+        else:
+            bench_proxy(args.seconds)
+    if args.only in (None, "memory"):
+        bench_memory()
+
+
+if __name__ == "__main__":
+    main()
