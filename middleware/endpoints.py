@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, Router
 
+from .speech_http import speech_routes
+
 __all__ = ["build_endpoints", "services_of", "settings_of", "error_response"]
 
 ASSETS = Path(__file__).with_name("assets")
@@ -77,6 +79,7 @@ def _routes(prefix: str) -> list[Route]:
     routes = [
         Route(prefix + "health", health, methods=["GET", "HEAD"]),
         Route(prefix + "assets/{name}", asset, methods=["GET", "HEAD"]),
+        *speech_routes(prefix),
     ]
     return routes
 

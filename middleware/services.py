@@ -8,6 +8,7 @@ ASGI app directly with a GET for a local path, so no request can make eldermode 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote, unquote, urlsplit
 
 from starlette.datastructures import Headers
@@ -44,6 +45,13 @@ class Services:
     def __init__(self, app, settings):
         self.app = app
         self.settings = settings
+
+    @cached_property
+    def speech_secret(self) -> bytes:
+        """The key that signs 朗读 sentence keys in pages (middleware/speech_http.py)."""
+        from .speech_http import load_secret
+
+        return load_secret(self.settings)
 
     def local_path(self, url: str) -> str:
         """``url`` reduced to a path + query on this site; raises FetchError for anything else."""

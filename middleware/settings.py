@@ -50,6 +50,9 @@ class Settings:
     preserve_host: bool = _setting(False, "Send the visitor's Host header upstream instead of the upstream's own.")
     overrides_file: str = _setting("", "TOML file of per-site landmark overrides (CSS selector → role and name).")
     speech: bool = _setting(True, "Offer 朗读 (server-side speech) on pages.")
+    speech_backend: str = _setting(
+        "auto", "Speech engine: auto (pyttsx3, else the espeak-ng command), pyttsx3, espeak-ng, or none."
+    )
     speech_arbitrary_text: bool = _setting(
         False, "Allow /__eldermode/speech/say?text=… for any text (off: only segments of pages the server rewrote)."
     )

@@ -6,6 +6,7 @@ Read top to bottom: this is the whole rewrite. Later issues add their steps here
 from __future__ import annotations
 
 from . import Context, Step, TransformError, assets, language, links, modebar
+from . import speech
 from .document import parse_document, serialize_document
 
 __all__ = ["PIPELINES", "rewrite_page", "run_steps"]
@@ -18,6 +19,7 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
         ("profile-marks", assets.mark_profile),
         ("stylesheet", assets.link_mode_stylesheet),
         ("modebar", modebar.inject_modebar),
+        ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
     ),
     "access": (
         ("lang", language.set_lang),
@@ -25,6 +27,7 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
         ("profile-marks", assets.mark_profile),
         ("stylesheet", assets.link_mode_stylesheet),
         ("modebar", modebar.inject_modebar),
+        ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
     ),
 }
 
