@@ -18,6 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, Router
 
+from .elder_endpoints import help_endpoint
+from .stylesheets import overrides_endpoint
+
 from .speech_http import speech_routes
 
 __all__ = ["build_endpoints", "services_of", "settings_of", "error_response"]
@@ -80,6 +83,8 @@ def _routes(prefix: str) -> list[Route]:
         Route(prefix + "health", health, methods=["GET", "HEAD"]),
         Route(prefix + "assets/{name}", asset, methods=["GET", "HEAD"]),
         *speech_routes(prefix),
+        Route(prefix + "overrides/{digest:str}.css", overrides_endpoint, methods=["GET", "HEAD"]),
+        Route(prefix + "help", help_endpoint, methods=["GET", "HEAD"]),
     ]
     return routes
 

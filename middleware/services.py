@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote, unquote, urlsplit
 
+import anyio
 from starlette.datastructures import Headers
+
+from .stylesheets import StylesheetAnalyses
 
 __all__ = ["FetchError", "FetchedPage", "Services"]
 
@@ -45,6 +48,8 @@ class Services:
     def __init__(self, app, settings):
         self.app = app
         self.settings = settings
+        # Site stylesheet analyses for elder mode's override sheets (middleware/stylesheets.py).
+        self.stylesheets = StylesheetAnalyses(self, prefix=settings.prefix)
 
     @cached_property
     def speech_secret(self) -> bytes:
@@ -89,8 +94,19 @@ class Services:
         chunks: list[bytes] = []
         size = 0
 
+        request_sent = False
+        response_done = anyio.Event()
+
         async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
+            # The request body once; after that, wait for the response to end and report a
+            # disconnect. Answering http.request forever made apps that listen for disconnects
+            # (Starlette's FileResponse) spin without yielding and froze the event loop.
+            nonlocal request_sent
+            if not request_sent:
+                request_sent = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await response_done.wait()
+            return {"type": "http.disconnect"}
 
         async def send(message):
             nonlocal size
@@ -101,6 +117,8 @@ class Services:
                 if size > limit:
                     raise FetchError("page too large", status=413)
                 chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    response_done.set()
 
         try:
             await self.app(scope, receive, send)

@@ -1,0 +1,353 @@
+"""Elder-mode (长者模式) page changes: calm page, inline-style rewrite, table scroll containers, viewport.
+
+What the global elder.css cannot do from outside the page is done here, on the tree:
+
+* ``calm_page``: floating ads (飘窗), couplet ads and pop-ups removed, ``<marquee>`` stopped,
+  auto-playing media stopped (MIIT 2.4.1, WCAG 2.2.2 / 1.4.2).
+* ``rewrite_inline_styles``: only inline declarations a stylesheet cannot beat or must not flatten:
+  ``!important`` ones and font sizes LARGER than body text (kept as a ratio in rem so the text level
+  can change without a reload). Memoised by the exact attribute string: CMS pages repeat a few
+  dozen distinct strings hundreds of times. No cssutils on this path (1.2 ms per style, and it
+  drops modern values when it writes); untouched declarations are kept byte for byte.
+* ``wrap_tables``: data tables get their own horizontal scroll container (WCAG 1.4.10 exempts
+  tables); layout tables are marked so elder.css linearises them.
+* ``ensure_viewport``: phones get ``width=device-width`` and pinch zoom is never disabled.
+* ``link_site_overrides``: the link to eldermode's generated override sheet for this page's
+  stylesheets (analysed off the request path by the middleware's stylesheet service).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from . import Context
+from .css import scaled_font_size, split_declarations
+
+__all__ = [
+    "calm_page",
+    "ensure_viewport",
+    "is_layout_table",
+    "link_site_overrides",
+    "rewrite_inline_style",
+    "rewrite_inline_styles",
+    "wrap_tables",
+]
+
+# ---------------------------------------------------------------- calm page
+
+# id/class tokens that name floating ads, couplet ads and pop-up windows on Chinese government
+# sites (floatAd, piaochuang, duilian, tanchuang …). Whole tokens only: "float" alone is layout.
+_AD_TOKEN = re.compile(
+    r"^(?:float[-_]?(?:ad|adv|win|window|box|div|layer|img|pic|banner)\w*|\w*piao(?:chuang|fu)?\w*"
+    r"|couplet\w*|duilian\w*|popup\w*|pop[-_]?(?:win|layer|ad)\w*|tanchuang\w*|advert\w*|guanggao\w*"
+    r"|ad|ads|ad[-_]\w+|\w+[-_]ads?|gg[-_]?\w*ad\w*)$",
+    re.IGNORECASE,
+)
+_FLOATING_STYLE = re.compile(r"position\s*:\s*(?:fixed|absolute)", re.IGNORECASE)
+_CLOSE_WORDS = ("关闭", "close", "×", "x")
+_AUTOPLAY_PARAM = re.compile(r"([?&](?:autoplay|auto_play|autostart)=)(?:1|true)", re.IGNORECASE)
+
+
+def _tokens(el: lxml.html.HtmlElement) -> list[str]:
+    return [el.get("id", "").strip()] + el.get("class", "").split()
+
+
+def _looks_like_floating_ad(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in ("html", "body", "head", "main", "article"):
+        return False
+    if el.get("data-eldermode") is not None:
+        return False
+    named = any(token and _AD_TOKEN.match(token) for token in _tokens(el))
+    floating = bool(_FLOATING_STYLE.search(el.get("style", "")))
+    if not (named or floating):
+        return False
+    media = el.find(".//img") is not None or el.find(".//iframe") is not None or el.find(".//object") is not None
+    if named:
+        # A named ad block is short: an image or two and a close control, not a page section.
+        text = el.text_content().strip()
+        return media and len(text) <= 40
+    text = el.text_content().strip().lower()
+    return media and len(text) <= 20 and any(word in text for word in _CLOSE_WORDS)
+
+
+def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Remove floating ads and pop-ups, stop marquees and auto-playing media.
+
+    In elder mode ads are removed; in other modes they are only marked (``data-em-calm``) so
+    that a visitor whose system asks for reduced motion still gets them hidden by elder.css.
+    """
+    body = root.find("body")
+    if body is None:
+        return
+    remove = ctx.profile.mode == "elder"
+    dropped: set = set()
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el.getparent() in dropped:
+            dropped.add(el)  # inside a removed ad
+            continue
+        tag = el.tag
+        if tag == "marquee":
+            el.tag = "div"
+            for attr in ("behavior", "direction", "scrollamount", "scrolldelay", "loop", "onmouseover", "onmouseout"):
+                el.attrib.pop(attr, None)
+            el.set("class", (el.get("class", "") + " em-marquee").strip())
+            ctx.report.note("calm", "stopped marquee")
+        elif tag in ("video", "audio"):
+            if el.get("autoplay") is not None:
+                del el.attrib["autoplay"]
+                el.set("controls", "")
+                ctx.report.note("calm", "stopped autoplay", tag)
+        elif tag == "bgsound":
+            el.drop_tree()
+            ctx.report.note("calm", "removed background sound")
+        elif tag == "embed" and el.get("autostart", "").lower() in ("true", "1"):
+            el.set("autostart", "false")
+            ctx.report.note("calm", "stopped autoplay", "embed")
+        elif tag == "iframe" and _AUTOPLAY_PARAM.search(el.get("src", "")):
+            el.set("src", _AUTOPLAY_PARAM.sub(r"\g<1>0", el.get("src", "")))
+            ctx.report.note("calm", "stopped autoplay", "iframe")
+        elif el.get("data-em-calm") is None and _looks_like_floating_ad(el):
+            label = el.get("id") or el.get("class", "")
+            if remove:
+                dropped.add(el)
+                el.drop_tree()
+                ctx.report.note("calm", "removed floating ad", label)
+            else:
+                el.set("data-em-calm", "float")
+                ctx.report.note("calm", "marked floating ad", label)
+
+
+# ---------------------------------------------------------------- inline styles
+
+# Properties elder.css overrides with !important: an author !important inline declaration of
+# these beats every stylesheet, so the rewrite drops its !important.
+_CONTROLLED = frozenset({
+    "font-size", "line-height", "color", "background", "background-color", "background-image",
+    "width", "min-width", "max-width", "height", "text-align", "letter-spacing", "word-spacing",
+    "float", "font", "opacity", "text-shadow", "border-color",
+})
+
+
+@lru_cache(maxsize=4096)
+def rewrite_inline_style(style: str) -> str | None:
+    """The elder-mode version of one ``style`` attribute value, or None when it needs no change."""
+    lowered = style.lower()
+    if "font-size" not in lowered and "!important" not in lowered and "font:" not in lowered:
+        return None
+    changed = False
+    out: list[str] = []
+    for decl in split_declarations(style):
+        if decl.prop == "font-size":
+            scaled = scaled_font_size(decl.value)
+            if scaled is not None:
+                out.append(f"font-size:{scaled} !important")
+                changed = True
+                continue
+            if decl.important:
+                changed = True  # a small !important size would beat elder.css: drop it
+                continue
+        elif decl.prop in _CONTROLLED and decl.important:
+            out.append(f"{decl.prop}:{decl.value}")
+            changed = True
+            continue
+        out.append(decl.raw.strip())
+    return ";".join(out) if changed else None
+
+
+def rewrite_inline_styles(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Rewrite the inline ``style`` attributes elder.css cannot override (see module docstring)."""
+    body = root.find("body")
+    if body is None:
+        return
+    rewritten = 0
+    for el in body.iter():
+        style = el.get("style") if isinstance(el.tag, str) else None
+        if not style or el.get("data-em-style") is not None:
+            continue
+        new = rewrite_inline_style(style)
+        if new is not None:
+            el.set("style", new)
+            el.set("data-em-style", "")  # marks the rewrite so a second pass leaves it alone
+            rewritten += 1
+    if rewritten:
+        ctx.report.note("elder-style", "rewrote inline styles", str(rewritten))
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _table_rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if r.tag == "tr")
+    return rows
+
+
+def is_layout_table(table: lxml.html.HtmlElement) -> bool:
+    """True for a table used to lay out the page rather than to hold data (a heuristic)."""
+    role = (table.get("role") or "").strip().lower()
+    if role in ("presentation", "none"):
+        return True
+    if role in ("table", "grid", "treegrid"):
+        return False
+    if table.find(".//th") is not None or table.find("caption") is not None or table.find("thead") is not None:
+        return False
+    if "msotable" in table.get("class", "").lower() or "msonormaltable" in table.get("class", "").lower():
+        return False
+    border = (table.get("border") or "0").strip()
+    if table.find(".//table") is not None or table.find(".//form") is not None:
+        return True
+    rows = _table_rows(table)
+    if len(rows) < 2 or max((len([c for c in r if c.tag in ("td", "th")]) for r in rows), default=0) < 2:
+        return True
+    return border in ("", "0")
+
+
+def wrap_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Data tables into a focusable, named horizontal scroll container; layout tables marked for linearising."""
+    body = root.find("body")
+    if body is None:
+        return
+    english = ctx.lang.lower().startswith("en")
+    number = 0
+    for table in list(body.iter("table")):
+        if is_layout_table(table):
+            if "em-layout-table" not in table.get("class", "").split():
+                table.set("class", (table.get("class", "") + " em-layout-table").strip())
+                ctx.report.note("tables", "linearised layout table")
+            continue
+        outer = table.getparent()
+        if outer is not None and outer.get("data-eldermode") == "table-scroll":
+            number += 1
+            continue
+        if any(a.tag == "table" and not is_layout_table(a) for a in table.iterancestors()):
+            continue  # a table inside a data table scrolls with it
+        number += 1
+        name = _table_name(table, number, english)
+        wrapper = table.makeelement(
+            "div",
+            {
+                "class": "em-table-scroll",
+                "data-eldermode": "table-scroll",
+                "role": "region",
+                "tabindex": "0",
+                "aria-label": name,
+            },
+        )
+        parent = table.getparent()
+        parent.replace(table, wrapper)
+        wrapper.tail, table.tail = table.tail, None
+        wrapper.append(table)
+        ctx.report.note("tables", "added scroll container", name)
+
+
+def _table_name(table: lxml.html.HtmlElement, number: int, english: bool) -> str:
+    caption = table.find("caption")
+    text = caption.text_content() if caption is not None else ""
+    if not text.strip():
+        rows = _table_rows(table)
+        text = rows[0].text_content() if rows else ""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > 30:
+        text = text[:30] + "…"
+    prefix = f"Table {number}" if english else f"表格{number}"
+    return f"{prefix}: {text}" if text and english else (f"{prefix}：{text}" if text else prefix)
+
+
+# ---------------------------------------------------------------- viewport
+
+
+_ZOOM_BLOCKERS = re.compile(r"\s*(?:user-scalable\s*=\s*(?:no|0)|maximum-scale\s*=\s*[0-9.]+)\s*,?", re.IGNORECASE)
+
+
+def ensure_viewport(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """A ``width=device-width`` viewport (fixed-width desktop pages reflow on phones); zoom never disabled."""
+    head = root.find("head")
+    if head is None:
+        return
+    for meta in head.iter("meta"):
+        if (meta.get("name") or "").lower() == "viewport":
+            content = meta.get("content", "")
+            cleaned = _ZOOM_BLOCKERS.sub("", content).strip(" ,")
+            if "width" not in cleaned:
+                cleaned = ("width=device-width, " + cleaned).strip(" ,")
+            if cleaned != content:
+                meta.set("content", cleaned)
+                ctx.report.note("viewport", "allowed zoom", content)
+            return
+    meta = head.makeelement("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
+    meta.tail = "\n"
+    head.insert(0, meta)
+    ctx.report.note("viewport", "added viewport")
+
+
+# ---------------------------------------------------------------- the site's stylesheets
+
+
+def _same_site_path(href: str, page_url: str, origins: tuple[str, ...]) -> str | None:
+    """The path (+query) of a stylesheet on this site, or None for another host (never fetched)."""
+    href = href.strip()
+    for origin in origins:
+        if href.startswith(origin.rstrip("/") + "/"):
+            href = href[len(origin.rstrip("/")) :]
+    if href.startswith("//"):
+        return None
+    parts = urlsplit(urljoin(page_url or "/", href))
+    if parts.scheme or parts.netloc:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def link_site_overrides(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Link eldermode's generated override sheet for this page's stylesheets (last in ``<head>``).
+
+    Never waits: the stylesheet service schedules any analysis it lacks and answers at once.
+    """
+    services = ctx.services
+    sheets = getattr(services, "stylesheets", None) if services is not None else None
+    head = root.find("head")
+    if sheets is None or head is None or head.find("link[@data-eldermode='overrides']") is not None:
+        return
+    sources: list[tuple[str, str]] = []  # ("link", path) or ("style", text), in cascade order
+    for el in root.iter("link", "style"):
+        if el.get("data-eldermode") is not None:
+            continue
+        media = (el.get("media") or "").lower()
+        if "print" in media and "screen" not in media:
+            continue
+        if el.tag == "link":
+            if "stylesheet" in (el.get("rel") or "").lower().split() and el.get("href"):
+                path = _same_site_path(el.get("href"), ctx.url, ctx.options.rewrite_origins)
+                if path is not None:
+                    sources.append(("link", path))
+        elif el.text and el.text.strip():
+            sources.append(("style", el.text))
+    if not sources:
+        return
+    href = sheets.override_href(sources)
+    if not href:
+        return
+    link = head.makeelement("link", {"rel": "stylesheet", "href": href, "data-eldermode": "overrides"})
+    link.tail = "\n"
+    head.append(link)
+    ctx.report.note("elder-css", "linked override sheet", f"{len(sources)} stylesheets")
+
+
+def source_key(kind: str, value: str) -> str:
+    """The cache key of one stylesheet source: its path, or a hash of a ``<style>`` block's text."""
+    if kind == "link":
+        return "link:" + value
+    return "style:" + hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sheet_digest(keys: list[str]) -> str:
+    """A short name for one page's ordered set of stylesheets (what its override sheet is made from)."""
+    return hashlib.sha1("\n".join(keys).encode("utf-8", "replace")).hexdigest()[:20]

@@ -1,0 +1,212 @@
+"""The 辅助工具条 (assistive toolbar), injected server-side first in ``<body>``, and its help page.
+
+Without JavaScript every control still works: the toolbar is a GET ``<form>`` whose ``<button>``s
+submit ``eldermode-<choice>=<value>`` (the middleware turns that into the visitor's cookie), with
+the page's own query kept in hidden fields; mode switches, reset, text view and help are links.
+toolbar.js (served from /__eldermode/assets/) upgrades it in place: clicks change the ``data-em-*``
+marks on ``<html>`` and the cookie without a reload, keep ``aria-pressed`` right, announce every
+change in the polite live region, add arrow-key movement and the Alt+Shift shortcuts.
+It sits in normal flow: nothing is ever fixed over the content.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import fields
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import lxml.html
+
+from . import Context, Profile
+from .modebar import PARAM, mode_href
+
+__all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
+
+STRINGS = {
+    "zh": {
+        "toolbar": "辅助工具条", "modes": "浏览模式", "elder": "长者模式", "access": "无障碍", "off": "原版",
+        "text": "字号", "standard": "标准", "large": "大", "xlarge": "特大", "bigger": "放大", "smaller": "缩小",
+        "contrast": "配色", "default": "默认", "high": "高对比", "yellow": "黄黑",
+        "spacing": "行距", "cursor": "大鼠标", "guide": "阅读辅助线",
+        "speech": "朗读", "speak": "朗读", "speak-rate": "语速", "speak-point": "指读", "speak-table": "表格朗读",
+        "textview": "纯文本", "reset": "重置", "help": "帮助", "exit": "退出",
+        "on": "已开启", "offstate": "已关闭", "help_title": "辅助工具条使用帮助",
+    },
+    "en": {
+        "toolbar": "Accessibility toolbar", "modes": "Viewing mode", "elder": "Elder mode", "access": "Accessible",
+        "off": "Original", "text": "Text size", "standard": "Standard", "large": "Large", "xlarge": "Extra large",
+        "bigger": "Larger", "smaller": "Smaller", "contrast": "Colours", "default": "Default",
+        "high": "High contrast", "yellow": "Yellow on black", "spacing": "Line spacing", "cursor": "Large pointer",
+        "guide": "Reading guide", "speech": "Read aloud", "speak": "Read aloud", "speak-rate": "Speed",
+        "speak-point": "Point to read", "speak-table": "Read table", "textview": "Text only", "reset": "Reset",
+        "help": "Help", "exit": "Exit", "on": "on", "offstate": "off", "help_title": "Toolbar help",
+    },
+}
+
+# Alt+Shift+<key> only (WCAG 2.1.4: no single-key shortcuts). NVDA and JAWS use Insert/CapsLock
+# combinations, browsers use Alt+<letter> for menus and Ctrl for zoom, so Alt+Shift is free on both.
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Alt+Shift+T", "toolbar"),  # move focus to the toolbar
+    ("Alt+Shift+=", "bigger"),
+    ("Alt+Shift+-", "smaller"),
+    ("Alt+Shift+C", "contrast"),  # next colour scheme
+    ("Alt+Shift+L", "spacing"),
+    ("Alt+Shift+M", "cursor"),
+    ("Alt+Shift+G", "guide"),
+    ("Alt+Shift+R", "speak"),
+    ("Alt+Shift+0", "reset"),
+    ("Alt+Shift+H", "help"),
+)
+
+LEVELS = ("standard", "large", "xlarge")
+TOGGLES = (("spacing", "normal", "wide"), ("cursor", "normal", "large"), ("guide", "off", "on"))
+
+
+def toolbar_strings(lang: str) -> dict[str, str]:
+    return STRINGS["en" if (lang or "").lower().startswith("en") else "zh"]
+
+
+def _el(parent, tag: str, attrib: dict[str, str] | None = None, text: str | None = None):
+    child = parent.makeelement(tag, attrib or {})
+    if text is not None:
+        child.text = text
+    parent.append(child)
+    return child
+
+
+def _choice_button(parent, name: str, value: str, label: str, pressed: bool | None, **extra: str):
+    attrib = {"type": "submit", "name": f"{PARAM}-{name}", "value": value, "data-em-choice": name, **extra}
+    if pressed is not None:
+        attrib["aria-pressed"] = "true" if pressed else "false"
+    return _el(parent, "button", attrib, label)
+
+
+def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """The toolbar, first in ``<body>`` (after nothing: it is the first thing a keyboard reaches)."""
+    body = root.find("body")
+    if body is None or body.find(".//*[@data-eldermode='toolbar']") is not None:
+        return
+    t = toolbar_strings(ctx.lang)
+    p = ctx.profile
+    prefix = ctx.options.prefix
+    url = ctx.url or "/"
+    parts = urlsplit(url)
+
+    wrapper = body.makeelement(
+        "div", {"class": "em-toolbar", "data-eldermode": "toolbar", "lang": "en" if t is STRINGS["en"] else "zh-CN"}
+    )
+    form = _el(wrapper, "form", {
+        "class": "em-tb", "method": "get", "action": parts.path or "/",
+        "role": "toolbar", "aria-label": t["toolbar"], "data-em-mode": p.mode,
+    })
+    # The page's own query survives a no-JS submit; the current mode is kept explicitly.
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if not key.startswith(PARAM):
+            _el(form, "input", {"type": "hidden", "name": key, "value": value})
+    _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
+
+    modes = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["modes"]})
+    for mode in ("elder", "access", "off"):
+        attrib = {"href": mode_href(url, mode=mode), "data-em-mode-link": mode}
+        if mode == p.mode:
+            attrib["aria-current"] = "true"
+        _el(modes, "a", attrib, t[mode])
+
+    if p.mode == "elder":
+        size = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["text"]})
+        for level in LEVELS:
+            _choice_button(size, "text", level, t[level], p.text == level)
+        index = LEVELS.index(p.text)
+        _choice_button(size, "text", LEVELS[min(index + 1, 2)], t["bigger"], None, **{"data-em-step": "1"})
+        _choice_button(size, "text", LEVELS[max(index - 1, 0)], t["smaller"], None, **{"data-em-step": "-1"})
+
+        colours = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["contrast"]})
+        for scheme in ("default", "high", "yellow"):
+            _choice_button(colours, "contrast", scheme, t[scheme], p.contrast == scheme)
+
+    view = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["guide"]})
+    for name, off_value, on_value in TOGGLES:
+        if name == "spacing" and p.mode != "elder":
+            continue
+        current = getattr(p, name)
+        _choice_button(view, name, off_value if current == on_value else on_value, t[name], current == on_value,
+                       **{"data-em-on": on_value, "data-em-off": off_value})
+
+    if ctx.options.speech:
+        speech = _el(form, "div", {"class": "em-tb-group em-tb-speech", "role": "group", "aria-label": t["speech"]})
+        _el(speech, "button", {"type": "button", "data-em-action": "speak", "aria-pressed": "false"}, t["speak"])
+        _el(speech, "button", {"type": "button", "data-em-action": "speak-rate"}, t["speak-rate"])
+        _el(speech, "button", {"type": "button", "data-em-action": "speak-point", "aria-pressed": "false"},
+            t["speak-point"])
+        _el(speech, "button", {"type": "button", "data-em-action": "speak-table"}, t["speak-table"])
+
+    tools = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["help"]})
+    _el(tools, "a", {"href": f"{prefix}text?url={quote(url, safe='/')}", "data-em-link": "text"}, t["textview"])
+    defaults = {f.name: f.default for f in fields(Profile) if f.name != "mode"}
+    _el(tools, "a", {"href": mode_href(url, mode=p.mode, **defaults), "data-em-action": "reset"}, t["reset"])
+    _el(tools, "a", {"href": f"{prefix}help", "data-em-link": "help"}, t["help"])
+    _el(tools, "a", {"href": mode_href(url, mode="off"), "data-em-link": "exit"}, t["exit"])
+
+    _el(wrapper, "div", {"class": "em-tb-status", "role": "status", "aria-live": "polite",
+                         "data-em-status": "", "data-em-on": t["on"], "data-em-off": t["offstate"]})
+    wrapper.tail = body.text
+    body.text = "\n"
+    body.insert(0, wrapper)
+    ctx.report.note("toolbar", "added toolbar")
+
+
+def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
+    """The toolbar's help page: what each control does and the keyboard shortcuts (a whole HTML page)."""
+    t = toolbar_strings(lang)
+    english = t is STRINGS["en"]
+    rows = "".join(
+        f"<tr><th scope=\"row\"><kbd>{html.escape(keys)}</kbd></th><td>{html.escape(t.get(action, action))}</td></tr>"
+        for keys, action in SHORTCUTS
+    )
+    if english:
+        intro = (
+            "The toolbar is the first thing on every page. Press Tab to reach it, then the arrow keys to move "
+            "between its controls, and Enter or Space to press one. Your choices are kept for every page of this "
+            "site. Shortcuts use Alt+Shift so they never clash with screen readers (NVDA, JAWS) or single keys."
+        )
+        controls = [
+            (t["text"], "Standard, Large and Extra large text (20, 24 and 30 pixels); Larger and Smaller step through them."),
+            (t["contrast"], "Default colours, High contrast (black on white) or Yellow on black. Pictures are never recoloured."),
+            (t["spacing"], "Wider line and letter spacing."),
+            (t["cursor"], "A large mouse pointer."),
+            (t["guide"], "A line that follows the pointer to keep your place."),
+            (t["speech"], "Reads the page aloud; never starts by itself."),
+            (t["textview"], "The page as plain text, tables kept as tables."),
+            (t["reset"], "Back to the standard settings."),
+            (t["exit"], "Back to the original page."),
+        ]
+        shortcut_title, controls_title, back = "Keyboard shortcuts", "Controls", "Back"
+    else:
+        intro = (
+            "辅助工具条位于每个页面的最上方。按 Tab 键进入工具条，用方向键在按钮之间移动，按回车或空格键使用。"
+            "您的设置会在本网站的所有页面中保留。快捷键均为 Alt+Shift 组合键，不与读屏软件（NVDA、JAWS、争渡）冲突，也没有单键快捷键。"
+        )
+        controls = [
+            (t["text"], "标准、大、特大三档字号（20、24、30 像素）；放大、缩小逐档调整。"),
+            (t["contrast"], "默认配色、高对比（白底黑字）或黄黑（黑底黄字）。图片不会被反色。"),
+            (t["spacing"], "加大行距和字距。"),
+            (t["cursor"], "大号鼠标指针。"),
+            (t["guide"], "跟随鼠标的阅读辅助线，帮助您不看串行。"),
+            (t["speech"], "朗读页面内容，只在您按下时开始。"),
+            (t["textview"], "纯文本浏览，表格仍保持表格。"),
+            (t["reset"], "恢复标准设置。"),
+            (t["exit"], "返回原版页面。"),
+        ]
+        shortcut_title, controls_title, back = "快捷键", "按钮说明", "返回"
+    items = "".join(f"<dt>{html.escape(a)}</dt><dd>{html.escape(b)}</dd>" for a, b in controls)
+    lang_attr = "en" if english else "zh-CN"
+    css = f"{asset_prefix}assets/toolbar.css?v={html.escape(asset_version)}"
+    return (
+        f"<!DOCTYPE html>\n<html lang=\"{lang_attr}\" data-em-mode=\"help\"><head><meta charset=\"utf-8\">"
+        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{html.escape(t['help_title'])}</title><link rel=\"stylesheet\" href=\"{css}\"></head>"
+        f"<body class=\"em-help\"><main><h1>{html.escape(t['help_title'])}</h1><p>{html.escape(intro)}</p>"
+        f"<h2>{controls_title}</h2><dl>{items}</dl>"
+        f"<h2>{shortcut_title}</h2><table><tbody>{rows}</tbody></table>"
+        f"<p><a href=\"/\">{back}</a></p></main></body></html>\n"
+    )
