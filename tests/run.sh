@@ -110,7 +110,8 @@ fi
 # The venv's bin first: the tests start `eldermode` as a real command.
 export PATH="$VENV/bin:$PATH"
 set +e
-"$VENV/bin/python" -m pytest -q -rfE -p no:cacheprovider "$@"
+# --timeout: a hung test fails after 5 minutes instead of eating CI's 90 (pytest-timeout, in the dev extra).
+"$VENV/bin/python" -m pytest -q -rfE -p no:cacheprovider --timeout=300 "$@"
 status=$?
 set -e
 exit "$status"
