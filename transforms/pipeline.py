@@ -5,7 +5,7 @@ Read top to bottom: this is the whole rewrite. Later issues add their steps here
 
 from __future__ import annotations
 
-from . import Context, Step, TransformError, assets, elder, language, links, modebar, toolbar
+from . import Context, Step, TransformError, assets, elder, language, links, modebar, tables, toolbar
 from . import speech
 from .document import parse_document, serialize_document
 
@@ -23,6 +23,7 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
         ("viewport", elder.ensure_viewport),
         ("calm", elder.calm_page),
         ("elder-styles", elder.rewrite_inline_styles),
+        ("tables", tables.annotate_tables),
         ("table-scroll", elder.wrap_tables),
         ("toolbar", toolbar.inject_toolbar),
         ("modebar", modebar.inject_modebar),
@@ -35,6 +36,7 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
         ("stylesheet", assets.link_mode_stylesheet),
         ("elder-assets", assets.link_elder_assets),
         ("calm", elder.calm_page),
+        ("tables", tables.annotate_tables),
         ("toolbar", toolbar.inject_toolbar),
         ("modebar", modebar.inject_modebar),
         ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled

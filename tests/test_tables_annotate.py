@@ -1,0 +1,389 @@
+"""The ``tables`` transform on real and small pages: classification, header inference, annotation, reading.
+
+The seed page's expectations come from tests/golden/tables/report-2020.json,
+written by tests/golden/tables/make_report_2020.py from the report's meaning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from eldermode.transforms import Context, Profile, Report
+from eldermode.transforms.document import parse_document, serialize_document
+from eldermode.transforms.pipeline import rewrite_page
+from eldermode.transforms.table_model import HeaderAssigner, document_id_lookup, form_table
+from eldermode.transforms.tables import (
+    annotate_tables,
+    cell_text,
+    format_readings,
+    normalise_text,
+    read_page,
+    read_tables,
+)
+
+GOLDEN = Path(__file__).parent / "golden" / "tables"
+FIXTURES = Path(__file__).parent / "fixtures" / "tables"
+
+
+def expected_report() -> list[dict]:
+    return json.loads((GOLDEN / "report-2020.json").read_text("utf-8"))
+
+
+def readings_as_golden(readings) -> list[dict]:
+    return [
+        {
+            "caption": r.caption,
+            "description": r.description,
+            "rows": r.rows,
+            "cols": r.cols,
+            "cells": [{"row": c.row, "col": c.col, "value": c.value, "y": c.y, "x": c.x} for c in r.cells],
+        }
+        for r in readings
+    ]
+
+
+def page(body_html: str, lang: str = "zh-CN") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html lang='{lang}'><head></head><body>{body_html}</body></html>")
+
+
+def run(root, lang="zh-CN") -> Context:
+    ctx = Context(profile=Profile(mode="access"), lang=lang)
+    annotate_tables(root, ctx)
+    return ctx
+
+
+# ----------------------------------------------------------------------------- the seed page
+
+
+@pytest.fixture(scope="module")
+def seed_readings(seed_html_bytes):
+    return read_page(seed_html_bytes)
+
+
+def test_seed_every_data_cell_has_the_expected_row_and_column_path(seed_readings):
+    got = readings_as_golden(seed_readings)
+    want = expected_report()
+    assert len(got) == 3
+    for g, w in zip(got, want):
+        assert {k: v for k, v in g.items() if k != "cells"} == {k: v for k, v in w.items() if k != "cells"}
+        assert len(g["cells"]) == len(w["cells"]), w["caption"]
+        for gc, wc in zip(g["cells"], w["cells"]):
+            assert gc == wc
+
+
+def test_seed_sentences_read_as_the_issue_says(seed_readings):
+    sentences = [c.text for r in seed_readings for c in r.cells]
+    assert (
+        "三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密 | 申请人情况 › 法人或其他组织 › 商业企业: 0" in sentences
+    )
+    assert "第二十条第（六）项 › 行政处罚 | 处理决定数量: （空）" in sentences
+    assert "行政复议 › 总计: 14" in sentences
+    summary = seed_readings[1].summary
+    assert summary == "三、收到和处理政府信息公开申请情况：26行×10列的表格，161个数据单元格；列标题3层，行标题3层。"
+
+
+@pytest.fixture(scope="module")
+def access_page(seed_html_bytes):
+    ctx = Context(profile=Profile(mode="access"))
+    out = rewrite_page(seed_html_bytes, "text/html", ctx)
+    return out, lxml.html.document_fromstring(out.decode("utf-8")), ctx
+
+
+def data_tables(root):
+    return [t for t in root.iter("table") if t.get("data-eldermode") == "table"]
+
+
+def test_seed_annotation_th_scope_ids_headers(access_page):
+    _, root, _ = access_page
+    tables = list(root.iter("table"))
+    assert len(tables) == 4 and len(data_tables(root)) == 3
+    lookup = document_id_lookup(root)
+    for table in data_tables(root):
+        t = form_table(table)
+        cells_by_el = {c.element: c for c in t.cells}
+        for c in t.cells:
+            el = c.element
+            if el.tag == "th":
+                assert el.get("scope") in ("col", "row")
+                assert el.get("id")
+            for token in (el.get("headers") or "").split():
+                target = lookup(token)
+                # every id referenced exists, is a th, and belongs to the same table; never the cell itself
+                assert target is not None and target.tag == "th" and target in cells_by_el and target is not el
+            if el.tag == "td" and cell_text(el):
+                assert el.get("headers"), "a non-empty data cell without headers"
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+
+
+def test_seed_no_td_left_in_header_bands(access_page):
+    _, root, _ = access_page
+    first, second, third = data_tables(root)
+    for table, top in ((second, 3), (third, 3)):
+        t = form_table(table)
+        assert all(c.element.tag == "th" for c in t.cells if c.y < top)
+    t = form_table(first)
+    full_width = [c for c in t.cells if c.width == t.xwidth]
+    assert [cell_text(c.element) for c in full_width] == [
+        "第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项", "第二十条第（九）项"]
+    assert all(c.element.tag == "th" and c.element.get("scope") == "col" for c in full_width)
+
+
+def test_seed_caption_and_corner_note(access_page):
+    _, root, _ = access_page
+    first, second, third = data_tables(root)
+    captions = [cell_text(t.find("caption")) for t in (first, second, third)]
+    assert captions == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    note = root.get_element_by_id(second.get("aria-describedby"))
+    assert cell_text(note).startswith("（本列数据的勾稽关系为")
+    assert first.get("aria-describedby") is None and third.get("aria-describedby") is None
+    # The note is nobody's header among the data cells.
+    for td in second.iter("td"):
+        assert note.get("id") not in (td.get("headers") or "").split()
+
+
+def test_seed_spec_algorithm_on_the_annotated_page_gives_the_golden_paths(access_page):
+    """What Firefox/JAWS compute from the headers attributes is exactly the expected reading."""
+    out, _, _ = access_page
+    again = read_page(out)
+    assert readings_as_golden(again) == expected_report()
+
+
+def test_seed_footer_table_is_presentation_and_untouched(access_page, seed_html_bytes):
+    _, root, _ = access_page
+    footer = list(root.iter("table"))[3]
+    assert footer.get("role") == "presentation"
+    assert footer.find(".//th") is None and footer.get("data-eldermode") is None
+    nxt = footer.getnext()
+    assert nxt is None or nxt.get("data-eldermode") != "table-reading"
+
+
+def test_seed_linear_view_after_each_data_table(access_page):
+    _, root, _ = access_page
+    counts = []
+    for table in data_tables(root):
+        anchor = table.getparent() if table.getparent().get("data-eldermode") == "table-scroll" else table
+        details = anchor.getnext()
+        assert details.tag == "details" and details.get("data-eldermode") == "table-reading"
+        assert details.find("summary").text.startswith("逐格朗读本表")
+        counts.append(len(details.findall("ol/li")))
+    assert counts == [25, 161, 15]
+
+
+@pytest.mark.parametrize("mode", ["access", "elder"])
+def test_seed_rewrite_is_idempotent(seed_html_bytes, mode):
+    once = rewrite_page(seed_html_bytes, "text/html", Context(profile=Profile(mode=mode)))
+    twice = rewrite_page(once, "text/html; charset=utf-8", Context(profile=Profile(mode=mode)))
+    assert once == twice
+    root = lxml.html.document_fromstring(once.decode("utf-8"))
+    assert len(root.xpath("//details[@data-eldermode='table-reading']")) == 3
+
+
+def test_seed_elder_mode_keeps_details_outside_the_scroll_container(seed_html_bytes):
+    out = rewrite_page(seed_html_bytes, "text/html", Context(profile=Profile(mode="elder")))
+    root = lxml.html.document_fromstring(out.decode("utf-8"))
+    for details in root.xpath("//details[@data-eldermode='table-reading']"):
+        assert details.getprevious().get("data-eldermode") in ("table-scroll", "table")
+
+
+def test_seed_report_notes_every_repair(access_page):
+    _, _, ctx = access_page
+    assert ctx.report.count("tables", "annotated headers") == 3
+    assert ctx.report.count("tables", "added caption") == 3
+    assert ctx.report.count("tables", "marked layout table") == 1
+    assert ctx.report.count("tables", "added linear reading") == 3
+
+
+def test_seed_gbk_page_reads_the_same(seed_gbk_bytes):
+    assert readings_as_golden(read_page(seed_gbk_bytes)) == expected_report()
+
+
+# ----------------------------------------------------------------------------- text
+
+
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<td><p>三、本</p><p>年<span>度办</span>\n &nbsp; &nbsp;</p><p>理结果</p></td>", "三、本年度办理结果"),
+        ("<td>\u3000第二十条　第（一）项 </td>", "第二十条第（一）项"),
+        ("<td><p>Board</p><p>Games</p></td>", "Board Games"),
+        ("<td>本年<br>增/减</td>", "本年增/减"),
+        ("<td>15 件</td>", "15 件"),
+        ("<td>&nbsp;</td>", ""),
+        ("<td><img alt='合计'> 3</td>", "合计 3"),
+        ("<td>a<script>x()</script>b</td>", "ab"),
+    ],
+)
+def test_cell_text_joins_cjk_pieces(html, expected):
+    root = lxml.html.fragment_fromstring(f"<table><tr>{html}</tr></table>")
+    assert cell_text(root.find(".//td")) == expected
+
+
+def test_normalise_text_only_drops_spaces_between_wide_characters():
+    assert normalise_text("信息 公开 2020 年") == "信息公开 2020 年"
+    assert normalise_text(" a  b ") == "a b"
+
+
+# ----------------------------------------------------------------------------- small pages
+
+SIMPLE = """
+<p>一、收支情况</p>
+<table border="1">
+<tr><td>项目</td><td>2019年</td><td>2020年</td></tr>
+<tr><td>收入</td><td>12</td><td>15</td></tr>
+<tr><td>支出</td><td>10</td><td>&nbsp;</td></tr>
+</table>
+"""
+
+
+def test_simple_td_table_gets_headers_caption_and_reading():
+    root = page(SIMPLE)
+    ctx = run(root)
+    table = root.find(".//table")
+    rows = table.findall(".//tr")
+    assert [c.tag for c in rows[0]] == ["th", "th", "th"]
+    assert [c.get("scope") for c in rows[0]] == ["col", "col", "col"]
+    assert [c.tag for c in rows[1]] == ["th", "td", "td"] and rows[1][0].get("scope") == "row"
+    assert table.find("caption").text == "一、收支情况"
+    assert table.find("caption").get("class") == "em-visually-hidden"
+    (reading,) = ctx.data["tables"]
+    assert [c.text for c in reading.cells] == [
+        "收入 | 2019年: 12", "收入 | 2020年: 15", "支出 | 2019年: 10", "支出 | 2020年: （空）"]
+    # The corner 项目 is short: it heads the row-header column, and the row headers point at it.
+    corner_id = rows[0][0].get("id")
+    assert corner_id in rows[1][0].get("headers").split()
+
+
+def test_english_page_labels():
+    root = page(SIMPLE.replace("一、收支情况", "Income"), lang="en")
+    ctx = run(root, lang="en")
+    details = root.find(".//details")
+    assert details.find("summary").text.startswith("Table as text")
+    assert ctx.data["tables"][0].cells[3].text.endswith(": (empty)")
+    assert "3 rows × 3 columns" in ctx.data["tables"][0].summary
+
+
+def test_generated_ids_never_collide_with_the_page():
+    root = page("<p id='em-t0-h1'>x</p><span id='em-t0-h4'></span>" + SIMPLE)
+    run(root)
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    for token in root.xpath("//td/@headers")[0].split():
+        assert root.get_element_by_id(token).tag == "th"
+
+
+def test_author_table_is_read_not_rewritten():
+    html = (FIXTURES / "wai_irregular.html").read_text("utf-8")
+    root = page(html)
+    before = lxml.html.tostring(root.find(".//table"), with_tail=False)
+    ctx = run(root)
+    assert lxml.html.tostring(root.find(".//table"), with_tail=False) == before
+    (reading,) = ctx.data["tables"]
+    assert reading.source == "author"
+    texts = [c.text for c in reading.cells]
+    assert "Teddy Bears | Mars › Sold: 30,000" in texts
+    assert "Board Games | Venus › Sold: 9,000" in texts
+    assert root.find(".//details") is not None
+
+
+def test_author_headers_attribute_table_read_through_headers():
+    root = page((FIXTURES / "wai_multilevel.html").read_text("utf-8"))
+    ctx = run(root)
+    texts = [c.text for c in ctx.data["tables"][0].cells]
+    assert "Contact | Example 1 Ltd: James Phillips" in texts
+    assert "Contact | Example 4 Inc: Alex Howe" in texts
+
+
+@pytest.mark.parametrize(
+    "html, reason",
+    [
+        ("<table><tr><td>logo</td><td><table border=1><tr><td>a</td><td>1</td></tr>"
+         "<tr><td>b</td><td>2</td></tr></table></td></tr></table>", "contains a table"),
+        ("<table><tr><td>姓名</td><td><input name=n></td></tr><tr><td>电话</td><td><input name=t></td></tr></table>",
+         "form controls"),
+        ("<table border=0><tr><td>ICP备案号</td><td>主办单位</td></tr></table>", "one row or one column"),
+        ("<table><tr><td><a href=/a>首页</a></td><td><a href=/b>新闻</a></td></tr>"
+         "<tr><td><a href=/c>公开</a></td><td><a href=/d>服务</a></td></tr></table>", "navigation links"),
+    ],
+)
+def test_layout_tables_marked_presentation(html, reason):
+    root = page(html)
+    ctx = run(root)
+    outer = root.find(".//table")
+    assert outer.get("role") == "presentation"
+    assert ("tables", "marked layout table", f"table 0: {reason}") in ctx.report.entries
+    assert all(c.element.tag == "td" for c in form_table(outer).cells)  # (a nested data table is its own business)
+
+
+def test_layout_guess_never_overrides_author_signals():
+    # A caption tells browsers it is data: no role added, nothing annotated (one row is too little to read).
+    root = page("<table><caption>名单</caption><tr><td>张三</td><td>李四</td></tr></table>")
+    run(root)
+    table = root.find(".//table")
+    assert table.get("role") is None and table.find(".//th") is None
+
+
+def test_author_roles_and_descriptions_are_kept():
+    root = page("<table role='presentation' border=1><tr><td>项目</td><td>数量</td></tr>"
+                "<tr><td>甲</td><td>1</td></tr></table>")
+    run(root)
+    assert root.find(".//th") is None
+    html = SIMPLE.replace('<table border="1">', '<table border="1" aria-describedby="mine">')
+    root = page("<p id=mine>说明</p>" + html.replace("项目", "（单位：万元，本表数据为年度累计数）"))
+    run(root)
+    assert root.find(".//table").get("aria-describedby") == "mine"
+
+
+def test_text_only_table_with_clean_header_row():
+    root = page("<table border=1><tr><td>姓名</td><td>职务</td><td>分工</td></tr>"
+                "<tr><td>张三</td><td>局长</td><td>全面工作</td></tr>"
+                "<tr><td>李四</td><td>副局长</td><td>财务</td></tr></table>")
+    ctx = run(root)
+    assert [c.text for c in ctx.data["tables"][0].cells][:2] == ["姓名: 张三", "职务: 局长"]
+
+
+def test_unclear_text_table_left_alone():
+    html = "<table border=1><tr><td>通知一</td><td>详见附件</td></tr><tr><td>通知二</td><td>详见附件</td></tr></table>"
+    root = page(html)
+    before = lxml.html.tostring(root)
+    ctx = run(root)
+    assert lxml.html.tostring(root) == before
+    assert ctx.report.count("tables", "left table alone") == 1
+
+
+def test_thead_marks_the_top_band():
+    root = page("<table><thead><tr><td>地区</td><td>人数</td></tr><tr><td>（人）</td><td>2020</td></tr></thead>"
+                "<tr><td>甲</td><td>3</td></tr><tr><td>乙</td><td>4</td></tr></table>")
+    ctx = run(root)
+    assert ctx.data["tables"][0].cells[0].text == "甲 | 人数 › 2020: 3"
+
+
+def test_no_body_no_tables_no_error():
+    root = lxml.html.document_fromstring("<html><head><title>x</title></head></html>")
+    ctx = Context(profile=Profile(mode="access"))
+    annotate_tables(root, ctx)
+    assert ctx.data.get("tables") in (None, [])
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+def test_formats(seed_readings):
+    text = format_readings(seed_readings, "text")
+    assert text.splitlines()[0].startswith("二、主动公开政府信息情况：19行×4列")
+    assert len([line for line in text.splitlines() if " | " in line or ": " in line]) >= 201
+    records = json.loads(format_readings(seed_readings, "json"))
+    assert [len(t["cells"]) for t in records] == [25, 161, 15]
+    assert records[1]["cells"][0]["row"] == ["一、本年新收政府信息公开申请数量"]
+    rows = list(csv.reader(io.StringIO(format_readings(seed_readings, "csv"))))
+    assert rows[0] == ["table", "caption", "row", "col", "rowspan", "colspan", "row_path", "col_path", "value"]
+    assert len(rows) == 1 + 201
+    assert rows[1 + 25 + 28][6:] == ["三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密", "申请人情况 › 自然人", "0"]
+    with pytest.raises(ValueError):
+        format_readings(seed_readings, "xml")

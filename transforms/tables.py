@@ -1,0 +1,794 @@
+"""Tables a screen reader can read: the ``tables`` transform and the linear reading of a page's tables.
+
+This module owns what goes beyond the HTML standard's table model
+(:mod:`.table_model`): deciding which tables hold data and which lay out the
+page, deciding which cells of a ``<td>``-only table are headers, writing that
+down as markup every screen reader understands (``th`` + explicit ``scope``,
+``id``/``headers``, ``<caption>``, ``aria-describedby``), and reading each data
+table cell by cell (``row path | column path: value``) for the in-page
+``<details>`` view, the ``eldermode tables`` command and the JSON endpoint.
+
+Author markup wins: a table with ``th`` cells or ``headers`` attributes is read
+as the author wrote it and never rewritten; ``role``/``aria-*`` are never
+overwritten; a layout table is only marked ``role="presentation"`` when the page
+gives browsers nothing to go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+import lxml.html
+
+from . import Context
+from .table_model import Cell, HeaderAssigner, Table, TableTooLarge, document_id_lookup, form_table, table_structure
+
+__all__ = [
+    "TableReading",
+    "CellReading",
+    "annotate_tables",
+    "cell_text",
+    "format_readings",
+    "normalise_text",
+    "read_tables",
+]
+
+MARK = "data-eldermode"
+ANNOTATED = "table"  # value of data-eldermode on a table this module annotated
+READING = "table-reading"  # the injected <details>
+MAX_CELLS = 20000  # above this a table is read but not annotated: one page must stay fast
+MAX_SLOTS = 400_000
+
+# ----------------------------------------------------------------------------- text
+
+
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_BLOCK = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "section", "blockquote",
+     "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "center"}
+)
+_NO_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
+
+
+def _is_wide(ch: str) -> bool:
+    """A CJK ideograph, CJK punctuation or a fullwidth form: no spaces belong between two of them."""
+    o = ord(ch)
+    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF
+
+
+def normalise_text(raw: str) -> str:
+    """Whitespace (with U+00A0, U+3000) collapsed; removed entirely between two CJK characters.
+
+    Report cells split one phrase across several ``<p>`` with ``&nbsp;`` runs in
+    between ("三、本 … 年度办 … 理结果"); joined they must read "三、本年度办理结果".
+    """
+    if not raw:
+        return ""
+
+    def join(match: re.Match) -> str:
+        start, end = match.start(), match.end()
+        if start == 0 or end == len(raw):
+            return ""
+        return "" if _is_wide(raw[start - 1]) and _is_wide(raw[end]) else " "
+
+    return _SPACE.sub(join, raw)
+
+
+def _collect(el, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _NO_TEXT and child.get(MARK) is None:
+            if tag == "br":
+                parts.append("\n")
+            elif tag == "img":
+                parts.append(child.get("alt") or "")
+            elif tag in _BLOCK:
+                parts.append("\n")
+                _collect(child, parts)
+                parts.append("\n")
+            else:
+                _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def cell_text(el) -> str:
+    """The text a listener should hear for an element: blocks separated, CJK joined, ``alt`` of images."""
+    parts: list[str] = []
+    _collect(el, parts)
+    return normalise_text("".join(parts))
+
+
+_NUMBER = re.compile(
+    r"[+\-−－]?(?:[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?|[.．][0-9０-９]+)\s*"
+    r"(?:%|％|‰|[万亿千百]?(?:元|件|个|人次|人|次|项|户|份|条|家|天|日|名|篇|宗|起|所|辆|吨|亩|平方米|公里)?)"
+)
+_NULLISH = frozenset({"-", "—", "——", "－", "/", "／", "…", "……", "n/a", "N/A", "×", "—/—"})
+
+
+def kind_of(text: str) -> str:
+    """``blank``, ``num`` (a number, a percentage, an amount, or a dash standing for none) or ``text``."""
+    if not text:
+        return "blank"
+    if text in _NULLISH or _NUMBER.fullmatch(text):
+        return "num"
+    return "text"
+
+
+# ----------------------------------------------------------------------------- readings
+
+
+@dataclass
+class CellReading:
+    """One data cell read aloud: where it is, what heads it, what it holds."""
+
+    row: list[str]  # row header path, outer -> inner (section headers first)
+    col: list[str]  # column header path, outer -> inner
+    value: str
+    y: int  # grid row of the cell's anchor (0-based)
+    x: int  # grid column of the cell's anchor (0-based)
+    rowspan: int = 1
+    colspan: int = 1
+    text: str = ""  # the sentence
+
+
+@dataclass
+class TableReading:
+    """A data table of a page, read cell by cell."""
+
+    index: int  # position among all <table> elements of the page (0-based)
+    caption: str
+    description: str  # the corner note, or ""
+    source: str  # "inferred" (eldermode chose the headers) or "author" (the page's own markup)
+    rows: int
+    cols: int
+    summary: str = ""
+    cells: list[CellReading] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _labels(lang: str) -> dict[str, str]:
+    if (lang or "").lower().startswith("en"):
+        return {
+            "empty": "(empty)",
+            "table": "Table {n}",
+            "summary": "{caption}: table of {rows} rows × {cols} columns, {cells} data cells; "
+            "{col_levels} level(s) of column headers, {row_levels} level(s) of row headers.",
+            "details": "Table as text, cell by cell: {caption}",
+            "note": "Note: {note}",
+        }
+    return {
+        "empty": "（空）",
+        "table": "表格{n}",
+        "summary": "{caption}：{rows}行×{cols}列的表格，{cells}个数据单元格；列标题{col_levels}层，行标题{row_levels}层。",
+        "details": "逐格朗读本表（文字版）：{caption}",
+        "note": "注：{note}",
+    }
+
+
+def sentence(row: list[str], col: list[str], value: str, empty: str) -> str:
+    """``row path | column path: value`` with `` › `` between levels; missing parts left out."""
+    said = value if value else empty
+    row_path = " › ".join(row)
+    col_path = " › ".join(col)
+    if row_path and col_path:
+        return f"{row_path} | {col_path}: {said}"
+    if row_path or col_path:
+        return f"{row_path or col_path}: {said}"
+    return said
+
+
+# ----------------------------------------------------------------------------- classification
+
+
+@dataclass
+class Verdict:
+    kind: str  # layout | author | data | unsure | skip
+    reason: str
+    mark_layout: bool = False  # a layout table the page leaves browsers guessing about
+
+
+_FORM_CONTROLS = ("input", "select", "textarea", "button")
+_EMBEDS = ("iframe", "embed", "object")
+
+
+def _has_descendant(el, tags) -> bool:
+    for _ in el.iterdescendants(*tags):
+        return True
+    return False
+
+
+def _data_indicators(table_el, structure) -> str:
+    """Why browsers would call the table a data table from its markup alone (Firefox/Chromium rules), or ""."""
+    if (table_el.get("summary") or "").strip():
+        return "summary"
+    if structure.caption is not None and cell_text(structure.caption):
+        return "caption"
+    if structure.colgroups:
+        return "col/colgroup"
+    for group in structure.groups:
+        if group.kind in ("thead", "tfoot") and group.element is not None:
+            return group.kind
+    if (table_el.get("rules") or "").strip():
+        return "rules"
+    return ""
+
+
+def _author_header_markup(structure) -> str:
+    for group in structure.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                if cell.tag == "th":
+                    return "th"
+                if cell.get("headers") is not None:
+                    return "headers"
+    return ""
+
+
+def classify(table_el, structure) -> Verdict:
+    """Data or layout, the way browsers guess it (Firefox/Chromium heuristics, simplified)."""
+    if table_el.get(MARK) == ANNOTATED:
+        return Verdict("author", "annotated by eldermode")
+    role = (table_el.get("role") or "").strip().lower()
+    if role in ("presentation", "none"):
+        return Verdict("layout", f"role={role}")
+    if role:
+        return Verdict("skip", f"role={role}")
+    if (table_el.get("datatable") or "").strip() == "0":
+        return Verdict("layout", "datatable=0")
+    author = _author_header_markup(structure)
+    if author:
+        return Verdict("author", author)
+    indicator = _data_indicators(table_el, structure)
+    guessing = not indicator  # nothing in the markup tells browsers what this is
+
+    def layout(reason: str) -> Verdict:
+        return Verdict("layout", reason, mark_layout=guessing) if guessing else Verdict("skip", reason)
+
+    if _has_descendant(table_el, ("table",)):
+        return layout("contains a table")
+    if _has_descendant(table_el, _FORM_CONTROLS):
+        return layout("form controls")
+    if _has_descendant(table_el, _EMBEDS):
+        return layout("embedded content")
+    rows = sum(len(g.rows) for g in structure.groups)
+    widest = max((len(r.cells) for g in structure.groups for r in g.rows), default=0)
+    if rows < 2 or widest < 2:
+        return layout("one row or one column")
+    if _is_navigation(table_el):
+        return layout("navigation links")
+    return Verdict("data" if not guessing else "unsure", indicator or "grid")
+
+
+def _is_navigation(table_el) -> bool:
+    total = len(cell_text(table_el))
+    if total == 0:
+        return False
+    linked = sum(len(cell_text(a)) for a in table_el.iter("a"))
+    return linked >= 0.8 * total
+
+
+# ----------------------------------------------------------------------------- header inference
+
+
+@dataclass
+class Inference:
+    """Which cells of a td-only table are headers, and which headers each data cell has."""
+
+    top: int  # rows 0..top-1 are the column header band
+    left: int  # columns 0..left-1 are the row header band (in body rows)
+    roles: dict[int, str]  # cell index -> col | row | section | note | data | blank
+    headers: dict[int, list[Cell]]  # cell index -> header cells (data cells and row header cells)
+    note: Cell | None = None
+
+
+def _covering(t: Table, y: int) -> list[Cell]:
+    """Distinct cells covering row y, left to right (overlap slots contribute all their cells)."""
+    out: list[Cell] = []
+    seen = set()
+    for x in range(t.xwidth):
+        for c in t.cells_at(x, y):
+            if c.index not in seen:
+                seen.add(c.index)
+                out.append(c)
+    return out
+
+
+def _is_note_text(text: str) -> bool:
+    return len(text) > 12 or text[:1] in "（(" or any(k in text for k in ("注", "说明", "单位", "勾稽"))
+
+
+def infer(t: Table) -> Inference | None:
+    """Header bands of a td-only table from its grid (the notes' heuristic), or None when unsure."""
+    kinds = {}
+    for c in t.cells:
+        text = cell_text(c.element)
+        c.data["text"] = text
+        kinds[c.index] = kind_of(text)
+    if t.xwidth < 2 or t.yheight < 2:
+        return None
+    rows = [_covering(t, y) for y in range(t.yheight)]
+
+    def row_kinds(y):
+        return [kinds[c.index] for c in rows[y]]
+
+    def header_like(y):
+        ks = row_kinds(y)
+        return "num" not in ks and "text" in ks
+
+    sections = set()
+    for y, cells in enumerate(rows):
+        if len(cells) == 1 and cells[0].width == t.xwidth and cells[0].y == y and kinds[cells[0].index] == "text":
+            sections.add(y)
+
+    # Top band: a leading <thead>, else the leading rows without numbers.
+    top = 0
+    if t.row_groups and t.row_groups[0][2] == "thead" and t.row_groups[0][0] == 0:
+        top = t.row_groups[0][1]
+    else:
+        while top < t.yheight and header_like(top):
+            top += 1
+    textual = top >= t.yheight
+    if textual:
+        top = _span_closure(t, rows)
+        if top >= t.yheight:
+            return None
+
+    # Repeated header rows inside the body: text-only rows right after a section row.
+    inbody = set()
+    for y in range(top, t.yheight):
+        if y in sections:
+            continue
+        if (y - 1 in sections or y - 1 in inbody) and header_like(y) and row_kinds(y).count("text") >= 2:
+            inbody.add(y)
+    body = [y for y in range(top, t.yheight) if y not in sections and y not in inbody]
+    if not body:
+        return None
+
+    # Left band: leading columns holding no numbers in the body rows.
+    left = 0
+    if not textual:
+        while left < t.xwidth - 1:
+            column = [kinds[c.index] for y in body for c in t.cells_at(left, y)]
+            if "num" in column or "text" not in column:
+                break
+            left += 1
+    else:
+        # Text tables: a first column of row-spanning cells groups the rows.
+        if any(c.x == 0 and c.height > 1 and c.y >= top for c in t.cells) and t.xwidth > 2:
+            left = 1
+
+    # Confidence: numbers in the data region, or a text table with a clean header row.
+    data_cells = [c for c in t.cells if c.y in body and c.x >= left]
+    values = [kinds[c.index] for c in data_cells if kinds[c.index] != "blank"]
+    if not values:
+        return None
+    numeric = values.count("num") / len(values)
+    if numeric < 0.5:
+        first = rows[0]
+        names = [c.data["text"] for c in first]
+        clean = (
+            len(first) >= 2
+            and all(kinds[c.index] == "text" and len(c.data["text"]) <= 24 for c in first)
+            and len(set(names)) == len(names)
+        )
+        if not (textual and clean and t.yheight >= 3):
+            return None
+    if top == 0 and left == 0:
+        return None
+
+    roles: dict[int, str] = {}
+    note = None
+    if top and left:
+        corner = {c.index: c for y in range(top) for x in range(left) for c in t.cells_at(x, y)}
+        if len(corner) == 1:
+            (c,) = corner.values()
+            if (c.x, c.y, c.width, c.height) == (0, 0, left, top) and kinds[c.index] == "text":
+                if _is_note_text(c.data["text"]):
+                    note = c
+    for c in t.cells:
+        k = kinds[c.index]
+        if c is note:
+            roles[c.index] = "note"
+        elif c.y in sections:
+            roles[c.index] = "section"
+        elif c.y < top or c.y in inbody:
+            roles[c.index] = "blank" if k == "blank" else "col"
+        elif c.x < left:
+            roles[c.index] = "blank" if k == "blank" else "row"
+        else:
+            roles[c.index] = "data"
+
+    headers = _associate(t, top, left, sections, inbody, roles)
+    return Inference(top, left, roles, headers, note)
+
+
+def _span_closure(t: Table, rows: list[list[Cell]]) -> int:
+    """Header rows of a table without numbers: row 0, and rows below while spans say "sub-headers follow"."""
+    top = 1
+    while top < t.yheight:
+        band = [c for y in range(top) for c in rows[y]]
+        reaches = any(c.y + c.height > top for c in band)
+        splits = any(c.width > 1 and c.y == top - 1 for c in rows[top - 1]) and len(rows[top - 1]) < t.xwidth
+        if not (reaches or splits):
+            break
+        top += 1
+    return top
+
+
+def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles: dict) -> dict[int, list[Cell]]:
+    """Headers of each data cell and row header cell: its section, its column headers in effect, its row headers."""
+    section_run: list[Cell] = []
+    header_rows: list[int] = [y for y in range(top) if y not in sections]
+    last = "top"
+    block_of: dict[int, tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
+    for y in range(t.yheight):
+        if y in sections:
+            cell = t.cell_at(0, y)
+            if last != "section":
+                section_run = []
+            if cell is not None:
+                section_run.append(cell)
+            last = "section"
+        elif y < top:
+            last = "top"
+        elif y in inbody:
+            if last != "inbody":
+                header_rows = []
+            header_rows.append(y)
+            last = "inbody"
+        else:
+            last = "data"
+        block_of[y] = (tuple(section_run), tuple(header_rows))
+
+    headers: dict[int, list[Cell]] = {}
+    for c in t.cells:
+        role = roles[c.index]
+        if role not in ("data", "row"):
+            continue
+        sections_here, rows_here = block_of[c.y]
+        found: list[Cell] = list(sections_here)
+        seen = {h.index for h in found}
+        for r in rows_here:
+            for x in range(c.x, c.x + c.width):
+                for h in t.cells_at(x, r):
+                    if h.index not in seen and roles.get(h.index) in ("col", "note"):
+                        if roles[h.index] == "note" and role == "data":
+                            continue
+                        seen.add(h.index)
+                        found.append(h)
+        for y in range(c.y, c.y + c.height):
+            for x in range(min(left, c.x)):
+                for h in t.cells_at(x, y):
+                    if h.index not in seen and roles.get(h.index) == "row" and h is not c:
+                        seen.add(h.index)
+                        found.append(h)
+        headers[c.index] = found
+    return headers
+
+
+# ----------------------------------------------------------------------------- annotation
+
+
+class _Ids:
+    """Generated ids: a per-table prefix, never equal to an id already in the document."""
+
+    def __init__(self, root):
+        self.taken = set(root.xpath("//@id")) if root is not None else set()
+
+    def new(self, base: str) -> str:
+        candidate = base
+        n = 2
+        while candidate in self.taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def _annotate(t: Table, inf: Inference, number: int, ids: _Ids, caption: str, report) -> None:
+    el = t.element
+    prefix = f"em-t{number}"
+    id_of: dict[int, str] = {}
+
+    def ensure_id(c: Cell) -> str:
+        if c.index not in id_of:
+            existing = c.element.get("id")
+            id_of[c.index] = existing if existing else ids.new(f"{prefix}-h{c.index}")
+            if not existing:
+                c.element.set("id", id_of[c.index])
+        return id_of[c.index]
+
+    promoted = 0
+    for c in t.cells:
+        role = inf.roles[c.index]
+        if role in ("col", "section", "note", "row"):
+            c.element.tag = "th"
+            scope = "row" if role == "row" else "col"
+            c.element.set("scope", scope)
+            c.is_header = True
+            c.scope = scope
+            c.data.pop("column header", None)  # cached classification of the old td
+            c.data.pop("row header", None)
+            ensure_id(c)
+            promoted += 1
+        elif c.element.get("scope") is not None:
+            del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
+    for c in t.cells:
+        found = inf.headers.get(c.index)
+        if found:
+            c.element.set("headers", " ".join(ensure_id(h) for h in found))
+    el.set(MARK, ANNOTATED)
+    if caption and t.caption is None:
+        cap = el.makeelement("caption", {"class": "em-visually-hidden", MARK: "caption"})
+        cap.text = caption
+        cap.tail = el.text
+        el.text = None
+        el.insert(0, cap)
+        t.caption = cap
+        report.note("tables", "added caption", caption)
+    if inf.note is not None and el.get("aria-describedby") is None:
+        el.set("aria-describedby", ensure_id(inf.note))
+        report.note("tables", "linked corner note as description", inf.note.data.get("text", "")[:40])
+    report.note("tables", "annotated headers", f"table {number}: {promoted} header cells, top {inf.top} rows, "
+                f"left {inf.left} columns")
+
+
+# ----------------------------------------------------------------------------- caption from the page
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．]\s*\D|表\s*\d)")
+
+
+def _heading_text(el) -> str:
+    """The text of ``el`` if it reads like a heading for the table that follows it, else ""."""
+    if not isinstance(el.tag, str) or el.get(MARK) is not None:
+        return ""
+    text = cell_text(el)
+    if not text or len(text) > 60 or _has_descendant(el, ("table",)):
+        return ""
+    if el.tag in _HEADING_TAGS:
+        return text
+    if el.tag not in ("p", "div", "strong", "b", "span", "font", "center"):
+        return ""
+    if text[-1] in "。；;，,":
+        return ""
+    bold = el.tag in ("strong", "b") or _has_descendant(el, ("strong", "b"))
+    return text if (_NUMBERED.match(text) or bold) else ""
+
+
+def _previous_element(el):
+    prev = el.getprevious()
+    while prev is not None and (not isinstance(prev.tag, str) or (not cell_text(prev) and prev.tag != "table")):
+        prev = prev.getprevious()
+    return prev
+
+
+def caption_from_page(table_el) -> str:
+    """The heading right before the table (climbing out of wrappers the table opens), or ""."""
+    el = table_el
+    for _ in range(4):
+        prev = _previous_element(el)
+        if prev is not None:
+            return _heading_text(prev)
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "td", "th"):
+            return ""
+        el = parent
+    return ""
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _split_paths(t: Table, cell: Cell, row_cells: list[Cell], col_cells: list[Cell]) -> tuple[list[str], list[str]]:
+    sections = [h for h in col_cells if t.xwidth > 1 and h.width >= t.xwidth]
+    cols = [h for h in col_cells if not (t.xwidth > 1 and h.width >= t.xwidth)]
+    sections.sort(key=lambda h: (h.y, h.x))
+    rows = sorted(row_cells, key=lambda h: (h.x, h.y))
+    cols.sort(key=lambda h: (h.y, h.x))
+    return [_header_text(h) for h in sections + rows], [_header_text(h) for h in cols]
+
+
+def _header_text(h: Cell) -> str:
+    abbr = (h.element.get("abbr") or "").strip()
+    if abbr:
+        return abbr
+    if "text" not in h.data:
+        h.data["text"] = cell_text(h.element)
+    return h.data["text"]
+
+
+def _read(t: Table, index: int, caption: str, description: str, source: str, lookup, lang: str,
+          data_cells: list[Cell]) -> TableReading:
+    labels = _labels(lang)
+    assigner = HeaderAssigner(t, lookup)
+    reading = TableReading(index, caption, description, source, t.yheight, t.xwidth)
+    col_levels = row_levels = 0
+    for c in data_cells:
+        parts = assigner.parts(c)
+        row, col = _split_paths(t, c, parts.row + parts.rowgroup, parts.col + parts.colgroup)
+        if "text" not in c.data:
+            c.data["text"] = cell_text(c.element)
+        value = c.data["text"]
+        if source == "author" and not value and not row and not col:
+            continue  # an empty placeholder cell of the author's layout, not a value
+        col_levels = max(col_levels, len(col))
+        row_levels = max(row_levels, len(row))
+        reading.cells.append(
+            CellReading(row, col, value, c.y, c.x, c.height, c.width, sentence(row, col, value, labels["empty"]))
+        )
+    name = caption or labels["table"].format(n=index + 1)
+    reading.summary = labels["summary"].format(
+        caption=name, rows=t.yheight, cols=t.xwidth, cells=len(reading.cells),
+        col_levels=col_levels, row_levels=row_levels,
+    )
+    return reading
+
+
+def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
+    """Classify every table under ``root``, annotate the td-only data tables, and read every data table.
+
+    Edits the tree in place (that is the transform's job); the CLI and the
+    endpoint call it on a tree of their own. Never raises on bad tables: a table
+    that cannot be formed or is too large is skipped and noted in ``report``.
+    """
+    from . import Report
+
+    report = report if report is not None else Report()
+    ids: _Ids | None = None
+    lookup = None
+    readings: list[TableReading] = []
+    for index, table_el in enumerate(list(root.iter("table"))):
+        structure = table_structure(table_el)
+        verdict = classify(table_el, structure)
+        if verdict.kind == "layout":
+            if verdict.mark_layout and table_el.get("role") is None:
+                table_el.set("role", "presentation")
+                report.note("tables", "marked layout table", f"table {index}: {verdict.reason}")
+            continue
+        if verdict.kind not in ("author", "data", "unsure"):
+            continue
+        try:
+            t = form_table(table_el, structure)
+        except TableTooLarge:
+            report.note("tables", "skipped table", f"table {index}: spans too large")
+            continue
+        if len(t.cells) > MAX_CELLS or t.xwidth * t.yheight > MAX_SLOTS:
+            report.note("tables", "skipped table", f"table {index}: {len(t.cells)} cells")
+            continue
+        caption = cell_text(t.caption) if t.caption is not None else ""
+        caption = caption or caption_from_page(table_el)
+        if lookup is None:
+            lookup = document_id_lookup(root.getroottree().getroot())
+        if verdict.kind == "author":
+            data = [c for c in t.cells if not c.is_header]
+            description = _described_by(table_el, lookup)
+            source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
+            readings.append(_read(t, index, caption, description, source, lookup, lang, data))
+            continue
+        inf = infer(t)
+        if inf is None:
+            report.note("tables", "left table alone", f"table {index}: headers unclear")
+            continue
+        if ids is None:
+            ids = _Ids(root.getroottree().getroot())
+        _annotate(t, inf, index, ids, caption, report)
+        local = {c.element.get("id"): c.element for c in t.cells if c.is_header}
+        description = inf.note.data.get("text", "") if inf.note is not None else ""
+        data = [c for c in t.cells if inf.roles[c.index] == "data"]
+        readings.append(_read(t, index, caption, description, "inferred", local.get, lang, data))
+    return readings
+
+
+def _described_by(table_el, lookup) -> str:
+    refs = (table_el.get("aria-describedby") or "").split()
+    texts = [cell_text(el) for el in (lookup(r) for r in refs) if el is not None]
+    return " ".join(t for t in texts if t)
+
+
+# ----------------------------------------------------------------------------- in-page view and transform
+
+
+def _reading_details(table_el, reading: TableReading, lang: str):
+    labels = _labels(lang)
+    details = table_el.makeelement("details", {"class": "em-table-reading", MARK: READING})
+    summary = details.makeelement("summary", {})
+    summary.text = labels["details"].format(caption=reading.caption or labels["table"].format(n=reading.index + 1))
+    details.append(summary)
+    p = details.makeelement("p", {})
+    p.text = reading.summary
+    details.append(p)
+    if reading.description:
+        note = details.makeelement("p", {})
+        note.text = labels["note"].format(note=reading.description)
+        details.append(note)
+    ol = details.makeelement("ol", {})
+    for cell in reading.cells:
+        li = ol.makeelement("li", {})
+        li.text = cell.text
+        ol.append(li)
+    details.append(ol)
+    return details
+
+
+def _has_reading_after(table_el) -> bool:
+    anchor = table_el
+    parent = table_el.getparent()
+    if parent is not None and parent.get(MARK) == "table-scroll":
+        anchor = parent
+    nxt = anchor.getnext()
+    return nxt is not None and nxt.get(MARK) == READING
+
+
+def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """The ``tables`` transform: annotate data tables, mark guessed layout tables, add each table's linear view."""
+    body = root.find("body")
+    if body is None:
+        return
+    readings = read_tables(body, ctx.lang, report=ctx.report)
+    ctx.data["tables"] = readings
+    if not readings:
+        return
+    tables = list(body.iter("table"))
+    for reading in readings:
+        table_el = tables[reading.index]
+        if not reading.cells or _has_reading_after(table_el):
+            continue
+        details = _reading_details(table_el, reading, ctx.lang)
+        anchor = table_el
+        parent = table_el.getparent()
+        if parent is not None and parent.get(MARK) == "table-scroll":
+            anchor = parent
+        details.tail = anchor.tail
+        anchor.tail = None
+        anchor.addnext(details)
+        ctx.report.note("tables", "added linear reading", f"table {reading.index}: {len(reading.cells)} cells")
+
+
+# ----------------------------------------------------------------------------- output formats
+
+
+def format_readings(readings: list[TableReading], fmt: str = "text") -> str:
+    """The readings as ``text`` (summary + one sentence a line), ``json`` or ``csv`` (one record per cell)."""
+    if fmt == "json":
+        return json.dumps([r.as_dict() for r in readings], ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["table", "caption", "row", "col", "rowspan", "colspan", "row_path", "col_path", "value"])
+        for r in readings:
+            for c in r.cells:
+                writer.writerow([r.index, r.caption, c.y, c.x, c.rowspan, c.colspan,
+                                 " › ".join(c.row), " › ".join(c.col), c.value])
+        return out.getvalue()
+    if fmt != "text":
+        raise ValueError(f"unknown format {fmt!r}: expected text, json or csv")
+    lines: list[str] = []
+    for r in readings:
+        if lines:
+            lines.append("")
+        lines.append(r.summary)
+        if r.description:
+            lines.append(r.description)
+        lines.extend(c.text for c in r.cells)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def read_page(body: bytes, content_type: str | None = None, lang: str | None = None) -> list[TableReading]:
+    """Parse a page's bytes and read its tables (what ``eldermode tables`` and the JSON endpoint call)."""
+    from .document import parse_document
+    from .language import detect_language, visible_text
+
+    doc = parse_document(body, content_type)
+    if lang is None:
+        lang = (doc.root.get("lang") or "").strip() or detect_language(visible_text(doc.root))
+    return read_tables(doc.root, lang)
