@@ -21,10 +21,10 @@ from .base import BackendUnavailable, SpeechError, Voice, check_wav, rate_wpm, v
 from .cache import AudioCache, audio_key
 from .text import normalize
 
-__all__ = ["MEDIA_TYPES", "Speaker", "concatenate_wavs", "sox_formats"]
+__all__ = ["MEDIA_TYPES", "Speaker", "concatenate_wavs", "encode", "sox_formats"]
 
 MEDIA_TYPES = {"wav": "audio/wav", "ogg": "audio/ogg", "mp3": "audio/mpeg"}
-_SOX_ARGS = {"ogg": ["-t", "ogg", "-C", "3"], "mp3": ["-t", "mp3", "-C", "64"]}
+_SOX_ARGS = {"ogg": ["-t", "ogg", "-C", "3"], "mp3": ["-t", "mp3", "-C", "32"]}
 
 
 def sox_formats() -> tuple[str, ...]:
@@ -79,7 +79,7 @@ class Speaker:
             return self._once(key, lambda: self._synthesize(spoken, voice, wpm))
         if audio_format not in self.formats:
             raise SpeechError(f"this server cannot encode {audio_format} (sox is not installed)")
-        return self._once(key, lambda: _encode(self.render(text, lang, rate, "wav"), audio_format))
+        return self._once(key, lambda: encode(self.render(text, lang, rate, "wav"), audio_format))
 
     def _synthesize(self, spoken: str, voice: str, wpm: int) -> bytes:
         if self.voice is None:
@@ -144,12 +144,13 @@ class Speaker:
             self.voice.close()
 
 
-def _encode(wav: bytes, audio_format: str) -> bytes:
+def encode(wav: bytes, audio_format: str) -> bytes:
+    """WAV bytes encoded to ``ogg`` (Vorbis) or ``mp3`` by sox, through pipes."""
     proc = subprocess.run(
         ["sox", "-t", "wav", "-", *_SOX_ARGS[audio_format], "-"],
         input=wav,
         capture_output=True,
-        timeout=30,
+        timeout=300,  # a whole article
         check=False,
     )
     if proc.returncode != 0 or len(proc.stdout) < 64:

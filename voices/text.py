@@ -32,6 +32,9 @@ PHONE_DIGIT_NAMES = "零幺二三四五六七八九"  # telephone numbers say 1 
 _TERMINATORS = "。！？；!?;…"
 _CLOSERS = "”’」』》）)】〕]\"'"
 _SOFT_BREAKS = "，、：,:—"  # where an over-long sentence is cut, best first is the last one before the limit
+_END = "[" + re.escape(_TERMINATORS + _CLOSERS) + "]*"
+_BREAKS = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END)
+_BREAKS_EN = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END + r"|\." + _END + r"(?=\s|$)")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 
@@ -52,26 +55,13 @@ def sentence_spans(text: str, max_len: int = MAX_SEGMENT, lang: str = "zh") -> l
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    i = 0
-    n = len(text)
-    english = lang == "en"
-    while i < n:
-        ch = text[i]
-        end = None
-        if ch == "\n" or ch == "\r":
-            end = i
-        elif ch in _TERMINATORS or (english and ch == "." and (i + 1 == n or text[i + 1].isspace())):
-            j = i + 1
-            while j < n and (text[j] in _TERMINATORS or text[j] in _CLOSERS):
-                j += 1
-            end = j
-        if end is not None:
-            _add_trimmed(text, start, end, max_len, spans)
-            start = end if end > i else i + 1
-            i = start
-            continue
-        i += 1
-    _add_trimmed(text, start, n, max_len, spans)
+    for m in (_BREAKS_EN if lang == "en" else _BREAKS).finditer(text):
+        if m.group()[0] in "\r\n":
+            _add_trimmed(text, start, m.start(), max_len, spans)
+        else:
+            _add_trimmed(text, start, m.end(), max_len, spans)
+        start = m.end()
+    _add_trimmed(text, start, len(text), max_len, spans)
     return spans
 
 

@@ -1,0 +1,411 @@
+"""The /__eldermode/speech/ endpoints: sentence audio, whole-article audio, opt-in arbitrary text.
+
+Which text may the server speak? Only sentences of pages it rewrote. The page
+transform (transforms/speech.py) signs every sentence with an HMAC under a
+server secret and puts the key in the page; speech.js sends the sentence back
+with its key (``seg/KEY?t=…``) and the server synthesises only when the key
+verifies. This is stateless — no key→text store to fill, bound or lose on a
+restart — and works across instances that share the secret (``secret`` setting;
+without one a random secret is kept in the cache directory). Arbitrary text
+(``say?text=…``) is a separate endpoint, off unless ``speech_arbitrary_text``.
+
+Audio is WAV, or Ogg Vorbis / MP3 when sox is installed, chosen by ``f=`` or
+``Accept``; responses support ``Range`` and are cacheable forever (the URL
+determines the audio). Synthesis goes through a bounded queue: beyond
+``speech_queue`` distinct pending segments the answer is 429 with Retry-After;
+with no engine installed it is 503 with a message saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from eldermode.transforms.speech import segment_key, speakable_text
+from eldermode.voices import BackendUnavailable, SpeechError, SynthesisTimeout, create_voice
+from eldermode.voices.base import RATES
+from eldermode.voices.cache import DiskCache, RedisCache
+from eldermode.voices.speaker import MEDIA_TYPES, Speaker, encode
+from eldermode.voices.text import MAX_SEGMENT, speech_lang
+
+__all__ = ["SpeechService", "load_secret", "speech_routes", "speech_service"]
+
+log = logging.getLogger("eldermode.speech")
+
+RETRY_AFTER = "2"
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+# --------------------------------------------------------------------------- secret
+
+
+def load_secret(settings) -> bytes:
+    """The key that signs sentence keys: from the ``secret`` setting, else kept in the cache directory.
+
+    The file is created once (O_EXCL, mode 0600) so all worker processes of one
+    instance agree; if the directory is not writable the secret lives only as
+    long as the process (pages served before a restart then get 403 for speech).
+    """
+    if settings.secret:
+        return hashlib.sha256(b"eldermode speech key\0" + settings.secret.encode("utf-8")).digest()
+    path = Path(settings.cache_dir) / "speech-secret"
+    for _ in range(50):
+        try:
+            data = path.read_bytes()
+            if len(data) == 32:
+                return data
+            if data:
+                break  # damaged: fall through to a process-local secret rather than guess
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another worker is writing it: read it on the next turn
+            except OSError as exc:
+                log.warning("cannot keep the speech secret in %s (%s); using a per-process secret", path, exc)
+                break
+            else:
+                secret = os.urandom(32)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(secret)
+                return secret
+        except OSError:
+            break
+        import time
+
+        time.sleep(0.01)
+    return os.urandom(32)
+
+
+# --------------------------------------------------------------------------- the service
+
+
+class SpeechService:
+    """Per middleware instance: the Speaker, the secret and the bounded synthesis queue."""
+
+    def __init__(self, settings, speaker: Speaker | None = None, secret: bytes | None = None):
+        self.settings = settings
+        self.secret = secret if secret is not None else load_secret(settings)
+        self.max_pending = max(1, int(settings.speech_queue))
+        self._speaker = speaker
+        self._inflight: dict[str, asyncio.Future] = {}
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    @property
+    def speaker(self) -> Speaker:
+        if self._speaker is None:
+            self._speaker = _build_speaker(self.settings)
+        return self._speaker
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        # as many synthesis threads as engine workers: more would only queue inside the engine
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(2)
+        return self._limiter
+
+    def verify(self, key: str, lang: str, text: str) -> bool:
+        return bool(_KEY.match(key)) and hmac.compare_digest(key, segment_key(self.secret, lang, text))
+
+    async def audio(self, text: str, lang: str, rate: str, audio_format: str) -> bytes:
+        """Cached audio, or a place in the synthesis queue; raises _Busy when the queue is full."""
+        speaker = self.speaker
+        if not speaker.available:
+            raise BackendUnavailable(speaker.unavailable_reason)
+        hit = speaker.cached(text, lang, rate, audio_format)
+        if hit is not None:
+            return hit
+        key = speaker.prepared(text, lang, rate, audio_format)[3]
+        pending = self._inflight.get(key)
+        if pending is None:
+            if len(self._inflight) >= self.max_pending:
+                raise _Busy()
+            pending = asyncio.ensure_future(
+                anyio.to_thread.run_sync(speaker.render, text, lang, rate, audio_format, limiter=self.limiter)
+            )
+            self._inflight[key] = pending
+            pending.add_done_callback(lambda _f, k=key: self._inflight.pop(k, None))
+        return await asyncio.shield(pending)
+
+    async def article(self, segments: list[str], lang: str, rate: str) -> bytes:
+        if len(self._inflight) >= self.max_pending:
+            raise _Busy()
+        speaker = self.speaker
+        if not speaker.available:
+            raise BackendUnavailable(speaker.unavailable_reason)
+        marker = f"article:{id(segments)}"
+        future = asyncio.ensure_future(
+            anyio.to_thread.run_sync(speaker.render_article, segments, lang, rate, limiter=self.limiter)
+        )
+        self._inflight[marker] = future
+        future.add_done_callback(lambda _f: self._inflight.pop(marker, None))
+        return await asyncio.shield(future)
+
+
+class _Busy(Exception):
+    pass
+
+
+def _build_speaker(settings) -> Speaker:
+    backend = getattr(settings, "speech_backend", "auto")
+    try:
+        voice = create_voice(backend)
+        reason = ""
+    except BackendUnavailable as exc:
+        log.warning("朗读 unavailable: %s", exc)
+        voice, reason = None, str(exc)
+    if settings.redis_url:
+        cache = RedisCache(settings.redis_url)
+    else:
+        cache = DiskCache(Path(settings.cache_dir) / "speech", max_bytes=settings.cache_max_bytes)
+    return Speaker(voice, cache, unavailable_reason=reason)
+
+
+def speech_service(services) -> SpeechService:
+    """The SpeechService hung on the middleware's Services (created on first use)."""
+    service = getattr(services, "speech", None)
+    if service is None:
+        service = services.speech = SpeechService(services.settings)
+    return service
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _error(message: str, status: int, **headers: str) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store", **headers})
+
+
+def _choose_format(request: Request, formats: tuple[str, ...]) -> str | None:
+    """``f=`` when given, else the best of ``formats`` the Accept header prefers; ``*/*`` means WAV."""
+    wanted = request.query_params.get("f")
+    if wanted:
+        return wanted if wanted in formats else None
+    accept = request.headers.get("accept", "")
+    best, best_q = "wav", 0.0
+    by_type = {MEDIA_TYPES[f]: f for f in formats}
+    by_type["audio/x-wav"] = by_type["audio/wave"] = "wav"
+    by_type["audio/mp3"] = "mp3" if "mp3" in formats else None
+    for item in accept.split(","):
+        media, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        fmt = by_type.get(media.strip().lower())
+        if fmt and q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
+def _rate(request: Request) -> str | None:
+    rate = request.query_params.get("r", "normal")
+    return rate if rate in RATES else None
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"  # a sentence URL always means the same audio
+
+
+def audio_response(request: Request, data: bytes, audio_format: str, etag: str, vary: bool,
+                   filename: str | None = None, cache_control: str = IMMUTABLE) -> Response:
+    """``data`` with Content-Type, validators, caching, and single-range ``Range`` support."""
+    headers = {
+        "Accept-Ranges": "bytes",
+        "Cache-Control": cache_control,
+        "ETag": f'"{etag}"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    if vary:
+        headers["Vary"] = "Accept"
+    if filename:
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    media_type = MEDIA_TYPES[audio_format]
+    if f'"{etag}"' in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    size = len(data)
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if range_header and (not if_range or if_range == f'"{etag}"'):
+        match = _RANGE.match(range_header.strip())
+        if match and (match.group(1) or match.group(2)):
+            first, last = match.groups()
+            if first:
+                start = int(first)
+                end = min(int(last), size - 1) if last else size - 1
+            else:
+                start = max(size - int(last), 0)
+                end = size - 1
+            if start >= size or end < start:
+                return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+            return Response(data[start : end + 1], status_code=206, media_type=media_type, headers=headers)
+        # a multi-range or malformed Range is ignored: the whole file is a valid answer
+    return Response(data, media_type=media_type, headers=headers)
+
+
+async def _speak(request: Request, text: str, lang: str) -> Response:
+    service = speech_service(request.scope["eldermode.services"])
+    rate = _rate(request)
+    if rate is None:
+        return _error("r must be slow, normal or fast", 400)
+    try:
+        speaker = service.speaker
+        audio_format = _choose_format(request, speaker.formats)
+        if audio_format is None:
+            return _error(f"f must be one of: {', '.join(speaker.formats)}", 406)
+        data = await service.audio(text, lang, rate, audio_format)
+    except _Busy:
+        return _error("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": RETRY_AFTER})
+    except BackendUnavailable as exc:
+        return _error(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
+    except SynthesisTimeout:
+        return _error("朗读超时，请重试 (speech synthesis timed out)", 503, **{"Retry-After": RETRY_AFTER})
+    except SpeechError as exc:
+        log.warning("speech synthesis failed: %s", exc)
+        return _error("朗读失败 (speech synthesis failed)", 500)
+    etag = speaker.prepared(text, lang, rate, audio_format)[3]
+    return audio_response(request, data, audio_format, etag, vary="f" not in request.query_params)
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+async def segment_audio(request: Request) -> Response:
+    """Audio of one signed sentence: ``seg/KEY?t=TEXT&l=zh|en&r=slow|normal|fast[&f=wav|ogg|mp3]``."""
+    key = request.path_params["key"]
+    text = speakable_text(request.query_params.get("t", ""))
+    lang = speech_lang(request.query_params.get("l", "zh"))
+    if not text:
+        return _error("t (the sentence) is required", 400)
+    if len(text) > MAX_SEGMENT * 2:
+        return _error("sentence too long", 413)
+    service = speech_service(request.scope["eldermode.services"])
+    if not service.verify(key, lang, text):
+        return _error("this sentence was not signed by this server (reload the page)", 403)
+    return await _speak(request, text, lang)
+
+
+async def arbitrary_audio(request: Request) -> Response:
+    """Audio of any text, when ``speech_arbitrary_text`` is on: ``say?text=…&l=&r=&f=``."""
+    settings = request.scope["eldermode.settings"]
+    if not settings.speech_arbitrary_text:
+        return _error("arbitrary-text speech is switched off on this server (setting speech_arbitrary_text)", 404)
+    text = speakable_text(request.query_params.get("text", ""))
+    if not text:
+        return _error("text is required", 400)
+    if len(text) > settings.speech_max_text:
+        return _error(f"text too long: {len(text)} characters, the limit is {settings.speech_max_text}", 413)
+    return await _speak(request, text, speech_lang(request.query_params.get("l", "zh")))
+
+
+MAX_ARTICLE_SEGMENTS = 600  # about 40,000 characters: a very long report
+
+
+def article_segments(body: bytes, content_type: str | None, url: str, settings) -> tuple[list[str], str]:
+    """(sentences, speech language) of an original page, exactly as the page transform splits them."""
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.document import parse_document
+    from eldermode.transforms.language import set_lang
+    from eldermode.transforms.speech import collect_segments
+
+    doc = parse_document(body, content_type)
+    ctx = Context(profile=Profile(mode="elder"), url=url, options=settings.page_options())
+    set_lang(doc.root, ctx)
+    return collect_segments(doc.root, ctx), speech_lang(ctx.lang)
+
+
+async def article_audio(request: Request) -> Response:
+    """The whole article of a page of this site as one download: ``page?url=/path&r=`` (MP3 when sox is
+    installed, else WAV) or ``page.wav`` / ``page.mp3`` / ``page.ogg``."""
+    from eldermode.transforms.document import NotHTML
+
+    from .services import FetchError
+
+    services = request.scope["eldermode.services"]
+    settings = request.scope["eldermode.settings"]
+    rate = _rate(request)
+    if rate is None:
+        return _error("r must be slow, normal or fast", 400)
+    url = request.query_params.get("url", "")
+    try:
+        page = await services.fetch_page(url, like=request.scope)
+    except FetchError as exc:
+        return _error(str(exc), exc.status)
+    if page.status != 200:
+        return _error(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
+    try:
+        segments, lang = await anyio.to_thread.run_sync(
+            article_segments, page.body, page.content_type, url, settings
+        )
+    except NotHTML:
+        return _error("that URL is not an HTML page", 415)
+    if not segments:
+        return _error("no article text found on that page", 404)
+    segments = segments[:MAX_ARTICLE_SEGMENTS]
+    service = speech_service(services)
+    try:
+        data = await service.article(segments, lang, rate)
+    except _Busy:
+        return _error("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": RETRY_AFTER})
+    except BackendUnavailable as exc:
+        return _error(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
+    except SpeechError as exc:
+        log.warning("article synthesis failed: %s", exc)
+        return _error("朗读失败 (speech synthesis failed)", 500)
+    # a whole article is long (the seed report: 26 minutes, 68 MB as WAV): compress when we can
+    wanted = request.path_params.get("ext") or ("mp3" if "mp3" in service.speaker.formats else "wav")
+    if wanted not in service.speaker.formats:
+        return _error(f"format must be one of: {', '.join(service.speaker.formats)}", 406)
+    if wanted != "wav":
+        try:
+            data = await anyio.to_thread.run_sync(encode, data, wanted)
+        except SpeechError as exc:
+            log.warning("article encoding failed: %s", exc)
+            return _error("朗读失败 (audio encoding failed)", 500)
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    stem = Path(url.split("?", 1)[0].rstrip("/")).stem or "article"
+    return audio_response(request, data, wanted, etag, vary=False, filename=f"{stem}.{wanted}",
+                          cache_control="private, max-age=300")  # the page may change
+
+
+async def status(request: Request) -> Response:
+    service = speech_service(request.scope["eldermode.services"])
+    speaker = service.speaker
+    return JSONResponse(
+        {
+            "available": speaker.available,
+            "engine": speaker.voice.name if speaker.voice else None,
+            "formats": list(speaker.formats),
+            "reason": "" if speaker.available else speaker.unavailable_reason,
+            "arbitrary_text": bool(request.scope["eldermode.settings"].speech_arbitrary_text),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def speech_routes(prefix: str) -> list[Route]:
+    base = prefix + "speech/"
+    return [
+        Route(base + "seg/{key}", segment_audio, methods=["GET", "HEAD"]),
+        Route(base + "say", arbitrary_audio, methods=["GET", "HEAD"]),
+        Route(base + "page", article_audio, methods=["GET", "HEAD"]),
+        Route(base + "page.{ext}", article_audio, methods=["GET", "HEAD"]),
+        Route(base + "status", status, methods=["GET"]),
+    ]

@@ -1,0 +1,309 @@
+"""朗读 in the page: split the article into sentences, mark and sign each one, add the speech hooks.
+
+Every sentence of the main content (the article title first) is wrapped in
+``<span class="em-say" data-em-say="KEY" data-em-seg="N">`` pieces — several
+pieces when a sentence crosses inline markup — so speech.js can read them in
+order and highlight the one being spoken. ``KEY`` is an HMAC of the sentence's
+text under the server's secret: the speech endpoint synthesises text only when
+its key verifies, so visitors can make the server say exactly the sentences of
+pages it served, and nothing else (see middleware/speech_http.py).
+
+The list items of the tables' linear readings (``<details>`` after a data
+table) are signed the same way for 表格朗读; tables themselves are not read in
+the continuous reading. The page gets speech.js (no inline script), speech.css,
+a download link for the whole article's audio, and — when no toolbar with a
+朗读 button is present — a minimal 朗读 / 停止 control of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from urllib.parse import quote
+
+import lxml.html
+
+from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
+
+from . import Context
+from .access import page_model
+
+__all__ = ["collect_segments", "prepare_speech", "segment_key", "speakable_text"]
+
+MARK = "speech"
+_WS = re.compile(r"[\s\u00a0\u3000\ufeff\u200b]+")
+# Blocks whose text is read as a unit (a sentence never crosses one of these).
+_BLOCKS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "figcaption", "pre", "address",
+    "div", "section", "article", "main", "td", "th", "caption", "ul", "ol", "dl", "table", "tr", "tbody",
+    "thead", "tfoot", "header", "footer", "aside", "nav", "figure", "form", "details", "summary", "center",
+})
+_SKIP = frozenset({"script", "style", "noscript", "template", "button", "select", "textarea", "input", "object",
+                   "iframe", "svg", "math", "audio", "video", "canvas", "map"})
+_NOT_READ = frozenset({"table", "details", "form", "nav"})  # read on request (表格朗读) or not at all
+
+TEXT = {
+    "zh": {"speak": "朗读", "pause": "暂停", "stop": "停止", "download": "下载本文音频", "controls": "朗读"},
+    "en": {"speak": "Read aloud", "pause": "Pause", "stop": "Stop", "download": "Download audio of this article",
+           "controls": "Read aloud"},
+}
+
+
+def speakable_text(text: str) -> str:
+    """The form of a sentence that is signed and sent: whitespace collapsed, trimmed (speech.js does the same)."""
+    return _WS.sub(" ", text).strip()
+
+
+def segment_key(secret: bytes, lang: str, text: str) -> str:
+    """The signed key of one sentence: 22 URL-safe characters (132 bits of HMAC-SHA256)."""
+    mac = hmac.new(secret, f"{speech_lang(lang)}\n{speakable_text(text)}".encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode("ascii")[:22]
+
+
+def _secret(ctx: Context) -> bytes | None:
+    return getattr(ctx.services, "speech_secret", None) if ctx.services is not None else None
+
+
+# --------------------------------------------------------------------------- finding what to read
+
+
+def _hidden(el) -> bool:
+    return el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in (
+        (el.get("style") or "").replace(" ", "").lower()
+    )
+
+
+def _is_linear_reading(el) -> bool:
+    return el.tag == "details" and "table" in (el.get("data-eldermode") or "")
+
+
+def _reading_blocks(content) -> list:
+    """Leaf blocks of ``content`` in document order: blocks with no block inside them.
+
+    Tables, hidden elements, eldermode's own UI and the tables' linear readings
+    are left out of the continuous reading (and not even walked into).
+    """
+    blocks: list = []
+
+    def walk(el) -> bool:
+        """Collect the leaf blocks under ``el``; whether there was any block under it."""
+        found = False
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP:
+                continue
+            if tag in _NOT_READ or child.get("data-eldermode") is not None or _hidden(child):
+                found = found or tag in _BLOCKS
+                continue
+            if tag in _BLOCKS:
+                found = True
+                if not walk(child):
+                    blocks.append(child)
+            elif walk(child):  # an inline element holding blocks (<font><p>…)
+                found = True
+        return found
+
+    if not walk(content):
+        blocks.append(content)
+    return blocks
+
+
+def _linear_items(root) -> list:
+    return [li for d in root.iter("details") if _is_linear_reading(d) for li in d.iter("li")]
+
+
+def _pieces(block) -> list[tuple[object, str, str]]:
+    """(element, "text"|"tail", string) for the text of ``block`` in order; ``<br>`` as a "\\n" piece."""
+    pieces: list[tuple[object, str, str]] = []
+
+    def walk(el, top: bool) -> None:
+        if el.text and el.tag not in _SKIP:
+            pieces.append((el, "text", el.text))
+        for child in el:
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                if child.tail:
+                    pieces.append((child, "tail", child.tail))
+                continue
+            if child.tag == "br":
+                pieces.append((child, "br", "\n"))
+            elif child.tag not in _SKIP and not _hidden(child):
+                walk(child, False)
+            if child.tail:
+                pieces.append((child, "tail", child.tail))
+
+    walk(block, True)
+    return pieces
+
+
+def _sentences(block, lang: str):
+    pieces = _pieces(block)
+    full = "".join(p[2] for p in pieces)
+    return pieces, full, sentence_spans(full, MAX_SEGMENT, lang)
+
+
+def collect_segments(root: lxml.html.HtmlElement, ctx: Context) -> list[str]:
+    """The sentences speech reads on this page, in order (title first), without changing the tree.
+
+    Used by the whole-article download and ``eldermode speak`` on original pages.
+    """
+    lang = speech_lang(ctx.lang or root.get("lang") or "")
+    out = []
+    for block in _blocks_to_read(root, ctx):
+        _, full, spans = _sentences(block, lang)
+        out.extend(t for t in (speakable_text(full[s:e]) for s, e in spans) if t)
+    return out
+
+
+def _blocks_to_read(root, ctx: Context) -> list:
+    model = page_model(root, ctx)
+    content = model.content
+    if content is None:
+        return []
+    blocks = []
+    title = model.title
+    if title is not None and not any(a is content for a in title.iterancestors()) and title is not content:
+        blocks.append(title)
+    blocks.extend(_reading_blocks(content))
+    return blocks
+
+
+# --------------------------------------------------------------------------- marking the tree
+
+
+def _wrap(block, lang: str, secret: bytes, counter: list[int]) -> int:
+    """Wrap each sentence of ``block`` in signed spans; the number of sentences."""
+    pieces, full, spans = _sentences(block, lang)
+    if not spans:
+        return 0
+    keys = [segment_key(secret, lang, full[s:e]) for s, e in spans]
+    numbers = []
+    for _ in spans:
+        numbers.append(counter[0])
+        counter[0] += 1
+    offset = 0
+    for el, where, string in pieces:
+        start, end = offset, offset + len(string)
+        offset = end
+        if where == "br":
+            continue
+        parts = _split_piece(string, start, spans)
+        if len(parts) == 1 and parts[0][1] is None:
+            continue
+        made = []
+        for part, index in parts:
+            if index is None:
+                made.append(part)
+            else:
+                span = block.makeelement("span", {"class": "em-say", "data-em-say": keys[index],
+                                                  "data-em-seg": str(numbers[index])})
+                span.text = part
+                made.append(span)
+        _replace_text(el, where, made)
+    return len(spans)
+
+
+def _split_piece(string: str, start: int, spans) -> list[tuple[str, int | None]]:
+    """``string`` (at ``start`` in the block's text) cut into (text, sentence index or None) runs."""
+    parts: list[tuple[str, int | None]] = []
+    pos = 0
+    for index, (s, e) in enumerate(spans):
+        a, b = max(s - start, 0), min(e - start, len(string))
+        if b <= a or b <= pos:
+            continue
+        if a > pos:
+            parts.append((string[pos:a], None))
+        parts.append((string[max(a, pos):b], index))
+        pos = b
+    if pos < len(string):
+        parts.append((string[pos:], None))
+    return parts
+
+
+def _replace_text(el, where: str, made: list) -> None:
+    """Put ``made`` (strings and span elements) where ``el.text`` / ``el.tail`` was."""
+    lead = made[0] if isinstance(made[0], str) else ""
+    rest = made[1:] if isinstance(made[0], str) else made
+    elements = []
+    for item in rest:
+        if isinstance(item, str):
+            elements[-1].tail = (elements[-1].tail or "") + item
+        else:
+            elements.append(item)
+    if where == "text":
+        el.text = lead or None
+        for i, span in enumerate(elements):
+            el.insert(i, span)
+    else:
+        el.tail = lead or None
+        anchor = el
+        for span in elements:
+            tail = span.tail
+            anchor.addnext(span)
+            span.tail = tail  # addnext keeps the added element's own tail; restated for clarity
+            anchor = span
+
+
+def _asset(ctx: Context, name: str) -> str:
+    return f"{ctx.options.prefix}assets/{name}?v={ctx.options.asset_version}"
+
+
+def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Mark and sign the sentences of the article, link speech.js/.css, add the controls it needs."""
+    if not ctx.options.speech:
+        return
+    body = root.find("body")
+    head = root.find("head")
+    if body is None or head is None or head.find(f"script[@data-eldermode='{MARK}']") is not None:
+        return
+    secret = _secret(ctx)
+    if secret is None:
+        return  # offline rendering: no server to verify keys, so no speech controls that cannot work
+    lang = speech_lang(ctx.lang or root.get("lang") or "")
+    blocks = _blocks_to_read(root, ctx)
+    counter = [0]
+    for block in blocks:
+        _wrap(block, lang, secret, counter)
+    tables = 0
+    for li in _linear_items(root):
+        tables += bool(_wrap(li, lang, secret, counter))
+    if counter[0] == 0:
+        ctx.report.note("speech", "no article text found", "no 朗读 controls added")
+        return
+    content = page_model(root, ctx).content
+    content.set("data-em-speech-main", "")
+
+    text = TEXT["en" if lang == "en" else "zh"]
+    script = head.makeelement("script", {
+        "src": _asset(ctx, "speech.js"), "defer": "", "data-eldermode": MARK,
+        "data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang,
+    })
+    script.tail = "\n"
+    head.append(script)
+    link = head.makeelement("link", {"rel": "stylesheet", "href": _asset(ctx, "speech.css"), "data-eldermode": MARK})
+    link.tail = "\n"
+    head.append(link)
+
+    has_toolbar_button = body.find(".//button[@data-em-action='speak']") is not None
+    bar = body.makeelement("div", {"class": "em-speech-bar", "data-eldermode": "speech-controls", "role": "group",
+                                   "aria-label": text["controls"], "lang": "en" if lang == "en" else "zh-CN"})
+    if not has_toolbar_button:
+        own = bar.makeelement("button", {"type": "button", "data-em-action": "speak", "aria-pressed": "false",
+                                         "hidden": ""})  # speech.js shows it: without JS it could not work
+        own.text = text["speak"]
+        bar.append(own)
+    for action, label in (("speak-pause", text["pause"]), ("speak-stop", text["stop"])):
+        button = bar.makeelement("button", {"type": "button", "data-em-action": action, "hidden": ""})
+        button.text = label
+        bar.append(button)
+    download = bar.makeelement("a", {
+        "href": f"{ctx.options.prefix}speech/page?url={quote(ctx.url, safe='/')}",
+        "download": "", "data-em-link": "speech-download",
+    })
+    download.text = text["download"]
+    bar.append(download)
+    first = blocks[0]
+    anchor = first if first is not content and not any(a is content for a in first.iterancestors()) else content
+    anchor.addprevious(bar)
+    ctx.report.note("speech", "marked sentences for 朗读", f"{counter[0]} sentences, {tables} table readings")
