@@ -19,6 +19,9 @@ from . import Context
 __all__ = [
     "PageModel",
     "compact",
+    "describe",
+    "lowest_common_ancestor",
+    "precedes",
     "is_english",
     "key_of",
     "page_model",
@@ -86,43 +89,46 @@ def ui(ctx: Context, zh: str, en: str) -> str:
     return en if is_english(ctx) else zh
 
 
+# The tags the access transforms look at, collected in one C-filtered walk. Paragraphs,
+# spans and MS Word's classed paragraphs (hundreds on a pasted report) are left out on purpose;
+# table cells stay in because old table-layout templates put the title in <td class="title">.
+_INDEXED_TAGS = ("div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol", "dl",
+                 "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "input", "select",
+                 "textarea", "button", "label", "iframe", "frame", "style", "area", "svg")
+# Containers and title lines carry the telling ids/classes; inline tags never do.
+_KEYED_TAGS = frozenset({"div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol",
+                         "dl", "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 @dataclass
 class PageModel:
     """What the access transforms infer about one page."""
 
     body: lxml.html.HtmlElement | None
-    keyed: list[tuple[lxml.html.HtmlElement, str]] = field(default_factory=list)  # elements with id/class
+    keyed: list[tuple[lxml.html.HtmlElement, str]] = field(default_factory=list)  # containers with id/class
     content: lxml.html.HtmlElement | None = None  # the element holding the article's running text
     title: lxml.html.HtmlElement | None = None  # the article's title element
     title_text: str = ""  # the page's title as the document states it (meta/ <title>)
     site_name: str = ""
-    _by_tags: dict[tuple[str, ...], list] = field(default_factory=dict)
+    by_tag: dict[str, list] = field(default_factory=dict)
 
     def tags(self, *names: str) -> list[lxml.html.HtmlElement]:
-        """The body's elements with these tag names, in document order (cached: snapshot at first call)."""
+        """The body's elements with these tags as the page was when the model was built.
+
+        Each tag's elements are in document order; several tags come one tag after another.
+        """
         if self.body is None:
             return []
-        found = self._by_tags.get(names)
-        if found is None:
-            found = self._by_tags[names] = _descendants(names)(self.body)
+        found: list = []
+        for name in names:
+            bucket = self.by_tag.get(name)
+            if bucket is None:
+                bucket = [] if name in _INDEXED_TAGS else list(self.body.iter(name))
+                self.by_tag[name] = bucket
+            found.extend(bucket)
         return found
 
 
-_XPATHS: dict[tuple[str, ...], etree.XPath] = {}
-
-
-def _descendants(names: tuple[str, ...]) -> etree.XPath:
-    # XPath selects in C; walking the tree in Python would create a proxy per element.
-    xpath = _XPATHS.get(names)
-    if xpath is None:
-        xpath = _XPATHS[names] = etree.XPath("|".join(f"descendant::{name}" for name in names))
-    return xpath
-
-
-# Containers and title lines carry the telling ids/classes; inline tags and MS Word's
-# hundreds of classed paragraphs never do. Filtering by tag happens in C.
-_KEYED_TAGS = ("div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol", "dl",
-               "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6")
 _PROSE_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor::table)]")
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()]]")
 
@@ -142,7 +148,17 @@ def _build(root: lxml.html.HtmlElement) -> PageModel:
     model = PageModel(body=body)
     if body is None:
         return model
-    model.keyed = [(el, key_of(el)) for el in body.iter(*_KEYED_TAGS) if el.get("class") or el.get("id")]
+    by_tag = model.by_tag
+    keyed = model.keyed
+    for el in body.iter(*_INDEXED_TAGS):
+        tag = el.tag
+        bucket = by_tag.get(tag)
+        if bucket is None:
+            by_tag[tag] = [el]
+        else:
+            bucket.append(el)
+        if tag in _KEYED_TAGS and (el.get("class") or el.get("id")):
+            keyed.append((el, key_of(el)))
     model.title_text, model.site_name = _document_titles(root)
     model.content = _find_content(model)
     model.title = _find_title(model)
@@ -221,7 +237,7 @@ def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
     for el, key in model.keyed:
         if _TITLE_KEY.search(key):
             candidates.append(el)
-    candidates.extend(model.tags("h1", "h2", "h3"))
+    candidates.extend(el for el in model.tags("h1", "h2", "h3") if not el.get("class") and not el.get("id"))
     best = None
     best_rank = None
     for el in candidates:
@@ -273,3 +289,34 @@ def lowest_common_ancestor(a, b):
     while node is not None and node not in seen:
         node = node.getparent()
     return node
+
+
+def precedes(a, b) -> bool:
+    """``a`` starts before ``b`` in document order (an ancestor starts before its descendants)."""
+    path_a = _path(a)
+    path_b = _path(b)
+    for depth in range(min(len(path_a), len(path_b))):
+        if path_a[depth] is not path_b[depth]:
+            parent = path_a[depth].getparent()
+            return parent.index(path_a[depth]) < parent.index(path_b[depth])
+    return len(path_a) < len(path_b)
+
+
+def _path(el) -> list:
+    path = []
+    while el is not None:
+        path.append(el)
+        el = el.getparent()
+    path.reverse()
+    return path
+
+
+def describe(el) -> str:
+    """A short CSS-like label of an element for reports: ``div#zoom.article``."""
+    label = el.tag if isinstance(el.tag, str) else "node"
+    if el.get("id"):
+        label += "#" + el.get("id")
+    cls = (el.get("class") or "").split()
+    if cls:
+        label += "." + ".".join(cls[:2])
+    return label

@@ -7,9 +7,24 @@ from __future__ import annotations
 
 from . import Context, Step, TransformError, assets, elder, language, links, modebar, tables, toolbar
 from . import speech
+from . import focus, headings, images, landmarks, names, overrides
 from .document import parse_document, serialize_document
 
 __all__ = ["PIPELINES", "rewrite_page", "run_steps"]
+
+# 无障碍 repairs inferred from the page (structure, names, focus); they run in elder mode too.
+ACCESS_REPAIRS: tuple[Step, ...] = (
+    ("access-assets", focus.link_access_assets),
+    ("overrides", overrides.apply_overrides),
+    ("title", headings.ensure_title),
+    ("headings", headings.infer_headings),
+    ("landmarks", landmarks.infer_landmarks),
+    ("images", images.name_images),
+    ("controls", names.name_controls),
+    ("form-fields", names.name_form_fields),
+    ("frames", names.name_iframes),
+    ("focus", focus.restore_focus),
+)
 
 PIPELINES: dict[str, tuple[Step, ...]] = {
     "off": (),
@@ -25,8 +40,10 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
         ("elder-styles", elder.rewrite_inline_styles),
         ("tables", tables.annotate_tables),
         ("table-scroll", elder.wrap_tables),
+        *ACCESS_REPAIRS,
         ("toolbar", toolbar.inject_toolbar),
         ("modebar", modebar.inject_modebar),
+        ("skip-link", landmarks.add_skip_link),  # after the bars: it must be the first thing in <body>
         ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
     ),
     "access": (
@@ -37,8 +54,10 @@ PIPELINES: dict[str, tuple[Step, ...]] = {
         ("elder-assets", assets.link_elder_assets),
         ("calm", elder.calm_page),
         ("tables", tables.annotate_tables),
+        *ACCESS_REPAIRS,
         ("toolbar", toolbar.inject_toolbar),
         ("modebar", modebar.inject_modebar),
+        ("skip-link", landmarks.add_skip_link),  # after the bars: it must be the first thing in <body>
         ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
     ),
 }

@@ -1,0 +1,169 @@
+"""Text alternatives for images: decorative ones silenced, informative ones named, the rest reported.
+
+An image gets ``alt=""`` when it is a spacer, a tracking pixel or repeats text
+its link already has. Otherwise a name comes, in this order, from its
+``title``, the link's ``title``, the text of another link on the page to the
+same target, a known badge site (conac.cn …), or a file name that means
+something (logo → the site's name, share → 分享, piaochuang → 飘窗).
+An image none of these name is listed in the report instead of getting a
+guessed name; an author's alt, aria-label or role is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from . import Context
+from .access import compact, is_english, page_model, squash
+
+__all__ = ["FILE_WORDS", "image_name", "link_target_texts", "name_images"]
+
+_DECORATIVE_FILE = re.compile(
+    r"(?:^|[^a-z])(?:spacer|space|blank|pixel|dot|line|clear|transparent|trans|kong|1x1|shim|bg|arrow|jiantou|"
+    r"icon_?dot|bullet|li_?bg|point)(?:[^a-z]|$)|^s\.gif$",
+    re.I,
+)
+# File-name words on Chinese government sites (English and pinyin) and what the image says.
+FILE_WORDS: dict[str, tuple[str, str]] = {
+    "share": ("分享", "Share"), "fenxiang": ("分享", "Share"),
+    "search": ("搜索", "Search"), "sousuo": ("搜索", "Search"), "so": ("搜索", "Search"),
+    "print": ("打印", "Print"), "dayin": ("打印", "Print"),
+    "close": ("关闭", "Close"), "guanbi": ("关闭", "Close"),
+    "piaochuang": ("飘窗", "Floating banner"), "piao": ("飘窗", "Floating banner"),
+    "dzjg": ("党政机关网站标识", "Government website mark"), "conac": ("党政机关网站标识", "Government website mark"),
+    "jiucuo": ("网站纠错", "Report an error"), "zhaocuo": ("政府网站找错", "Report an error"),
+    "zfwzzc": ("政府网站找错", "Report an error"),
+    "wza": ("无障碍浏览", "Accessible browsing"), "wuzhangai": ("无障碍浏览", "Accessible browsing"),
+    "weixin": ("微信", "WeChat"), "wechat": ("微信", "WeChat"), "wx": ("微信", "WeChat"),
+    "weibo": ("微博", "Weibo"), "wb": ("微博", "Weibo"),
+    "ewm": ("二维码", "QR code"), "erweima": ("二维码", "QR code"), "qrcode": ("二维码", "QR code"),
+    "rss": ("RSS 订阅", "RSS feed"), "email": ("电子邮箱", "Email"), "mail": ("电子邮箱", "Email"),
+    "gotop": ("返回顶部", "Back to top"), "backtop": ("返回顶部", "Back to top"), "fanhui": ("返回", "Back"),
+    "more": ("更多", "More"), "gengduo": ("更多", "More"),
+    "beian": ("备案信息", "Registration"), "gongan": ("公安备案", "Public security registration"),
+    "ga": ("公安备案", "Public security registration"),
+    "app": ("客户端", "App"), "phone": ("手机版", "Mobile site"), "wap": ("手机版", "Mobile site"),
+}
+_KNOWN_HOSTS: dict[str, tuple[str, str]] = {
+    "bszs.conac.cn": ("党政机关网站标识", "Government website mark"),
+    "zfwzzc.www.gov.cn": ("政府网站找错", "Report an error"),
+    "beian.miit.gov.cn": ("ICP备案", "ICP registration"),
+    "www.beian.gov.cn": ("公安备案", "Public security registration"),
+    "beian.gov.cn": ("公安备案", "Public security registration"),
+    "www.gov.cn": ("中国政府网", "www.gov.cn"),
+}
+_FILE_TOKENS = re.compile(r"[a-z]+")
+_HOME_HREFS = frozenset({"/", "./", "index.html", "index.htm", "/index.html", "/index.htm", "/index.shtml"})
+
+
+def _is_decorative(img, sole_content_of_link: bool) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) <= 2:
+            return True
+    if sole_content_of_link:
+        return False  # an arrow that is a link's only content names the link
+    src = (img.get("src") or "").rsplit("/", 1)[-1].lower()
+    return bool(_DECORATIVE_FILE.search(src.rsplit(".", 1)[0])) or src == "s.gif"
+
+
+def link_target_texts(model) -> dict[str, str]:
+    """href → the text of a link on this page that goes there (how the page itself names a target)."""
+    texts: dict[str, str] = {}
+    for a in model.tags("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.lower().startswith("javascript:") or href in texts:
+            continue
+        text = squash(a.text_content())
+        if 1 < len(compact(text)) <= 30:
+            texts[href] = text
+    return texts
+
+
+def _section_for(href: str, targets: dict[str, str]) -> str:
+    """The text of the link to the nearest enclosing section of ``href`` (``/ztzl/2021/`` → 专题专栏)."""
+    if href in targets:
+        return targets[href]
+    path = urlsplit(href).path
+    while path and path != "/":
+        path = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        if path != "/" and path in targets:
+            return targets[path]
+    return ""
+
+
+def _file_word(src: str, ctx: Context, site_name: str) -> str:
+    name = urlsplit(src or "").path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    tokens = _FILE_TOKENS.findall(name)
+    if "logo" in tokens or name.startswith("logo"):
+        return site_name
+    for token in tokens:
+        if token in FILE_WORDS:
+            return FILE_WORDS[token][1 if is_english(ctx) else 0]
+    return ""
+
+
+def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
+    """The best name for an image that has none, or "" when nothing says what it shows."""
+    title = squash(img.get("title")) or (squash(link.get("title")) if link is not None else "")
+    if title:
+        return title
+    word = _file_word(img.get("src") or "", ctx, model.site_name)
+    if link is None or (word and word == model.site_name):
+        return word  # a logo says the site's name, wherever it links
+    href = (link.get("href") or "").strip()
+    host = urlsplit(href).netloc.lower()
+    if host in _KNOWN_HOSTS:
+        return _KNOWN_HOSTS[host][1 if is_english(ctx) else 0]
+    if href.lower().startswith("javascript:") or not href:
+        return word
+    section = _section_for(href, targets)
+    if word and section and section not in word:
+        return f"{word}：{section}" if not is_english(ctx) else f"{word}: {section}"
+    if word or section:
+        return word or section
+    if href in _HOME_HREFS and model.site_name:
+        return model.site_name
+    return ""
+
+
+def _enclosing_link(img):
+    node = img.getparent()
+    for _ in range(3):
+        if node is None:
+            return None
+        if node.tag in ("a", "button"):
+            return node
+        node = node.getparent()
+    return None
+
+
+def name_images(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    model = page_model(root, ctx)
+    targets = None
+    unnamed = []
+    for img in model.tags("img"):
+        if img.get("alt") is not None or img.get("data-eldermode"):
+            continue
+        if img.get("aria-label") or img.get("aria-labelledby") or (img.get("role") in ("presentation", "none")):
+            continue
+        link = _enclosing_link(img)
+        src = img.get("src") or ""
+        link_has_text = link is not None and len(compact(link.text_content())) > 1
+        if link_has_text or _is_decorative(img, sole_content_of_link=link is not None):
+            img.set("alt", "")
+            ctx.report.note("images", "marked decorative", src)
+            continue
+        if targets is None:
+            targets = link_target_texts(model)
+        name = image_name(img, link, ctx, model, targets)
+        if name:
+            img.set("alt", name)
+            ctx.report.note("images", "named image", f"{src} → {name}")
+        else:
+            unnamed.append(src)
+            ctx.report.note("images", "left unnamed", src)
+    ctx.data["access.unnamed_images"] = unnamed

@@ -1,0 +1,336 @@
+"""Landmarks inferred from the structure CMS pages emit, and the 跳到主要内容 skip link.
+
+Government CMS templates name their blocks the same way everywhere (top, header,
+nav/menu, position/dqwz, content/zoom, footer/bottom). Those ids and classes,
+the block's place in the page, its link density and where the article text
+sits decide the roles: ``banner``, ``navigation`` (主导航, 当前位置 …),
+``search``, exactly one ``main``, ``contentinfo``. Roles go on the existing
+elements as attributes, so the page's CSS keeps matching. Landmarks the author
+wrote are never duplicated or changed; per-site corrections come from the
+override file (see :mod:`.overrides`), applied before this inference.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from . import Context
+from .access import PageModel, compact, describe, lowest_common_ancestor, page_model, precedes, ui
+
+__all__ = ["LANDMARK_ROLES", "add_skip_link", "existing_landmarks", "infer_landmarks"]
+
+LANDMARK_ROLES = frozenset({"banner", "navigation", "main", "contentinfo", "search", "complementary", "region", "form"})
+
+_W = r"(?:^|[^a-z])"
+_KEYS = (
+    # Order matters: a block named "top_nav" is navigation, not a top bar.
+    ("breadcrumb", re.compile(_W + r"(?:position|location|crumbs?|breadcrumbs?|dqwz|weizhi|curr?ent_?pos|posi|mianbao|path_?nav|place)")),
+    ("float", re.compile(_W + r"(?:float|piao|couplet|duilian|fixed_?ad)")),
+    ("navigation", re.compile(_W + r"(?:nav|menu|daohang|lanmu)")),
+    ("contentinfo", re.compile(_W + r"(?:footer|foot|bottom|copyright|banquan|bq)")),
+    ("topbar", re.compile(_W + r"(?:top(?!ic)|toolbar|tool_?bar|site_?tools?)")),
+    ("banner", re.compile(_W + r"(?:header|head(?:_?box|_?wrap|_?con)?(?:[^a-z]|$)|banner|masthead|logo)")),
+)
+_BREADCRUMB_TEXT = ("当前位置", "您现在的位置", "您的位置", "所在位置", "您当前的位置", "当前所在位置", "现在位置")
+_SEARCH_WORDS = re.compile(r"search|sousuo|query|(?:^|[^a-z])so(?:[^a-z]|$)|jiansuo|find", re.I)
+_SEARCH_FIELD_NAMES = frozenset({"q", "kw", "key", "keys", "keyword", "keywords", "searchword", "wd", "word",
+                                 "query", "search", "searchkey", "sw", "text", "title"})
+# Hosts that accept a landmark role without changing table or list semantics.
+_ROLE_HOSTS = frozenset({"div", "section", "p", "span", "center", "article"})
+# Where authors put landmark roles. Filtering by tag happens in C; testing an
+# attribute on every element of a table-heavy page would not.
+_LANDMARK_TAGS = ("header", "nav", "main", "footer", "aside", "form", "section", "div", "article", "ul", "ol",
+                  "table", "center")
+_SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
+_SKIP_WORDS = ("跳到", "跳过", "跳转到主要", "skip", "直达")
+
+_NAMES = {
+    "main_nav": ("主导航", "Main navigation"),
+    "other_nav": ("栏目导航", "Section navigation"),
+    "breadcrumb": ("当前位置", "Breadcrumb"),
+    "topbar": ("顶部工具栏", "Top bar"),
+    "float": ("浮动窗口", "Floating window"),
+    "skip": ("跳到主要内容", "Skip to main content"),
+}
+
+
+def existing_landmarks(body) -> dict[str, list]:
+    """The landmarks the author wrote, by role (eldermode's own bar left out)."""
+    found: dict[str, list] = {}
+    for el in body.iter(*_LANDMARK_TAGS):
+        role = el.get("role")
+        if role is None and el.tag in ("div", "ul", "ol", "table", "center", "article"):
+            continue
+        if el.get("data-eldermode"):
+            continue
+        role = (role or "").split(" ")[0].strip() or _implicit_role(el)
+        if role in LANDMARK_ROLES:
+            found.setdefault(role, []).append(el)
+    return found
+
+
+def _implicit_role(el) -> str:
+    tag = el.tag
+    if tag in ("header", "footer"):
+        parent = el.getparent()
+        while parent is not None:
+            if parent.tag in _SECTIONING:
+                return ""
+            parent = parent.getparent()
+        return "banner" if tag == "header" else "contentinfo"
+    if tag in ("form", "section") and not (el.get("aria-label") or el.get("aria-labelledby") or el.get("title")):
+        return ""  # unnamed forms and sections are not landmarks
+    return {"nav": "navigation", "main": "main", "aside": "complementary", "form": "form", "section": "region"}.get(tag, "")
+
+
+def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    model = page_model(root, ctx)
+    body = model.body
+    if body is None:
+        return
+    existing = existing_landmarks(body)
+    taken = [el for els in existing.values() for el in els]
+    plan: list[tuple[lxml.html.HtmlElement, str, str]] = []  # (element, role, name key or literal)
+
+    main = existing["main"][0] if existing.get("main") else None
+    candidates = _keyed_candidates(model, taken)
+    breadcrumbs = candidates.get("breadcrumb", []) + _text_breadcrumbs(model, taken)
+    content_guess = model.content
+
+    if main is None and content_guess is not None:
+        main = _main_host(model, candidates)
+        if main is not None:
+            plan.append((main, "main", ""))
+    ctx.data["access.main"] = main
+
+    def free(el) -> bool:
+        """Not the main block, not inside it (unless a breadcrumb/search), not around or inside what is planned."""
+        if main is not None and (el is main or _contains(el, main)):
+            return False
+        return not any(el is other or _contains(other, el) or _contains(el, other) for other, _, _ in plan
+                       if other is not main) and not any(_contains(t, el) or _contains(el, t) for t in taken)
+
+    if not existing.get("banner"):
+        banner = _choose_banner(candidates.get("banner", []), main)
+        if banner is not None and free(banner):
+            plan.append((banner, "banner", ""))
+    for el in _outermost(breadcrumbs):
+        if free(el) or (main is not None and _contains(main, el) and _free_of_plan(el, plan, main)):
+            plan.append((el, "navigation", "breadcrumb"))
+    navs = [el for el in candidates.get("navigation", []) if _link_dense(el)]
+    # Any navigation the author wrote is taken as the main one: ours become 栏目导航.
+    has_main_nav = bool(existing.get("navigation"))
+    for el in navs:
+        if free(el):
+            plan.append((el, "navigation", "other_nav" if has_main_nav else "main_nav"))
+            has_main_nav = True
+    for el in candidates.get("topbar", []):
+        if free(el) and (main is None or precedes(el, main)):
+            plan.append((el, "navigation" if _real_links(el) >= 3 and _link_dense(el) else "region", "topbar"))
+    if not existing.get("contentinfo"):
+        footers = [el for el in candidates.get("contentinfo", []) if main is None or precedes(main, el)]
+        if footers and free(footers[-1]):
+            plan.append((footers[-1], "contentinfo", ""))
+    for el in candidates.get("float", []):
+        if free(el):
+            plan.append((el, "complementary", "float"))
+    for form in _search_forms(model):
+        if form.get("role") is None and not any(_contains(t, form) and t.get("role") == "search" for t in taken):
+            plan.append((form, "search", ""))
+
+    used_names: dict[str, set[str]] = {}
+    for els in existing.values():
+        for el in els:
+            used_names.setdefault(_role_of(el), set()).add(el.get("aria-label") or "")
+    for el, role, name_key in plan:
+        name = ui(ctx, *_NAMES[name_key]) if name_key in _NAMES else ""
+        if name:
+            taken_names = used_names.setdefault(role, set())
+            base, n = name, 2
+            while name in taken_names:
+                name, n = f"{base} {n}", n + 1
+            taken_names.add(name)
+        host = _host(el)
+        if host.get("role"):
+            continue
+        host.set("role", role)
+        if name and not host.get("aria-label") and not host.get("aria-labelledby"):
+            host.set("aria-label", name)
+        if role == "main":
+            ctx.data["access.main"] = host
+        ctx.report.note("landmarks", f"added {role}", f"{describe(el)}{' ' + name if name else ''}")
+
+
+def _free_of_plan(el, plan, main) -> bool:
+    return not any(other is not main and (other is el or _contains(other, el)) for other, _, _ in plan)
+
+
+def _role_of(el) -> str:
+    return (el.get("role") or _implicit_role(el) or "").split(" ")[0]
+
+
+def _keyed_candidates(model: PageModel, taken) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for el, key in model.keyed:
+        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or el.get("data-eldermode") or el.get("data-em-landmark"):
+            continue
+        if el in taken:
+            continue
+        for kind, pattern in _KEYS:
+            if pattern.search(key):
+                found.setdefault(kind, []).append(el)
+                break
+    return {kind: _outermost(els) for kind, els in found.items()}
+
+
+def _text_breadcrumbs(model: PageModel, taken) -> list:
+    """Blocks whose text starts with 当前位置 / 您现在的位置 … and that hold links."""
+    found = []
+    for el in model.tags("div"):
+        head = el.text or ""
+        if len(compact(head)) < 4:
+            for child in el[:2]:
+                head += (child.text or "") + (child.tail or "")
+        if not any(word in head for word in _BREADCRUMB_TEXT):
+            continue
+        if el in taken or not any(True for _ in el.iter("a")) or len(compact(el.text_content())) > 200:
+            continue
+        found.append(el)
+    return found
+
+
+def _outermost(els: list) -> list:
+    chosen: list = []
+    for el in els:
+        if any(_contains(other, el) for other in chosen):
+            continue
+        chosen = [other for other in chosen if not _contains(el, other)]
+        chosen.append(el)
+    return chosen
+
+
+def _contains(outer, inner) -> bool:
+    """``inner`` is a proper descendant of ``outer``."""
+    node = inner.getparent()
+    while node is not None:
+        if node is outer:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _main_host(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
+    """The article block: title and text together, but never a block that also holds the site's banner,
+    main navigation or footer."""
+    content = model.content
+    host = content
+    if model.title is not None:
+        common = lowest_common_ancestor(content, model.title)
+        if common is not None and common.tag not in ("body", "html"):
+            host = common
+    others = candidates.get("banner", []) + candidates.get("contentinfo", []) + [
+        el for el in candidates.get("navigation", []) if _link_dense(el)
+    ]
+    if any(_contains(host, other) for other in others) and host is not content:
+        host = content
+    if any(_contains(host, other) for other in others) or host.get("data-em-landmark"):
+        return None
+    return host
+
+
+def _choose_banner(candidates: list, main):
+    before = [el for el in candidates if main is None or precedes(el, main)]
+    for el in before:
+        if any(True for _ in el.iter("img", "h1")) or any(a.get("href") in ("/", "./", "index.html") for a in el.iter("a")):
+            return el
+    return before[0] if before else None
+
+
+def _link_dense(el) -> bool:
+    links = 0
+    link_text = 0
+    for a in el.iter("a"):
+        links += 1
+        link_text += len(compact(a.text_content())) or 2  # an icon link still counts
+    if links < 2:
+        return False
+    total = len(compact(el.text_content()))
+    return total == 0 or link_text / max(total, 1) >= 0.5
+
+
+def _real_links(el) -> int:
+    return sum(1 for a in el.iter("a") if (a.get("href") or "").strip() and not _is_script_href(a.get("href")))
+
+
+def _is_script_href(href: str | None) -> bool:
+    href = (href or "").strip().lower()
+    return href.startswith("javascript:") or href in ("#", "")
+
+
+def _search_forms(model: PageModel) -> list:
+    forms = []
+    for form in model.tags("form"):
+        fields = [i for i in form.iter("input") if (i.get("type") or "text").lower() in ("text", "search", "")]
+        if not fields:
+            continue
+        hint = " ".join(filter(None, (form.get("action"), form.get("id"), form.get("class"), form.get("name"))))
+        names = {(i.get("name") or "").lower() for i in fields}
+        if _SEARCH_WORDS.search(hint) or names & _SEARCH_FIELD_NAMES and len(fields) <= 2:
+            forms.append(form)
+    return forms
+
+
+def _host(el):
+    """The element that carries the role: ``el`` itself, or a div wrapped around a list or table."""
+    if el.tag in _ROLE_HOSTS or el.tag in ("form", "td"):
+        return el
+    if el.tag in ("ul", "ol", "table", "dl"):
+        wrapper = el.makeelement("div", {"data-eldermode": "landmark"})
+        el.addprevious(wrapper)
+        wrapper.tail, el.tail = el.tail, None
+        wrapper.append(el)
+        return wrapper
+    return el
+
+
+def add_skip_link(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """A 跳到主要内容 link first in ``<body>`` (before the mode bar), pointing at ``main``."""
+    body = root.find("body")
+    if body is None or body.find(".//a[@data-eldermode='skiplink']") is not None:
+        return
+    main = ctx.data.get("access.main")
+    if main is None:
+        found = existing_landmarks(body).get("main")
+        main = found[0] if found else None
+    if main is None:
+        return
+    if _has_own_skip_link(body):
+        return
+    target = main.get("id")
+    if not target:
+        target = "em-main"
+        main.set("id", target)
+    if main.get("tabindex") is None:
+        # Focus must land inside main when the link is followed, not just scroll there.
+        main.set("tabindex", "-1")
+        main.set("data-em-skip-target", "")
+    link = body.makeelement("a", {"href": f"#{target}", "class": "em-skip", "data-eldermode": "skiplink"})
+    link.text = ui(ctx, *_NAMES["skip"])
+    link.tail = body.text
+    body.text = None
+    body.insert(0, link)
+    ctx.report.note("landmarks", "added skip link", f"#{target}")
+
+
+def _has_own_skip_link(body) -> bool:
+    for a in body.iter("a"):
+        if a.get("data-eldermode"):
+            continue
+        href = a.get("href") or ""
+        if href.startswith("#") and len(href) > 1 and any(w in a.text_content().lower() for w in _SKIP_WORDS):
+            return True
+        return False  # only the page's first own link can be a skip link
+    return False

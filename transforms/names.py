@@ -1,0 +1,300 @@
+"""Names and roles for controls: pseudo-buttons, icon links, generic 更多 links, form fields, iframes.
+
+What a screen reader announces for a control is its role and accessible name.
+CMS pages hand it ``<a href="javascript:…">`` "links" that act as buttons,
+``<span onclick>`` that no keyboard reaches, image links with no text, ten
+links all called 更多, and inputs with no label. Each gets the missing piece,
+taken from the page itself; the author's own aria-label, title, alt, role and
+labels always win. Enter/Space for pseudo-buttons comes from
+``/__eldermode/assets/access.js`` (no inline script): elements it must handle
+carry ``data-em-button``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from . import Context
+from .access import compact, describe, is_english, page_model, squash, ui
+from .images import FILE_WORDS, link_target_texts
+
+__all__ = ["GENERIC_LINK_TEXTS", "has_name", "name_controls", "name_form_fields", "name_iframes"]
+
+GENERIC_LINK_TEXTS = frozenset({
+    "更多", "更多>>", "更多>", "更多»", "更多+", "+更多", "更多...", "更多…", "查看更多", "more", "more>>", "more>",
+    "more+", ">>", "»", "》", "》》", "+", "详细", "详情", "点击查看", "查看", "进入", "点击进入", "更多内容", "...",
+})
+# Clickable elements that may become buttons; table parts and list items keep their roles.
+_PSEUDO_BUTTON_TAGS = frozenset({"span", "div", "img", "i", "em", "font", "b", "strong", "p", "label"})
+_ONCLICK = etree.XPath("descendant::*/@onclick")  # attribute nodes: far cheaper than a predicate on every element
+_TITLE_KEY = re.compile(r"(?:^|[^a-z])(?:title|tit|hd|head|bt|name|lm|lanmu|column)", re.I)
+_FIELD_TYPES_WITHOUT_LABEL = frozenset({"hidden", "submit", "reset", "button", "image"})
+_FIELD_NAME_WORDS: dict[str, tuple[str, str]] = {
+    "q": ("搜索关键字", "Search terms"), "kw": ("搜索关键字", "Search terms"), "key": ("搜索关键字", "Search terms"),
+    "keyword": ("搜索关键字", "Search terms"), "keywords": ("搜索关键字", "Search terms"),
+    "searchword": ("搜索关键字", "Search terms"), "wd": ("搜索关键字", "Search terms"),
+    "query": ("搜索关键字", "Search terms"), "search": ("搜索关键字", "Search terms"),
+    "username": ("用户名", "User name"), "user": ("用户名", "User name"), "loginname": ("用户名", "User name"),
+    "password": ("密码", "Password"), "pwd": ("密码", "Password"), "passwd": ("密码", "Password"),
+    "email": ("电子邮箱", "Email"), "mail": ("电子邮箱", "Email"),
+    "phone": ("电话", "Phone"), "tel": ("电话", "Phone"), "mobile": ("手机号码", "Mobile number"),
+    "name": ("姓名", "Name"), "xm": ("姓名", "Name"), "title": ("标题", "Title"), "content": ("内容", "Content"),
+    "code": ("验证码", "Verification code"), "yzm": ("验证码", "Verification code"),
+    "checkcode": ("验证码", "Verification code"), "captcha": ("验证码", "Verification code"),
+}
+_LABEL_PUNCTUATION = re.compile(r"^[\s*＊:：]+|[\s*＊:：]+$")
+
+
+def has_name(el) -> bool:
+    """The element has an accessible name from the author (attribute, alt or text)."""
+    if el.get("aria-label", "").strip() or el.get("aria-labelledby") or el.get("title", "").strip():
+        return True
+    if compact(el.text_content()):
+        return True
+    for img in el.iter("img", "input"):
+        if (img.get("alt") or "").strip() or (img.get("aria-label") or "").strip():
+            return True
+    for svg in el.iter("svg"):
+        if svg.get("aria-label") or svg.find("title") is not None:
+            return True
+    return False
+
+
+def _is_script_href(href: str) -> bool:
+    href = href.strip().lower()
+    return href.startswith("javascript:") or href == "#"
+
+
+def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Pseudo-buttons get role and keyboard access; nameless and generic links get names."""
+    model = page_model(root, ctx)
+    if model.body is None:
+        return
+    targets = None
+    for a in model.tags("a"):
+        if a.get("data-eldermode"):
+            continue
+        href = a.get("href")
+        onclick = a.get("onclick")
+        if a.get("role") is None and (
+            (href is not None and _is_script_href(href)) or (href is None and onclick)
+        ):
+            a.set("role", "button")
+            a.set("data-em-button", "")
+            if href is None and a.get("tabindex") is None:
+                a.set("tabindex", "0")
+            ctx.report.note("names", "link acting as button given role=button", _label(a))
+        if not has_name(a):
+            if targets is None:
+                targets = link_target_texts(model)
+            name = _link_name(a, ctx, targets)
+            if name:
+                a.set("aria-label", name)
+                ctx.report.note("names", "named link", f"{describe(a)} → {name}")
+            else:
+                ctx.report.note("names", "left unnamed", f"link {href or describe(a)}")
+            continue
+        text = compact(a.text_content())
+        if text.lower() in GENERIC_LINK_TEXTS and not a.get("aria-label") and not a.get("aria-labelledby"):
+            section = _section_title(a)
+            if section:
+                label = f"{squash(a.text_content())} {section}" if text not in (">>", "»", "》", "》》", "+", "...") else (
+                    ui(ctx, "更多", "More") + " " + section
+                )
+                a.set("aria-label", label)
+                ctx.report.note("names", "named generic link", f"{text} → {label}")
+    for handler in _ONCLICK(model.body):
+        el = handler.getparent()
+        if el.tag not in _PSEUDO_BUTTON_TAGS or el.get("role") is not None or el.get("data-eldermode"):
+            continue
+        if _inside_control(el):
+            continue
+        el.set("role", "button")
+        el.set("data-em-button", "")
+        if el.get("tabindex") is None:
+            el.set("tabindex", "0")
+        if not has_name(el):
+            word = _word_for(el, ctx)
+            if word:
+                el.set("aria-label", word)
+        ctx.report.note("names", "clickable element made a keyboard button", _label(el))
+    for button in model.tags("button"):
+        if not has_name(button):
+            word = _word_for(button, ctx)
+            if word:
+                button.set("aria-label", word)
+                ctx.report.note("names", "named button", f"{describe(button)} → {word}")
+            else:
+                ctx.report.note("names", "left unnamed", f"button {describe(button)}")
+
+
+def _label(el) -> str:
+    alts = " ".join(i.get("alt", "") for i in el.iter("img")).strip()
+    return squash(el.text_content())[:40] or squash(el.get("aria-label")) or alts or describe(el)
+
+
+def _inside_control(el) -> bool:
+    node = el.getparent()
+    for _ in range(4):
+        if node is None:
+            return False
+        if node.tag in ("a", "button") or node.get("role") == "button" or node.get("onclick") is not None:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _word_for(el, ctx: Context) -> str:
+    """A name from an icon's class or image file (``btn-search`` → 搜索)."""
+    hints = " ".join(filter(None, [el.get("class"), el.get("id")] + [i.get("src") for i in el.iter("img")]))
+    for token in re.findall(r"[a-z]+", hints.lower()):
+        if token in FILE_WORDS:
+            return FILE_WORDS[token][1 if is_english(ctx) else 0]
+    return ""
+
+
+def _link_name(a, ctx: Context, targets: dict[str, str]) -> str:
+    word = _word_for(a, ctx)
+    if word:
+        return word
+    href = (a.get("href") or "").strip()
+    if not href or _is_script_href(href):
+        return ""
+    if href in targets:
+        return targets[href]
+    host = urlsplit(href).netloc
+    path = urlsplit(href).path
+    if path in ("", "/") and not host:
+        return ui(ctx, "首页", "Home")
+    return ""
+
+
+def _section_title(a) -> str:
+    """The title of the block a 更多 link belongs to: the nearest short text before it in its box."""
+    branch = a
+    node = a.getparent()
+    for _ in range(4):
+        if node is None or node.tag in ("body", "html"):
+            return ""
+        for child in node:
+            if child is branch:
+                break
+            if not isinstance(child.tag, str) or child.tag in ("script", "style", "img", "br"):
+                continue
+            text = squash(child.text_content())
+            if 2 <= len(compact(text)) <= 20 and compact(text).lower() not in GENERIC_LINK_TEXTS:
+                if child.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "span", "b", "strong", "a", "div", "p", "em",
+                                 "font", "dt", "label") or _TITLE_KEY.search(child.get("class") or ""):
+                    return text
+            break  # only the first box before the link can be its title
+        head = squash(node.text)
+        if 2 <= len(compact(head)) <= 20:
+            return head
+        branch, node = node, node.getparent()
+    return ""
+
+
+def name_form_fields(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Every form field gets a name: from its label, title, placeholder, the text or cell before it."""
+    model = page_model(root, ctx)
+    fields = model.tags("input", "select", "textarea")
+    if not fields:
+        return
+    labelled = {lab.get("for") for lab in model.tags("label") if lab.get("for")}
+    for field in fields:
+        kind = (field.get("type") or "text").lower() if field.tag == "input" else field.tag
+        if kind == "image":
+            if field.get("alt") is None and not field.get("aria-label") and not field.get("title"):
+                name = _image_button_name(field, ctx)
+                field.set("alt", name)
+                ctx.report.note("names", "named image button", name)
+            continue
+        if kind in _FIELD_TYPES_WITHOUT_LABEL:
+            continue
+        if field.get("aria-label") or field.get("aria-labelledby") or field.get("title"):
+            continue
+        if (field.get("id") and field.get("id") in labelled) or _inside_label(field):
+            continue
+        name = squash(field.get("placeholder")) or _text_before(field) or _name_word(field, ctx)
+        if name:
+            field.set("aria-label", name)
+            ctx.report.note("names", "labelled form field", f"{describe(field)} → {name}")
+        else:
+            ctx.report.note("names", "left unnamed", f"form field {describe(field)}")
+
+
+def _image_button_name(field, ctx: Context) -> str:
+    form = field.getparent()
+    while form is not None and form.tag != "form":
+        form = form.getparent()
+    if form is not None and form.get("role") == "search":
+        return ui(ctx, "搜索", "Search")
+    word = _word_for(field, ctx) or _file_word_of(field, ctx)
+    return word or ui(ctx, "提交", "Submit")
+
+
+def _file_word_of(field, ctx: Context) -> str:
+    tokens = re.findall(r"[a-z]+", (field.get("src") or "").lower().rsplit("/", 1)[-1])
+    for token in tokens:
+        if token in FILE_WORDS:
+            return FILE_WORDS[token][1 if is_english(ctx) else 0]
+    return ""
+
+
+def _inside_label(field) -> bool:
+    node = field.getparent()
+    for _ in range(5):
+        if node is None:
+            return False
+        if node.tag == "label":
+            return True
+        node = node.getparent()
+    return False
+
+
+def _text_before(field) -> str:
+    """The visible text right before the field: ``姓名：<input>`` or the previous table cell."""
+    previous = field.getprevious()
+    text = squash(previous.tail) if previous is not None else squash(field.getparent().text)
+    if not text and previous is not None and previous.tag in ("span", "b", "strong", "font", "em"):
+        text = squash(previous.text_content())
+    if not text:
+        cell = field.getparent()
+        while cell is not None and cell.tag not in ("td", "th"):
+            cell = cell.getparent() if cell.tag in ("span", "div", "p", "font", "label") else None
+        if cell is not None:
+            before = cell.getprevious()
+            if before is not None and before.tag in ("td", "th"):
+                text = squash(before.text_content())
+    text = _LABEL_PUNCTUATION.sub("", text)
+    return text if 1 <= len(text) <= 20 else ""
+
+
+def _name_word(field, ctx: Context) -> str:
+    for attr in ("name", "id"):
+        value = (field.get(attr) or "").lower()
+        if value in _FIELD_NAME_WORDS:
+            return _FIELD_NAME_WORDS[value][1 if is_english(ctx) else 0]
+    return ""
+
+
+def name_iframes(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Frames get a ``title`` (screen readers announce it when entering the frame)."""
+    model = page_model(root, ctx)
+    for frame in model.tags("iframe", "frame"):
+        if frame.get("title", "").strip() or frame.get("aria-label") or frame.get("aria-labelledby"):
+            continue
+        if frame.get("aria-hidden") == "true":
+            continue
+        src = frame.get("src") or ""
+        hint = (frame.get("name") or frame.get("id") or "").strip()
+        where = urlsplit(src).netloc or urlsplit(src).path.rsplit("/", 1)[-1]
+        title = ui(ctx, "内嵌页面", "Embedded page") + (f"：{hint or where}" if (hint or where) else "")
+        if is_english(ctx) and (hint or where):
+            title = f"Embedded page: {hint or where}"
+        frame.set("title", title)
+        ctx.report.note("names", "titled frame", f"{src} → {title}")

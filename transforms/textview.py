@@ -1,0 +1,287 @@
+"""The 纯文本 reading view: the page's main content alone, in document order, as a plain page.
+
+Headings, paragraphs, lists and links are kept; images become their text
+alternative; every data table stays a table (with the header markup the tables
+transform gave it) followed by its cell-by-cell reading, so no table is ever
+flattened into loose cells. Buttons, forms, scripts, frames and styling are
+left out. The view is built from the original page with the same repairs the
+access mode makes (headings, names, landmarks) so it reads the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from . import Context, PageOptions, Profile, language, links
+from .access import page_model, squash, text_of, ui
+from .assets import asset_url
+from .document import parse_document, serialize_document
+from .modebar import mode_href
+
+__all__ = ["build_text_view", "text_view_page", "text_view_path"]
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "frame", "object", "embed", "input",
+                   "select", "textarea", "button", "form", "map", "area", "svg", "canvas", "video", "audio",
+                   "head", "title", "meta", "link"})
+_BLOCK = frozenset({"p", "div", "section", "article", "center", "blockquote", "header", "footer", "main", "aside",
+                    "nav", "address", "pre", "td", "th", "tr", "tbody", "thead", "tfoot", "caption", "figure",
+                    "figcaption", "hr", "dt", "dd", "fieldset", "font"})
+_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+_TABLE_ATTRS = frozenset({"id", "headers", "scope", "colspan", "rowspan", "abbr", "aria-describedby", "aria-label"})
+
+
+def text_view_path(options: PageOptions, url: str) -> str:
+    """The stable URL of a page's text view: ``{prefix}text?url=/path``."""
+    from urllib.parse import quote
+
+    return f"{options.prefix}text?url={quote(url, safe='/')}"
+
+
+def text_view_page(body: bytes, content_type: str | None, url: str, options: PageOptions | None = None) -> bytes:
+    """The text view of a page's bytes, as UTF-8 HTML bytes."""
+    doc = parse_document(body, content_type)
+    ctx = Context(profile=Profile(mode="access"), url=url, options=options or PageOptions())
+    view = build_text_view(doc.root, ctx)
+    doc.root = view
+    doc.doctype = "<!DOCTYPE html>"
+    return serialize_document(doc)
+
+
+def _repair(root, ctx: Context) -> None:
+    # The access repairs that change what a reader hears; imported here to keep module import light.
+    from . import headings, images, landmarks, names
+
+    language.set_lang(root, ctx)
+    links.relativize_upstream_links(root, ctx)
+    try:
+        from . import tables
+    except ImportError:  # the tables transform is optional for this view
+        tables = None
+    if tables is not None:
+        tables.annotate_tables(root, ctx)
+    headings.ensure_title(root, ctx)
+    headings.infer_headings(root, ctx)
+    landmarks.infer_landmarks(root, ctx)
+    images.name_images(root, ctx)
+    names.name_controls(root, ctx)
+
+
+def build_text_view(root: lxml.html.HtmlElement, ctx: Context) -> lxml.html.HtmlElement:
+    """A new ``<html>`` tree holding the reading view of the page ``root`` (which gets repaired in place)."""
+    _repair(root, ctx)
+    model = page_model(root, ctx)
+    main = ctx.data.get("access.main")
+    source = main if main is not None else (model.content if model.content is not None else model.body)
+    page_title = (text_of(model.title) if model.title is not None else "") or model.title_text
+
+    html = lxml.html.Element("html", {"lang": ctx.lang or "zh-CN"})
+    head = html.makeelement("head", {})
+    html.append(head)
+    head.append(head.makeelement("meta", {"charset": "utf-8"}))
+    head.append(head.makeelement("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}))
+    title = head.makeelement("title", {})
+    title.text = ui(ctx, "纯文本：", "Text view: ") + (page_title or ctx.url)
+    head.append(title)
+    for name in ("eldermode.css", "access.css"):
+        head.append(head.makeelement("link", {"rel": "stylesheet", "href": asset_url(ctx, name)}))
+    body = html.makeelement("body", {"class": "em-textview"})
+    html.append(body)
+
+    page_path = urlsplit(ctx.url).path or "/"
+    nav = body.makeelement("nav", {"class": "em-textview-nav", "aria-label": ui(ctx, "纯文本视图", "Text view")})
+    back = nav.makeelement("a", {"href": page_path + mode_href(ctx.url, mode="access")})
+    back.text = ui(ctx, "返回网页", "Back to the page")
+    nav.append(back)
+    body.append(nav)
+
+    out = body.makeelement("main", {"id": "em-main"})
+    body.append(out)
+    writer = _Writer(out, ctx, page_path)
+    if page_title and not _has_level_one(source):
+        h1 = out.makeelement("h1", {})
+        h1.text = page_title
+        out.append(h1)
+    if source is not None:
+        writer.block(source)
+    writer.flush()
+    ctx.report.note("textview", "built text view", f"{len(out)} blocks")
+    return html
+
+
+def _has_level_one(source) -> bool:
+    if source is None:
+        return False
+    for el in source.iter("h1", "div", "p", "span"):
+        if el.tag == "h1" or (el.get("role") == "heading" and el.get("aria-level") == "1"):
+            return True
+    return False
+
+
+class _Writer:
+    """Appends the reading view of source elements to an output container, paragraph by paragraph."""
+
+    def __init__(self, container, ctx: Context, page_path: str):
+        self.container = container
+        self.ctx = ctx
+        self.page_path = page_path
+        self.paragraph = None
+
+    # -- output helpers
+    def flush(self) -> None:
+        if self.paragraph is not None:
+            if not squash(self.paragraph.text_content()) and not len(self.paragraph):
+                self.container.remove(self.paragraph)
+        self.paragraph = None
+
+    def _para(self):
+        if self.paragraph is None:
+            self.paragraph = self.container.makeelement("p", {})
+            self.container.append(self.paragraph)
+        return self.paragraph
+
+    def text(self, text: str | None) -> None:
+        if not text:
+            return
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            return
+        p = self._para()
+        if len(p):
+            last = p[-1]
+            last.tail = _join(last.tail, cleaned)
+        else:
+            p.text = _join(p.text, cleaned)
+
+    def inline(self, el) -> None:
+        self._para().append(el)
+
+    # -- walking the source
+    def block(self, el) -> None:
+        """Write the content of ``el`` (its text, children and their tails)."""
+        self.text(el.text)
+        for child in el:
+            self.node(child)
+            self.text(child.tail)
+
+    def node(self, el) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            return
+        if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
+            return
+        mark = el.get("data-eldermode")
+        if mark == "table-reading":
+            self.flush()
+            reading = copy.deepcopy(el)
+            reading.tail = None
+            reading.set("open", "")
+            self.container.append(reading)
+            return
+        if mark and mark not in ("heading", "landmark", "table-scroll", "table"):
+            return
+        if el.get("role") in ("button", "search", "navigation") or tag == "nav":
+            return  # controls and link lists do nothing in a reading view
+        level = _HEADINGS.get(tag) or (int(el.get("aria-level", "2")) if el.get("role") == "heading" else 0)
+        if level:
+            self.flush()
+            heading = self.container.makeelement(f"h{min(max(level, 1), 6)}", {})
+            heading.text = text_of(el)
+            if heading.text:
+                self.container.append(heading)
+            return
+        if tag == "table":
+            self.flush()
+            self._table(el)
+            return
+        if tag in ("ul", "ol", "dl"):
+            self.flush()
+            self._list(el)
+            return
+        if tag == "br":
+            if self.paragraph is not None:
+                self.inline(self.container.makeelement("br", {}))
+            return
+        if tag == "img":
+            alt = el.get("alt")
+            if alt is None:
+                self.text(ui(self.ctx, "[图片]", "[image]"))
+            elif alt.strip():
+                self.text(ui(self.ctx, f"[图片：{alt.strip()}]", f"[image: {alt.strip()}]"))
+            return
+        if tag == "a":
+            self._link(el)
+            return
+        if tag in _BLOCK or tag in ("li",):
+            self.flush()
+            self.block(el)
+            self.flush()
+            return
+        self.block(el)  # inline formatting: its text joins the paragraph
+
+    def _link(self, el) -> None:
+        href = (el.get("href") or "").strip()
+        label = squash(el.get("aria-label")) or text_of(el) or squash(
+            " ".join(i.get("alt", "") for i in el.iter("img"))
+        )
+        if not href or href.lower().startswith(("javascript:", "#")) or not label:
+            if label and el.get("role") != "button":
+                self.text(label)
+            return
+        a = self.container.makeelement("a", {"href": urljoin(self.page_path, href)})
+        a.text = label
+        self.inline(a)
+
+    def _list(self, el) -> None:
+        out_list = self.container.makeelement(el.tag, {})
+        self.container.append(out_list)
+        for item in el:
+            if not isinstance(item.tag, str) or item.tag not in ("li", "dt", "dd"):
+                continue
+            out_item = out_list.makeelement(item.tag, {})
+            out_list.append(out_item)
+            nested = _Writer(out_item, self.ctx, self.page_path)
+            nested.block(item)
+            nested.flush()
+            # A one-paragraph item reads better without the paragraph.
+            if len(out_item) == 1 and out_item[0].tag == "p" and not out_item.text:
+                p = out_item[0]
+                out_item.remove(p)
+                out_item.text = p.text
+                for child in p:
+                    out_item.append(child)
+            if not squash(out_item.text_content()):
+                out_list.remove(out_item)
+        if not len(out_list):
+            self.container.remove(out_list)
+
+    def _table(self, el) -> None:
+        if el.get("role") in ("presentation", "none"):
+            self.block(el)  # a layout table's cells are just blocks of the page
+            self.flush()
+            return
+        table = copy.deepcopy(el)
+        table.tail = None
+        # Cells keep their text only: the page's <p><span style> nests carry nothing a reader needs.
+        for cell in list(table.iter("td", "th", "caption")):
+            text = text_of(cell)
+            for child in list(cell):
+                cell.remove(child)
+            cell.text = text
+        for node in list(table.iter()):
+            if not isinstance(node.tag, str):
+                continue
+            for attr in [a for a in node.attrib if a not in _TABLE_ATTRS]:
+                del node.attrib[attr]
+        self.container.append(table)
+
+
+def _join(existing: str | None, more: str) -> str:
+    if not existing:
+        return more
+    # No space between CJK characters; one space between words otherwise.
+    if existing[-1:].isascii() and more[:1].isascii() and existing[-1:].isalnum() and more[:1].isalnum():
+        return existing + " " + more
+    return existing + more
