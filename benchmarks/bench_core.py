@@ -225,6 +225,7 @@ def current_rss_kib(pid: int) -> int:
 def bench_memory(megabytes: int = 200) -> None:
     print(f"## Memory while proxying a {megabytes} MB download")
     root = Path(tempfile.mkdtemp(prefix="em-download-"))
+    root.chmod(0o755)  # nginx workers run as an unprivileged user
     (root / "report-2020.html").write_bytes((SITE / "report-2020.html").read_bytes())
     with open(root / "big.bin", "wb") as f:
         block = os.urandom(1024 * 1024)
