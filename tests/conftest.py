@@ -8,11 +8,14 @@ edit and a docstring.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Callable, Iterator
 
 import pytest
 
 import support
+
+BROWSER_FIXTURES = {"browser", "page", "new_page"}
 
 
 def _missing(what: str) -> None:
@@ -25,7 +28,7 @@ def _missing(what: str) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # A test that uses a browser fixture is a browser test, so `-m "not browser"` leaves it out.
     for item in items:
-        if {"browser", "page", "new_page"} & set(getattr(item, "fixturenames", ())):
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 
@@ -137,6 +140,27 @@ def redis_url() -> Iterator[str]:
 
 
 # ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(autouse=True)
+def _hide_playwright_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let tests that do not use the browser run asyncio (asyncio.run, pytest-asyncio, anyio) after one that did.
+
+    Playwright's sync API keeps its event loop marked as running in the main
+    thread for as long as the session-scoped browser lives, and asyncio.run()
+    then refuses to start ("cannot be called from a running event loop"). For
+    the length of a test that does not use the browser, that mark is lifted.
+    Browser tests themselves must be plain (sync) functions.
+    """
+    loop = asyncio.events._get_running_loop()
+    if loop is None or BROWSER_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(loop)
 
 
 @pytest.fixture(scope="session")

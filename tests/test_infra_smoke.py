@@ -197,3 +197,15 @@ def test_run_axe_works_under_a_strict_csp(serve_app, page, axe_available):
     assert page.evaluate("window.inlineRan === undefined")
     results = support.run_axe(page, rules=["image-alt", "html-has-lang"])
     assert {v["id"] for v in results["violations"]} == {"image-alt", "html-has-lang"}
+
+
+def test_asyncio_run_works_after_browser_tests():
+    # Runs after the browser tests above (file order): their session-scoped Playwright
+    # must not leave this test unable to start an event loop (conftest's loop hiding).
+    import asyncio
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    assert asyncio.run(answer()) == 42
