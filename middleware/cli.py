@@ -229,7 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _feature_commands():
     """Subcommands that features own, each registered by a function in its own module."""
-    registrars = []
+    from .audit_cli import register as register_audit
+    from .tables_http import register_cli as register_tables
+
+    registrars = [register_tables, register_audit]
     return registrars
 
 
