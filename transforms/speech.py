@@ -111,7 +111,8 @@ def _reading_blocks(content) -> list:
 
 
 def _linear_items(root) -> list:
-    return [li for d in root.iter("details") if _is_linear_reading(d) for li in d.iter("li")]
+    """The paragraphs and list items of the tables' linear readings (their <summary> is a control, not read)."""
+    return [el for d in root.iter("details") if _is_linear_reading(d) for el in d.iter("p", "li")]
 
 
 def _pieces(block) -> list[tuple[object, str, str]]:

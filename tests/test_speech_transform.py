@@ -1,0 +1,189 @@
+"""The 朗读 page transform: sentences marked in reading order, signed, speech hooks added, idempotent."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import lxml.html
+
+from eldermode.transforms import Context, PageOptions, Profile
+from eldermode.transforms.pipeline import rewrite_page
+from eldermode.transforms.speech import collect_segments, prepare_speech, segment_key, speakable_text
+
+SECRET = b"s" * 32
+
+
+def _ctx(url: str = "/a.html", speech: bool = True, secret: bytes | None = SECRET, lang: str = "") -> Context:
+    services = SimpleNamespace(speech_secret=secret) if secret is not None else None
+    return Context(profile=Profile(mode="elder"), url=url, options=PageOptions(speech=speech), services=services,
+                   lang=lang)
+
+
+def _page(body: str, lang: str = "zh-CN") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(
+        f'<html lang="{lang}"><head><title>关于开展工作的通知</title></head><body>{body}</body></html>'
+    )
+
+
+ARTICLE = (
+    '<div class="nav"><a href="/">首页</a></div>'
+    '<div class="article"><h1>关于开展工作的通知</h1>'
+    '<div id="zoom">'
+    '<p>第一句话。第二句<b>加粗的</b>部分，继续说完！</p>'
+    '<p>共办理<a href="/x">14850件</a>。<br>换行后的话</p>'
+    '<table><tr><th>项目</th><td>数量</td></tr><tr><td>申请</td><td>15</td></tr></table>'
+    '<p style="display:none">隐藏的文字。</p>'
+    '<script>var notRead = "脚本。";</script>'
+    '<p>最后一句。</p>'
+    '</div></div>'
+)
+
+
+def _segments(root) -> list[tuple[str, str]]:
+    """(key, text) of every marked sentence, grouped by data-em-seg, in document order."""
+    groups: dict[str, list] = {}
+    for span in root.iter("span"):
+        if span.get("data-em-seg") is not None:
+            groups.setdefault(span.get("data-em-seg"), []).append(span)
+    return [
+        (spans[0].get("data-em-say"), speakable_text("".join(s.text_content() for s in spans)))
+        for spans in groups.values()
+    ]
+
+
+def test_sentences_are_marked_in_reading_order_title_first() -> None:
+    root = _page(ARTICLE)
+    prepare_speech(root, _ctx())
+    texts = [text for _, text in _segments(root)]
+    assert texts == [
+        "关于开展工作的通知",
+        "第一句话。",
+        "第二句加粗的部分，继续说完！",
+        "共办理14850件。",
+        "换行后的话",
+        "最后一句。",
+    ]
+
+
+def test_keys_are_hmac_signatures_of_the_sentence() -> None:
+    root = _page(ARTICLE)
+    prepare_speech(root, _ctx())
+    for key, text in _segments(root):
+        assert key == segment_key(SECRET, "zh", text)
+        assert key != segment_key(b"another secret" * 3, "zh", text)
+
+
+def test_marking_keeps_the_text_and_the_authors_markup() -> None:
+    root = _page(ARTICLE)
+    before = root.find(".//div[@id='zoom']").text_content()
+    prepare_speech(root, _ctx())
+    zoom = root.find(".//div[@id='zoom']")
+    assert zoom.text_content() == before
+    bold = zoom.find(".//b")
+    assert bold.getparent().get("data-em-seg") is None  # the <b> stays where it was
+    assert bold.find("span").get("data-em-seg") == bold.getprevious().get("data-em-seg")  # one sentence, two spans
+    assert zoom.find(".//a").get("href") == "/x"
+
+
+def test_tables_hidden_text_and_scripts_are_not_in_the_continuous_reading() -> None:
+    root = _page(ARTICLE)
+    prepare_speech(root, _ctx())
+    texts = " ".join(text for _, text in _segments(root))
+    assert "隐藏" not in texts and "脚本" not in texts and "项目" not in texts
+    assert root.find(".//table").find(".//span[@data-em-seg]") is None
+
+
+def test_table_linear_readings_are_signed_for_table_reading() -> None:
+    body = ARTICLE.replace(
+        "</table>",
+        '</table><details data-eldermode="table-reading" class="em-table-reading"><summary>逐格朗读本表</summary>'
+        "<p>本表2行2列。</p><ol><li>申请，数量：15。</li></ol></details>",
+    )
+    root = _page(body)
+    ctx = _ctx()
+    prepare_speech(root, ctx)
+    details = root.find(".//details")
+    assert details.find("summary").find("span") is None
+    marked = _segments(details)
+    assert [t for _, t in marked] == ["本表2行2列。", "申请，数量：15。"]
+    assert all(key == segment_key(SECRET, "zh", text) for key, text in marked)
+    # and they stay out of the article reading
+    assert "申请，数量" not in " ".join(collect_segments(_page(body), _ctx()))
+
+
+def test_speech_hooks_script_stylesheet_download_and_own_controls_without_toolbar() -> None:
+    root = _page(ARTICLE)
+    prepare_speech(root, _ctx(url="/news/a.html?id=3"))
+    script = root.find("head/script[@data-eldermode='speech']")
+    assert script.get("src").startswith("/__eldermode/assets/speech.js")
+    assert script.text is None  # no inline code (strict CSP)
+    assert script.get("data-em-endpoint") == "/__eldermode/speech/"
+    assert root.find("head/link[@data-eldermode='speech']").get("href").startswith("/__eldermode/assets/speech.css")
+    bar = root.find(".//*[@data-eldermode='speech-controls']")
+    speak = bar.find("button[@data-em-action='speak']")
+    assert speak.text == "朗读" and speak.get("type") == "button" and speak.get("hidden") is not None
+    assert bar.find("a[@data-em-link='speech-download']").get("href") == "/__eldermode/speech/page?url=/news/a.html%3Fid%3D3"
+    # the bar comes before the article's title, not inside the text
+    assert bar.getnext().tag == "h1"
+
+
+def test_no_second_speak_button_when_the_toolbar_has_one() -> None:
+    root = _page('<div data-eldermode="toolbar"><button type="button" data-em-action="speak">朗读</button></div>'
+                 + ARTICLE)
+    prepare_speech(root, _ctx())
+    assert len(root.findall(".//button[@data-em-action='speak']")) == 1
+    assert root.find(".//*[@data-eldermode='speech-controls']/button[@data-em-action='speak-stop']") is not None
+
+
+def test_idempotent() -> None:
+    root = _page(ARTICLE)
+    prepare_speech(root, _ctx())
+    once = lxml.html.tostring(root, encoding="unicode")
+    prepare_speech(root, _ctx())
+    assert lxml.html.tostring(root, encoding="unicode") == once
+
+
+def test_nothing_without_a_secret_or_with_speech_off() -> None:
+    for ctx in (_ctx(secret=None), _ctx(speech=False)):
+        root = _page(ARTICLE)
+        before = lxml.html.tostring(root)
+        prepare_speech(root, ctx)
+        assert lxml.html.tostring(root) == before
+
+
+def test_english_page_gets_english_controls_and_english_keys() -> None:
+    root = _page('<div id="content"><h1>Annual report</h1><p>First sentence here. Second one follows.</p>'
+                 "<p>" + "More text for the article body. " * 3 + "</p></div>", lang="en")
+    ctx = _ctx(lang="en")
+    prepare_speech(root, ctx)
+    assert root.find(".//button[@data-em-action='speak']").text == "Read aloud"
+    key, text = _segments(root)[1]
+    assert text == "First sentence here." and key == segment_key(SECRET, "en", text)
+
+
+def test_collect_segments_matches_what_the_page_marks(seed_html_bytes: bytes) -> None:
+    page = seed_html_bytes.decode("utf-8")
+    marked_root = lxml.html.document_fromstring(page)
+    prepare_speech(marked_root, _ctx(lang="zh-CN"))
+    article = [t for _, t in _segments(marked_root) if not _in_details(marked_root, t)]
+    collected = collect_segments(lxml.html.document_fromstring(page), _ctx(lang="zh-CN"))
+    assert collected == article
+    assert collected[0] == "鄂城区2020年政府信息公开工作年报"
+    assert "累计办理市政府12345转办案件14850件,办结率98.7%、回访满意度达到了93.2%。" in collected
+    assert not any("来源" in t or "打印" in t for t in collected)  # the info line is not the article
+
+
+def _in_details(root, text: str) -> bool:
+    return any(text == speakable_text(li.text_content()) for li in root.iter("li"))
+
+
+def test_seed_page_through_the_whole_elder_pipeline(seed_html_bytes: bytes) -> None:
+    ctx = Context(profile=Profile(mode="elder"), url="/report-2020.html",
+                  services=SimpleNamespace(speech_secret=SECRET, settings=None))
+    out = rewrite_page(seed_html_bytes, "text/html; charset=utf-8", ctx)
+    root = lxml.html.document_fromstring(out.decode("utf-8"))
+    segments = _segments(root)
+    assert len(segments) > 100
+    assert all(key == segment_key(SECRET, "zh", text) for key, text in segments)
+    assert all(len(text) <= 120 for _, text in segments)
+    assert ctx.report.count("speech") == 1
