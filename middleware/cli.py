@@ -230,8 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _feature_commands():
     """Subcommands that features own, each registered by a function in its own module."""
     from .audit_cli import register as register_audit
+    from .tables_http import register_cli as register_tables
 
-    registrars = [register_audit]
+    registrars = [register_tables, register_audit]
     return registrars
 
 

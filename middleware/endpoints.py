@@ -23,6 +23,7 @@ from .elder_endpoints import help_endpoint
 from .stylesheets import overrides_endpoint
 
 from .speech_http import speech_routes
+from .tables_http import tables_routes
 
 __all__ = ["build_endpoints", "services_of", "settings_of", "error_response"]
 
@@ -84,6 +85,7 @@ def _routes(prefix: str) -> list[Route]:
         Route(prefix + "health", health, methods=["GET", "HEAD"]),
         Route(prefix + "assets/{name}", asset, methods=["GET", "HEAD"]),
         *speech_routes(prefix),
+        *tables_routes(prefix),
         Route(prefix + "overrides/{digest:str}.css", overrides_endpoint, methods=["GET", "HEAD"]),
         Route(prefix + "help", help_endpoint, methods=["GET", "HEAD"]),
         Route(prefix + "text", text_view_endpoint, methods=["GET", "HEAD"]),

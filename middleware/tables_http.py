@@ -1,0 +1,86 @@
+"""The tables of a page, cell by cell, over HTTP (``{prefix}tables?url=/path``) and on the command line.
+
+Both call :func:`eldermode.transforms.tables.read_page`, the same reading the
+``tables`` transform puts in the page, so the speech feature, scripts and the
+``eldermode tables`` command all hear the same sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+__all__ = ["register_cli", "tables_endpoint", "tables_routes"]
+
+FORMATS = ("json", "text", "csv")
+_MEDIA = {"json": "application/json", "text": "text/plain; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+
+
+def _error(message: str, status: int) -> Response:
+    # Never echoes the requested URL back: nothing the visitor sent ends up in the response.
+    return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store"})
+
+
+async def tables_endpoint(request: Request) -> Response:
+    """Every data table of the ORIGINAL page at ``url`` as records (row path, column path, value, grid position)."""
+    from eldermode.transforms.document import NotHTML
+    from eldermode.transforms.tables import format_readings, read_page
+
+    from .services import FetchError
+
+    services = request.scope["eldermode.services"]
+    fmt = request.query_params.get("format", "json")
+    if fmt not in FORMATS:
+        return _error("format must be json, text or csv", 400)
+    try:
+        local = services.local_path(request.query_params.get("url", ""))
+        page = await services.fetch_page(local, like=request.scope)
+    except FetchError as exc:
+        return _error(str(exc), exc.status)
+    if page.status != 200:
+        return _error(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
+    content_type = (page.content_type or "").lower()
+    if content_type and "html" not in content_type:
+        return _error("that URL is not an HTML page", 415)
+    lang = request.query_params.get("lang") or None
+    try:
+        readings = await anyio.to_thread.run_sync(read_page, page.body, page.content_type, lang)
+    except NotHTML:
+        return _error("that URL is not an HTML page", 415)
+    headers = {"Cache-Control": "private, max-age=60", "Vary": "Cookie"}
+    if fmt == "json":
+        return JSONResponse({"url": local, "tables": [r.as_dict() for r in readings]}, headers=headers)
+    return Response(format_readings(readings, fmt), media_type=_MEDIA[fmt], headers=headers)
+
+
+def tables_routes(prefix: str) -> list[Route]:
+    return [Route(prefix + "tables", tables_endpoint, methods=["GET", "HEAD"])]
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from eldermode.transforms.document import NotHTML
+    from eldermode.transforms.tables import format_readings, read_page
+
+    from .cli import EXIT_OK, CommandError, _write_output, load_source
+
+    body, content_type, _ = load_source(args.source)
+    try:
+        readings = read_page(body, content_type, args.lang)
+    except NotHTML as exc:
+        raise CommandError(f"tables: {args.source} is not an HTML page ({exc})") from exc
+    _write_output(format_readings(readings, args.format).encode("utf-8"), args.output)
+    return EXIT_OK
+
+
+def register_cli(sub) -> None:
+    """``eldermode tables FILE_OR_URL [--format text|json|csv]``."""
+    p = sub.add_parser("tables", help="read a page's data tables cell by cell (row path | column path: value)")
+    p.add_argument("source", metavar="FILE_OR_URL")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.add_argument("--lang", help="language of the labels (default: the page's)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    p.set_defaults(func=cmd_tables)
