@@ -29,6 +29,7 @@ __all__ = [
     "contrast_ratio",
     "font_size_px",
     "adjust_for_contrast",
+    "adjust_pair",
     "override_rules",
     "parse_color",
     "split_declarations",
@@ -46,6 +47,7 @@ _KEYWORD_PX = {
     "xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0,
     "large": 18.0, "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0,
 }
+_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _NUMBER_UNIT = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z%]*)\s*$")
 
 
@@ -98,7 +100,7 @@ def split_declarations(style: str) -> list[Declaration]:
     for raw in parts:
         if not raw.strip():
             continue
-        prop, colon, value = raw.partition(":")
+        prop, colon, value = _COMMENT.sub("", raw).partition(":")
         prop = prop.strip().lower()
         if not colon or not prop or not re.fullmatch(r"-?[a-z][a-z0-9-]*", prop):
             out.append(Declaration("", "", False, raw))
@@ -284,6 +286,27 @@ def adjust_for_contrast(fg: RGB, bg: RGB, target: float) -> RGB:
     return result  # type: ignore[return-value]
 
 
+def adjust_pair(fg: RGB, bg: RGB, target: float) -> tuple[RGB, RGB]:
+    """Text and background colours with at least ``target`` contrast, changing the text first.
+
+    When no text colour can reach it on this background (white on a mid red reaches 6.8:1, not
+    7:1), the background is deepened away from the text until it does.
+    """
+    fg = adjust_for_contrast(fg, bg, target)
+    if contrast_ratio(fg, bg) >= target:
+        return fg, bg
+    away = (0, 0, 0) if relative_luminance(fg) > relative_luminance(bg) else (255, 255, 255)
+    lo, hi = 0.0, 1.0
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        mixed = tuple(round(b + (t - b) * mid) for b, t in zip(bg, away))
+        if contrast_ratio(fg, mixed) >= target:  # type: ignore[arg-type]
+            hi = mid
+        else:
+            lo = mid
+    return fg, tuple(round(b + (t - b) * hi) for b, t in zip(bg, away))  # type: ignore[return-value]
+
+
 def hex_color(rgb: RGB) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
@@ -298,6 +321,7 @@ class Analysis:
     font_sizes: list[tuple[str, str]] = field(default_factory=list)  # (selector, replacement size)
     hidden_text: list[str] = field(default_factory=list)  # selectors with font-size:0 (image replacement)
     fixed_heights: list[str] = field(default_factory=list)  # selectors with a fixed px/pt height
+    positioned: list[str] = field(default_factory=list)  # absolute/fixed/sticky boxes (overlap large text)
     colours: list[tuple[str, RGB | None, RGB | None]] = field(default_factory=list)  # (selector, color, background)
     rules_read: int = 0
     rules_skipped: int = 0
@@ -433,6 +457,8 @@ def _learn(rule, analysis: Analysis) -> None:
     height = style.getPropertyValue("height")
     if height and font_size_px(height) not in (None, 0.0):
         analysis.fixed_heights.append(selector_text)
+    if style.getPropertyValue("position").strip().lower() in ("absolute", "fixed", "sticky"):
+        analysis.positioned.append(selector_text)
     colour = parse_color(style.getPropertyValue("color") or "")
     background = _background_colour(style)
     if colour is not None or background is not None:
@@ -459,6 +485,7 @@ _ELDER = 'html[data-em-mode="elder"]'
 _DEFAULT_CONTRAST = 'html:root[data-em-mode="elder"][data-em-contrast="default"]'
 # Backgrounds darker than this are kept as coloured bands (nav bars, footers) in default contrast.
 _BAND_LUMINANCE = 0.35
+_TEXT_CONTRAST = 4.5  # WCAG 1.4.3 for the default scheme
 
 
 def _scoped(prefix: str, selector_text: str) -> str:
@@ -480,8 +507,9 @@ def override_rules(analyses: list[Analysis]) -> str:
     """eldermode's override stylesheet for pages using these analysed sheets (in cascade order).
 
     Font sizes larger than body text keep their ratio; font-size:0 stays 0 (hidden text stays
-    hidden); fixed heights give way; dark coloured bands are restored with text recoloured to
-    ≥ 4.5:1 against them in the default scheme (高对比/黄黑 stay pure, from elder.css).
+    hidden); fixed heights give way; absolutely placed boxes join the flow; dark coloured bands
+    are restored with text recoloured to ≥ 4.5:1 against them in the default scheme
+    (高对比/黄黑 stay pure black/white/yellow, from elder.css).
     """
     out: list[str] = ["/* eldermode overrides generated from the site's stylesheets (read, never rewritten) */"]
     bands: dict[str, RGB] = {}
@@ -492,16 +520,20 @@ def override_rules(analyses: list[Analysis]) -> str:
             out.append(f"{_scoped(_ELDER, selector)}{{font-size:0 !important}}")
         for selector in analysis.fixed_heights:
             out.append(f"{_scoped(_ELDER, selector)}{{height:auto !important;min-height:0 !important}}")
+        for selector in analysis.positioned:
+            # Boxes placed over others overlap text that is now twice as large; fixed ones cover
+            # magnified content (WCAG 2.4.11). In elder mode they take their place in the flow.
+            out.append(f"{_scoped(_ELDER, selector)}{{position:static !important}}")
         for selector, colour, background in analysis.colours:
             if background is not None and relative_luminance(background) < _BAND_LUMINANCE:
-                bands[selector] = background
+                # A band no text colour can reach 4.5:1 on is deepened (kept the same hue).
+                bands[selector] = adjust_pair(colour or (255, 255, 255), background, _TEXT_CONTRAST)[1]
     for analysis in analyses:
         for selector, colour, background in analysis.colours:
-            band = background if selector in bands else _band_behind(selector, bands)
+            band = bands.get(selector) or _band_behind(selector, bands)
             if band is None:
                 continue
-            text = colour or (255, 255, 255)
-            text = adjust_for_contrast(text, band, 4.5)
+            text = adjust_for_contrast(colour or (255, 255, 255), band, _TEXT_CONTRAST)
             body = f"color:{hex_color(text)} !important"
             if selector in bands:
                 body += f";background-color:{hex_color(band)} !important"
