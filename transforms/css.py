@@ -264,6 +264,22 @@ def contrast_ratio(a: RGB, b: RGB) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def _mix(colour: RGB, toward: RGB, amount: float) -> RGB:
+    return tuple(round(c + (t - c) * amount) for c, t in zip(colour, toward))  # type: ignore[return-value]
+
+
+def _least_mix(colour: RGB, toward: RGB, reaches) -> RGB:
+    """``colour`` mixed toward ``toward`` just enough for ``reaches(mixed)`` (binary search; monotone)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        if reaches(_mix(colour, toward, mid)):
+            hi = mid
+        else:
+            lo = mid
+    return _mix(colour, toward, hi)
+
+
 def adjust_for_contrast(fg: RGB, bg: RGB, target: float) -> RGB:
     """``fg`` darkened (on a light ``bg``) or lightened (on a dark one) until it reaches ``target``.
 
@@ -272,18 +288,8 @@ def adjust_for_contrast(fg: RGB, bg: RGB, target: float) -> RGB:
     if contrast_ratio(fg, bg) >= target:
         return fg
     toward = (0, 0, 0) if relative_luminance(bg) > 0.18 else (255, 255, 255)
-    lo, hi = 0.0, 1.0
-    for _ in range(20):
-        mid = (lo + hi) / 2
-        mixed = tuple(round(f + (t - f) * mid) for f, t in zip(fg, toward))
-        if contrast_ratio(mixed, bg) >= target:  # type: ignore[arg-type]
-            hi = mid
-        else:
-            lo = mid
-    result = tuple(round(f + (t - f) * hi) for f, t in zip(fg, toward))
-    if contrast_ratio(result, bg) < target:  # type: ignore[arg-type]
-        return toward  # type: ignore[return-value]
-    return result  # type: ignore[return-value]
+    result = _least_mix(fg, toward, lambda mixed: contrast_ratio(mixed, bg) >= target)
+    return result if contrast_ratio(result, bg) >= target else toward
 
 
 def adjust_pair(fg: RGB, bg: RGB, target: float) -> tuple[RGB, RGB]:
@@ -296,15 +302,7 @@ def adjust_pair(fg: RGB, bg: RGB, target: float) -> tuple[RGB, RGB]:
     if contrast_ratio(fg, bg) >= target:
         return fg, bg
     away = (0, 0, 0) if relative_luminance(fg) > relative_luminance(bg) else (255, 255, 255)
-    lo, hi = 0.0, 1.0
-    for _ in range(20):
-        mid = (lo + hi) / 2
-        mixed = tuple(round(b + (t - b) * mid) for b, t in zip(bg, away))
-        if contrast_ratio(fg, mixed) >= target:  # type: ignore[arg-type]
-            hi = mid
-        else:
-            lo = mid
-    return fg, tuple(round(b + (t - b) * hi) for b, t in zip(bg, away))  # type: ignore[return-value]
+    return fg, _least_mix(bg, away, lambda mixed: contrast_ratio(fg, mixed) >= target)
 
 
 def hex_color(rgb: RGB) -> str:
