@@ -77,6 +77,34 @@ def bench_rewrite(repeat: int = 60) -> None:
     print()
 
 
+def bench_steps(repeat: int = 30) -> None:
+    """Median cost of each pipeline step on the seed page, to see where a mode's time goes."""
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.document import parse_document, serialize_document
+    from eldermode.transforms.pipeline import PIPELINES
+
+    body = (SHARED / "pages" / "report-2020.html").read_bytes()
+    print(f"## Cost of each step on the seed page (ms, median of {repeat} runs)")
+    for mode in ("elder", "access"):
+        samples: dict[str, list[float]] = {}
+        for _ in range(repeat):
+            start = time.perf_counter()
+            doc = parse_document(body, "text/html; charset=utf-8")
+            samples.setdefault("decode+parse", []).append(time.perf_counter() - start)
+            ctx = Context(profile=Profile(mode=mode), url="/report-2020.html")
+            for name, step in PIPELINES[mode]:
+                start = time.perf_counter()
+                step(doc.root, ctx)
+                samples.setdefault(name, []).append(time.perf_counter() - start)
+            start = time.perf_counter()
+            serialize_document(doc)
+            samples.setdefault("serialize", []).append(time.perf_counter() - start)
+        costs = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+        shown = ", ".join(f"{name} {cost:.2f}" for name, cost in costs.items() if cost >= 0.05)
+        print(f"{mode}: total {sum(costs.values()):.2f} — {shown}")
+    print()
+
+
 # ---------------------------------------------------------------- servers
 
 
@@ -253,13 +281,15 @@ def bench_memory(megabytes: int = 200) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("rewrite", "proxy", "memory"))
+    parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "memory"))
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
     args = parser.parse_args()
     print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}\n")
     if args.only in (None, "rewrite"):
         bench_rewrite()
+    if args.only in (None, "rewrite", "steps"):
+        bench_steps()
     if args.only in (None, "proxy"):
         if shutil.which("wrk") is None:
             print("wrk not installed (apt-get install wrk): proxy throughput skipped\n")
