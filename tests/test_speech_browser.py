@@ -1,0 +1,102 @@
+"""朗读 in Chromium: pressing the button requests the first sentence, plays it and highlights it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+from eldermode.middleware.rewrite import ElderModeMiddleware
+from eldermode.middleware.services import Services
+from eldermode.middleware.settings import Settings
+from eldermode.transforms import Context, Profile
+from eldermode.transforms.speech import prepare_speech
+
+pytestmark = pytest.mark.browser
+
+PLAYING = """() => {
+  const a = document.querySelector('audio[data-eldermode="speech-audio"]');
+  return !!a && !a.paused && a.currentTime > 0 && a.readyState >= 2;
+}"""
+
+
+def _bare_page(services: Services) -> bytes:
+    """A page with no toolbar, marked by the speech transform alone (as a site without elder mode would be)."""
+    root = lxml.html.document_fromstring(
+        '<html lang="zh-CN"><head><meta charset="utf-8"><title>通知</title></head><body>'
+        '<div id="content"><h1>通知</h1><p>第一句话很短。第二句话也不长。</p>'
+        "<p>" + "这是正文的一部分内容。" * 4 + "</p></div></body></html>"
+    )
+    prepare_speech(root, Context(profile=Profile(mode="elder"), url="/bare.html", services=services))
+    return b"<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="utf-8")
+
+
+@pytest.fixture
+def site(serve_app, seed_html_bytes: bytes, tmp_path: Path) -> str:
+    settings = Settings(cache_dir=str(tmp_path), secret="browser-test", entry_link=False)
+    holder: dict = {}
+
+    async def report(request):
+        return Response(seed_html_bytes, media_type="text/html; charset=utf-8")
+
+    async def bare(request):
+        return Response(holder["bare"], media_type="text/html; charset=utf-8")
+
+    app = Starlette(routes=[Route("/report-2020.html", report), Route("/bare.html", bare)])
+    services = Services(app, settings)
+    holder["bare"] = _bare_page(services)
+    return serve_app(ElderModeMiddleware(app, settings, services=services))
+
+
+def test_pressing_speak_plays_the_first_sentence_and_highlights_it(site: str, page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
+    page.goto(site + "/report-2020.html?eldermode=elder")
+    page.wait_for_load_state("load")
+    first_key = page.get_attribute('[data-em-seg="0"]', "data-em-say")
+    assert page.evaluate("() => document.querySelector('audio[data-eldermode=\"speech-audio\"]').paused")
+    assert requests == []  # nothing plays, nothing is even fetched, before the visitor asks
+
+    page.click('[data-eldermode="toolbar"] button[data-em-action="speak"]')
+    page.wait_for_function(PLAYING, timeout=20000)
+
+    assert requests and f"/seg/{first_key}?" in requests[0]  # the first sentence was asked for first
+    highlighted = page.eval_on_selector_all(".em-say-current", "els => els.map(e => e.dataset.emSeg)")
+    assert highlighted and set(highlighted) == {"0"}
+    style = page.eval_on_selector(".em-say-current", "e => [getComputedStyle(e).backgroundColor, "
+                                  "getComputedStyle(e).textDecorationLine]")
+    assert style[0] not in ("rgba(0, 0, 0, 0)", "transparent") and style[1] == "underline"  # visibly marked
+    assert page.get_attribute('[data-eldermode="toolbar"] button[data-em-action="speak"]', "aria-pressed") == "true"
+
+    page.click('[data-eldermode="speech-controls"] button[data-em-action="speak-pause"]')
+    assert page.evaluate("() => document.querySelector('audio[data-eldermode=\"speech-audio\"]').paused")
+    assert page.text_content('[data-eldermode="speech-controls"] button[data-em-action="speak-pause"]') == "继续"
+    page.click('[data-eldermode="speech-controls"] button[data-em-action="speak-stop"]')
+    assert page.eval_on_selector_all(".em-say-current", "els => els.length") == 0
+    assert page.is_hidden('[data-eldermode="speech-controls"] button[data-em-action="speak-stop"]')
+
+
+def test_page_without_toolbar_gets_a_working_speak_button(site: str, page) -> None:
+    page.goto(site + "/bare.html")
+    page.wait_for_load_state("load")
+    button = '[data-eldermode="speech-controls"] button[data-em-action="speak"]'
+    assert page.is_visible(button)  # shown by speech.js (hidden in the HTML for no-JS visitors)
+    page.click(button)
+    page.wait_for_function(PLAYING, timeout=20000)
+    assert page.eval_on_selector(".em-say-current", "e => e.textContent") == "通知"
+
+
+def test_rate_control_changes_the_requested_speed(site: str, page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
+    page.goto(site + "/report-2020.html?eldermode=elder")
+    page.wait_for_load_state("load")
+    page.click('[data-eldermode="toolbar"] button[data-em-action="speak-rate"]')  # normal → slow
+    assert page.text_content('[data-eldermode="toolbar"] button[data-em-action="speak-rate"]').endswith("慢")
+    page.click('[data-eldermode="toolbar"] button[data-em-action="speak"]')
+    page.wait_for_function(PLAYING, timeout=20000)
+    assert "&r=slow&" in requests[0]
