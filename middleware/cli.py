@@ -230,9 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _feature_commands():
     """Subcommands that features own, each registered by a function in its own module."""
     from .audit_cli import register as register_audit
+    from .speech_http import register_cli as register_speak
     from .tables_http import register_cli as register_tables
 
-    registrars = [register_tables, register_audit]
+    registrars = [register_tables, register_audit, register_speak]
     return registrars
 
 

@@ -38,6 +38,8 @@ _CONTENT_KEY = re.compile(
     r"(?:[^a-z]|$)"
 )
 _TITLE_KEY = re.compile(r"(?:^|[^a-z])(?:title|tit|bt|biaoti|headline|art_?title|article_?title|detail_?title)(?:[^a-z]|$)")
+# Box headers ("hd") title a section; they become the page title only when their text is the page's title.
+_BOX_TITLE_KEY = re.compile(r"(?:^|[^a-z])(?:hd|head|name|caption|lm_?name|column_?name)(?:[^a-z]|$)")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|--)\s*")
 
 
@@ -235,9 +237,9 @@ def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
     content = model.content
     candidates: list[lxml.html.HtmlElement] = []
     for el, key in model.keyed:
-        if _TITLE_KEY.search(key):
+        if el.tag not in ("h1", "h2", "h3") and (_TITLE_KEY.search(key) or (wanted and _BOX_TITLE_KEY.search(key))):
             candidates.append(el)
-    candidates.extend(el for el in model.tags("h1", "h2", "h3") if not el.get("class") and not el.get("id"))
+    candidates.extend(model.tags("h1", "h2", "h3"))
     best = None
     best_rank = None
     for el in candidates:

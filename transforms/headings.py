@@ -66,10 +66,40 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if h1 is None and title_el is not None and title_el.tag not in _HEADING_TAGS:
         h1 = _mark_heading(title_el, 1)
         ctx.report.note("headings", "title marked as level-1 heading", text_of(title_el)[:80])
+    elif h1 is None and title_el is None:
+        h1 = _logo_heading(model)
+        if h1 is not None:
+            ctx.report.note("headings", "site logo marked as level-1 heading", model.site_name)
     _ensure_document_title(root, ctx, h1)
 
 
 _LEVEL_ONE = etree.XPath("descendant::h1[1]|descendant::*[@aria-level='1'][@role='heading'][1]")
+
+
+_HOME = frozenset({"/", "./", "index.html", "index.htm", "/index.html", "/index.htm", "/index.shtml"})
+
+
+def _logo_heading(model):
+    """Pages without an article (home, lists) are titled by the site's logo: the block holding only the
+    home link's image becomes the level-1 heading, named by the site's name."""
+    if not model.site_name:
+        return None
+    author_levels = [_HEADING_TAG_LEVEL[el.tag] for el in model.tags("h2", "h3", "h4", "h5", "h6")]
+    if author_levels and min(author_levels) > 2:
+        return None  # an h1 straight above the page's own h3s would break the heading order
+    for a in model.tags("a")[:20]:
+        if (a.get("href") or "").strip() not in _HOME:
+            continue
+        images = list(a.iter("img"))
+        parent = a.getparent()
+        if len(images) != 1 or compact(a.text_content()) or parent is None or parent.tag not in _ROLE_HOSTS:
+            continue
+        if len(parent) != 1 or compact(parent.text) or compact(a.tail) or parent.get("role"):
+            continue
+        if images[0].get("alt") is None:
+            images[0].set("alt", model.site_name)
+        return _mark_heading(parent, 1)
+    return None
 
 
 def _first_level_one(body):

@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import PageModel, compact, describe, lowest_common_ancestor, page_model, precedes, ui
+from .access import PageModel, compact, describe, key_of, lowest_common_ancestor, page_model, precedes, ui
 
 __all__ = ["LANDMARK_ROLES", "add_skip_link", "existing_landmarks", "infer_landmarks"]
 
@@ -29,7 +29,7 @@ _KEYS = (
     # Order matters: a block named "top_nav" is navigation, not a top bar.
     ("breadcrumb", re.compile(_W + r"(?:position|location|crumbs?|breadcrumbs?|dqwz|weizhi|curr?ent_?pos|posi|mianbao|path_?nav|place)")),
     ("float", re.compile(_W + r"(?:float|piao|couplet|duilian|fixed_?ad)")),
-    ("navigation", re.compile(_W + r"(?:nav|menu|daohang|lanmu)")),
+    ("navigation", re.compile(_W + r"(?:nav|menu|daohang|lanmu|lmdh|side|left_?(?:box|list|col)|sub_?(?:nav|menu|list))")),
     ("contentinfo", re.compile(_W + r"(?:footer|foot|bottom|copyright|banquan|bq)")),
     ("topbar", re.compile(_W + r"(?:top(?!ic)|toolbar|tool_?bar|site_?tools?)")),
     ("banner", re.compile(_W + r"(?:header|head(?:_?box|_?wrap|_?con)?(?:[^a-z]|$)|banner|masthead|logo)")),
@@ -100,8 +100,10 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     breadcrumbs = candidates.get("breadcrumb", []) + _text_breadcrumbs(model, taken)
     content_guess = model.content
 
-    if main is None and content_guess is not None:
-        main = _main_host(model, candidates)
+    if main is None:
+        main = _main_host(model, candidates) if content_guess is not None else None
+        if main is None:
+            main = _main_block(model, candidates)
         if main is not None:
             plan.append((main, "main", ""))
     ctx.data["access.main"] = main
@@ -193,6 +195,8 @@ def _text_breadcrumbs(model: PageModel, taken) -> list:
         head = el.text or ""
         if len(compact(head)) < 4:
             for child in el[:2]:
+                if child.tag not in ("span", "font", "b", "strong", "em", "label", "img", "i"):
+                    break  # a block child's text belongs to that block
                 head += (child.text or "") + (child.tail or "")
         if not any(word in head for word in _BREADCRUMB_TEXT):
             continue
@@ -239,6 +243,43 @@ def _main_host(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
     if any(_contains(host, other) for other in others) or host.get("data-em-landmark"):
         return None
     return host
+
+
+_CONTENT_BLOCK_KEY = re.compile(_W + r"(?:main|content|con_?main|article|list_?con|right|mainbody|zhengwen)")
+
+
+def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
+    """For pages without an article (home, list, error pages): the top-level block with the most text
+    that is none of the banner, navigation or footer blocks; then its own "main"/"content" child when
+    that child holds most of the block's text."""
+    chrome = [el for kind in ("banner", "navigation", "contentinfo", "topbar", "float", "breadcrumb")
+              for el in candidates.get(kind, [])]
+    best, best_size = None, 0
+    for child in model.body:
+        if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
+            continue
+        if child.get("role") or child.get("data-em-landmark") or any(child is c or _contains(child, c) and
+                                                                      c.tag != "form" and _is_top_chrome(c)
+                                                                      for c in chrome):
+            continue
+        size = len(compact(child.text_content()))
+        if size > best_size:
+            best, best_size = child, size
+    if best is None or best_size < 20:
+        return None
+    for el, key in model.keyed:
+        if _CONTENT_BLOCK_KEY.search(key) and _contains(best, el) and el.tag in _ROLE_HOSTS:
+            if len(compact(el.text_content())) * 2 >= best_size:
+                return el
+    return best
+
+
+def _is_top_chrome(el) -> bool:
+    """Banner, main navigation and footer blocks never sit inside main; breadcrumbs and side menus may."""
+    key = key_of(el)
+    return any(pattern.search(key) for kind, pattern in _KEYS if kind in ("banner", "contentinfo", "topbar")) or (
+        _KEYS[2][1].search(key) is not None and not re.search(_W + r"(?:side|left|sub)", key)
+    )
 
 
 def _choose_banner(candidates: list, main):
