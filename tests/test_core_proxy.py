@@ -112,7 +112,7 @@ def test_gbk_page_through_the_proxy_is_utf8_in_elder_mode(stack):
     assert int(r.headers["content-length"]) == len(r.content)
     text = r.content.decode("utf-8")
     assert "鄂城区2020年政府信息公开工作年报" in text and "明塘路70号" in text
-    assert 'data-eldermode="modebar"' in text
+    assert 'eldermode=off' in text  # the way back to the original page
 
 
 def test_mode_persists_across_pages_by_cookie(stack):
