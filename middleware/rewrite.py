@@ -316,7 +316,10 @@ class _Exchange:
         headers = Headers(raw=start["headers"])
         try:
             if self.choice.profile.active:
-                new_body = await anyio.to_thread.run_sync(self._rewrite, body, headers)
+                cache_key = self._cache_key(body, headers)
+                new_body = self.mw.services.rewritten.get(cache_key)
+                if new_body is None:
+                    new_body = await anyio.to_thread.run_sync(self._rewrite, body, headers, cache_key)
             else:
                 new_body = self._splice_entry(body, headers)
         except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
@@ -359,14 +362,21 @@ class _Exchange:
         limit = self.mw.settings.max_body * EXPANSION_LIMIT
         return decode_content(body, headers.get("content-encoding", ""), limit)
 
-    def _rewrite(self, body: bytes, headers: Headers) -> bytes:
+    def _cache_key(self, body: bytes, headers: Headers) -> bytes:
+        return self.mw.services.rewritten.key(body, headers.get("content-type", ""),
+                                              headers.get("content-encoding", ""), self.key, self.choice.page_url)
+
+    def _rewrite(self, body: bytes, headers: Headers, cache_key: bytes) -> bytes:
         ctx = Context(
             profile=self.choice.profile,
             url=self.choice.page_url,
             options=self.mw.options,
             services=self.mw.services,
         )
-        return rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
+        out = rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
+        if not ctx.data.get("uncacheable"):
+            self.mw.services.rewritten.put(cache_key, out)
+        return out
 
     def _splice_entry(self, body: bytes, headers: Headers) -> bytes | None:
         return splice_after_body(self._decoded(body, headers), entry_link_bytes(self.choice.page_url))

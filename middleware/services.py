@@ -14,6 +14,8 @@ from urllib.parse import quote, unquote, urlsplit
 import anyio
 from starlette.datastructures import Headers
 
+from .rewrite_cache import RewriteCache
+
 from .stylesheets import StylesheetAnalyses
 
 __all__ = ["FetchError", "FetchedPage", "Services"]
@@ -50,6 +52,8 @@ class Services:
         self.settings = settings
         # Site stylesheet analyses for elder mode's override sheets (middleware/stylesheets.py).
         self.stylesheets = StylesheetAnalyses(self, prefix=settings.prefix)
+        # Rewritten pages, so a page many visitors read is rewritten once (middleware/rewrite_cache.py).
+        self.rewritten = RewriteCache(settings.rewrite_cache_bytes)
 
     @cached_property
     def speech_secret(self) -> bytes:

@@ -58,6 +58,9 @@ class Settings:
     )
     speech_max_text: int = _setting(500, "Longest text (characters) the arbitrary-text speech endpoint accepts.")
     speech_queue: int = _setting(8, "Synthesis jobs allowed to wait at once; beyond that the server answers 429.")
+    rewrite_cache_bytes: int = _setting(
+        64 * 1024 * 1024, "Memory for rewritten pages kept per worker, so a page read by many is rewritten once (0: off)."
+    )
     cache_dir: str = _setting(".eldermode-cache", "Directory for the audio cache and stylesheet analyses.")
     cache_max_bytes: int = _setting(512 * 1024 * 1024, "Size bound of the on-disk audio cache.")
     redis_url: str = _setting("", "redis:// URL of a shared audio cache for several proxy instances (optional).")

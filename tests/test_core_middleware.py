@@ -314,3 +314,33 @@ def test_websocket_and_lifespan_pass_to_the_app():
     middleware = wrap(app)
     run(middleware({"type": "lifespan"}, None, None))
     assert seen == ["lifespan"]
+
+
+def test_a_page_read_again_is_served_from_the_rewrite_cache(monkeypatch):
+    calls = []
+
+    def counting(root, ctx):
+        calls.append(ctx.url)
+
+    monkeypatch.setitem(pipeline.PIPELINES, "elder", pipeline.PIPELINES["elder"] + (("counting", counting),))
+    app = wrap(upstream(PAGE.encode()))
+    first = run(call(app, query=b"eldermode=elder"))[2]
+    second = run(call(app, headers=[(b"cookie", b"eldermode=elder")]))[2]
+    assert first == second and len(calls) == 1
+    # Another profile, another page URL or other bytes are rewritten afresh.
+    run(call(app, query=b"eldermode=elder&eldermode-text=large"))
+    run(call(app, path="/other", headers=[(b"cookie", b"eldermode=elder")]))
+    assert len(calls) == 3
+    changed = wrap(upstream(PAGE.replace("年报", "年度报告").encode()))
+    changed.services.rewritten = app.services.rewritten
+    assert "年度报告" in run(call(changed, headers=[(b"cookie", b"eldermode=elder")]))[2].decode()
+
+
+def test_rewrite_cache_can_be_turned_off(monkeypatch):
+    calls = []
+    monkeypatch.setitem(pipeline.PIPELINES, "elder",
+                        pipeline.PIPELINES["elder"] + (("counting", lambda root, ctx: calls.append(1)),))
+    app = wrap(upstream(PAGE.encode()), rewrite_cache_bytes=0)
+    run(call(app, query=b"eldermode=elder"))
+    run(call(app, query=b"eldermode=elder"))
+    assert len(calls) == 2
