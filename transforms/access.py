@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "textarea", "object"})
 # Class/id words of the element that holds an article's text on CMS pages.
 _CONTENT_KEY = re.compile(
     r"(?:^|[^a-z])(?:zoom|content|article|artibody|detail|text|main|zw|zhengwen|con|conts?|txt|body|view|info_?con)"

@@ -145,7 +145,9 @@ def infer_headings(root: lxml.html.HtmlElement, ctx: Context) -> None:
     model = page_model(root, ctx)
     if model.body is None:
         return
-    scope = model.content if model.content is not None else model.body
+    scope = model.content
+    if scope is None:
+        return  # no article text: numbered lines elsewhere are menus and lists, not sections
     found: list[tuple[lxml.html.HtmlElement, int, str]] = []
     _scan(scope, found)
     if not found:
@@ -187,7 +189,7 @@ def _scan(el, found: list) -> None:
 
 
 def _heading_candidate(el) -> tuple[int, str] | None:
-    text = compact(el.text_content())
+    text = compact(text_of(el))
     if not text or len(text) > _MAX_BOLD_HEADING:
         return None
     rank = heading_rank(text)

@@ -64,8 +64,8 @@ def existing_landmarks(body) -> dict[str, list]:
         role = el.get("role")
         if role is None and el.tag in ("div", "ul", "ol", "table", "center", "article"):
             continue
-        if el.get("data-eldermode"):
-            continue
+        if el.get("data-eldermode") not in (None, "landmark"):
+            continue  # eldermode's own bars are not the page's landmarks; its landmark wrappers are
         role = (role or "").split(" ")[0].strip() or _implicit_role(el)
         if role in LANDMARK_ROLES:
             found.setdefault(role, []).append(el)
@@ -329,6 +329,9 @@ def _host(el):
     if el.tag in _ROLE_HOSTS or el.tag in ("form", "td"):
         return el
     if el.tag in ("ul", "ol", "table", "dl"):
+        parent = el.getparent()
+        if parent is not None and parent.get("data-eldermode") == "landmark":
+            return parent
         wrapper = el.makeelement("div", {"data-eldermode": "landmark"})
         el.addprevious(wrapper)
         wrapper.tail, el.tail = el.tail, None
