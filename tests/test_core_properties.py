@@ -55,7 +55,7 @@ def rewrite(body: bytes, profile: Profile) -> bytes | None:
         return None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS, PROFILES)
 def test_rewrite_never_raises_stays_parseable_and_is_idempotent(document, profile):
     body = document.encode("utf-8")

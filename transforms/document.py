@@ -171,6 +171,14 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
         root = lxml.html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
         raise NotHTML(str(exc)) from exc
+    for frame in root.iter("iframe"):
+        # An iframe's content is raw text that browsers never render; libxml2 escapes it on
+        # output but not on input, so it would grow "&amp;" on every pass. Dropped at parse
+        # time, so every transform sees the same tree on a first and a second pass.
+        if frame.text or len(frame):
+            frame.text = None
+            for child in list(frame):
+                frame.remove(child)
     doctype = root.getroottree().docinfo.doctype or ""
     return Document(root=root, doctype=doctype, encoding=encoding, encoding_source=source)
 
@@ -191,13 +199,6 @@ def _looks_binary(text: str) -> bool:
 def serialize_document(doc: Document) -> bytes:
     """UTF-8 bytes of the page, with its doctype and a meta charset that says UTF-8."""
     set_meta_charset_utf8(doc.root)
-    for frame in doc.root.iter("iframe"):
-        # An iframe's content is raw text that browsers never render; libxml2 escapes it on
-        # output but not on input, so it would grow "&amp;" on every pass.
-        if frame.text or len(frame):
-            frame.text = None
-            for child in list(frame):
-                frame.remove(child)
     for item in doc.root.iter("li"):
         # libxml2 omits the end tag of an empty <li>, so text after it would move inside on
         # the next parse; an empty string text makes it write </li>.

@@ -14,7 +14,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "iframe"})
 
 
 def visible_text(root: lxml.html.HtmlElement, limit: int = 3000) -> str:
