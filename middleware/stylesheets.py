@@ -101,6 +101,7 @@ class StylesheetAnalyses:
         self._lock = threading.Lock()
         self._sets: _LRU = _LRU(max_entries)  # digest -> [(source key, kind, value-or-None)]
         self._entries: _LRU = _LRU(max_entries)  # source key -> _Entry
+        self._rendered: _LRU = _LRU(max_entries)  # digest -> (the analyses it was made from, CSS text)
         self._tasks: set[asyncio.Task] = set()
         # One thread: cssutils is slow and single-threaded anyway, and the machine serves pages.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eldermode-css")
@@ -210,7 +211,17 @@ class StylesheetAnalyses:
                     complete = False
                 else:
                     analyses.append(entry.analysis)
-        return override_rules(analyses), complete
+            rendered = self._rendered.get(digest)
+        # A finished sheet is generated once; later requests cost the lookups above.
+        if rendered is not None and len(rendered[0]) == len(analyses) and all(
+            a is b for a, b in zip(rendered[0], analyses)
+        ):
+            return rendered[1], complete
+        css = override_rules(analyses)
+        if complete:
+            with self._lock:
+                self._rendered.put(digest, (analyses, css))
+        return css, complete
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until queued analyses have run (for tests and benchmarks). True when idle."""

@@ -24,6 +24,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 
 from . import Context
 from .css import scaled_font_size, split_declarations
@@ -53,8 +54,10 @@ _CLOSE_WORDS = ("关闭", "close", "×", "x")
 _AUTOPLAY_PARAM = re.compile(r"([?&](?:autoplay|auto_play|autostart)=)(?:1|true)", re.IGNORECASE)
 
 
-def _tokens(el: lxml.html.HtmlElement) -> list[str]:
-    return [el.get("id", "").strip()] + el.get("class", "").split()
+@lru_cache(maxsize=2048)
+def _named_like_ad(id_value: str, class_value: str) -> bool:
+    # Memoised: CMS pages repeat the same class strings (MsoNormal …) hundreds of times.
+    return any(token and _AD_TOKEN.match(token) for token in [id_value.strip(), *class_value.split()])
 
 
 def _looks_like_floating_ad(el: lxml.html.HtmlElement) -> bool:
@@ -62,7 +65,7 @@ def _looks_like_floating_ad(el: lxml.html.HtmlElement) -> bool:
         return False
     if el.get("data-eldermode") is not None:
         return False
-    named = any(token and _AD_TOKEN.match(token) for token in _tokens(el))
+    named = _named_like_ad(el.get("id", ""), el.get("class", ""))
     floating = bool(_FLOATING_STYLE.search(el.get("style", "")))
     if not (named or floating):
         return False
@@ -75,6 +78,11 @@ def _looks_like_floating_ad(el: lxml.html.HtmlElement) -> bool:
     return media and len(text) <= 20 and any(word in text for word in _CLOSE_WORDS)
 
 
+_MEDIA_TAGS = ("marquee", "video", "audio", "bgsound", "embed", "iframe")
+# Only elements that could be an ad are looked at: named ones, or ones placed by an inline style.
+_AD_CANDIDATES = etree.XPath("//body//*[@id or @class or contains(@style, 'position')]")
+
+
 def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Remove floating ads and pop-ups, stop marquees and auto-playing media.
 
@@ -84,42 +92,50 @@ def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
+    for el in list(body.iter(*_MEDIA_TAGS)):
+        _stop_motion(el, ctx)
     remove = ctx.profile.mode == "elder"
-    dropped: set = set()
-    for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el.getparent() in dropped:
-            dropped.add(el)  # inside a removed ad
+    dropped: list[lxml.html.HtmlElement] = []
+    for el in _AD_CANDIDATES(root):
+        style = el.get("style")
+        if not (_named_like_ad(el.get("id") or "", el.get("class") or "") or (style and "position" in style)):
+            continue  # the common case, decided without a function call per element
+        if el.get("data-em-calm") is not None or not _looks_like_floating_ad(el):
             continue
-        tag = el.tag
-        if tag == "marquee":
-            el.tag = "div"
-            for attr in ("behavior", "direction", "scrollamount", "scrolldelay", "loop", "onmouseover", "onmouseout"):
-                el.attrib.pop(attr, None)
-            el.set("class", (el.get("class", "") + " em-marquee").strip())
-            ctx.report.note("calm", "stopped marquee")
-        elif tag in ("video", "audio"):
-            if el.get("autoplay") is not None:
-                del el.attrib["autoplay"]
-                el.set("controls", "")
-                ctx.report.note("calm", "stopped autoplay", tag)
-        elif tag == "bgsound":
+        if dropped and any(ancestor in dropped for ancestor in el.iterancestors()):
+            continue  # inside an ad already removed
+        label = el.get("id") or el.get("class", "")
+        if remove:
+            dropped.append(el)
             el.drop_tree()
-            ctx.report.note("calm", "removed background sound")
-        elif tag == "embed" and el.get("autostart", "").lower() in ("true", "1"):
-            el.set("autostart", "false")
-            ctx.report.note("calm", "stopped autoplay", "embed")
-        elif tag == "iframe" and _AUTOPLAY_PARAM.search(el.get("src", "")):
-            el.set("src", _AUTOPLAY_PARAM.sub(r"\g<1>0", el.get("src", "")))
-            ctx.report.note("calm", "stopped autoplay", "iframe")
-        elif el.get("data-em-calm") is None and _looks_like_floating_ad(el):
-            label = el.get("id") or el.get("class", "")
-            if remove:
-                dropped.add(el)
-                el.drop_tree()
-                ctx.report.note("calm", "removed floating ad", label)
-            else:
-                el.set("data-em-calm", "float")
-                ctx.report.note("calm", "marked floating ad", label)
+            ctx.report.note("calm", "removed floating ad", label)
+        else:
+            el.set("data-em-calm", "float")
+            ctx.report.note("calm", "marked floating ad", label)
+
+
+def _stop_motion(el: lxml.html.HtmlElement, ctx: Context) -> None:
+    tag = el.tag
+    if tag == "marquee":
+        el.tag = "div"
+        for attr in ("behavior", "direction", "scrollamount", "scrolldelay", "loop", "onmouseover", "onmouseout"):
+            el.attrib.pop(attr, None)
+        el.set("class", (el.get("class", "") + " em-marquee").strip())
+        ctx.report.note("calm", "stopped marquee")
+    elif tag in ("video", "audio"):
+        if el.get("autoplay") is not None:
+            del el.attrib["autoplay"]
+            el.set("controls", "")
+            ctx.report.note("calm", "stopped autoplay", tag)
+    elif tag == "bgsound":
+        el.drop_tree()
+        ctx.report.note("calm", "removed background sound")
+    elif tag == "embed" and el.get("autostart", "").lower() in ("true", "1"):
+        el.set("autostart", "false")
+        ctx.report.note("calm", "stopped autoplay", "embed")
+    elif tag == "iframe" and _AUTOPLAY_PARAM.search(el.get("src", "")):
+        el.set("src", _AUTOPLAY_PARAM.sub(r"\g<1>0", el.get("src", "")))
+        ctx.report.note("calm", "stopped autoplay", "iframe")
 
 
 # ---------------------------------------------------------------- inline styles
@@ -131,6 +147,9 @@ _CONTROLLED = frozenset({
     "width", "min-width", "max-width", "height", "text-align", "letter-spacing", "word-spacing",
     "float", "font", "opacity", "text-shadow", "border-color",
 })
+
+
+_STYLED = etree.XPath("//body//*[@style]")
 
 
 @lru_cache(maxsize=4096)
@@ -165,12 +184,9 @@ def rewrite_inline_styles(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if body is None:
         return
     rewritten = 0
-    for el in body.iter():
-        style = el.get("style") if isinstance(el.tag, str) else None
-        if not style or el.get("data-em-style") is not None:
-            continue
-        new = rewrite_inline_style(style)
-        if new is not None:
+    for el in _STYLED(root):
+        new = rewrite_inline_style(el.get("style"))
+        if new is not None and el.get("data-em-style") is None:
             el.set("style", new)
             el.set("data-em-style", "")  # marks the rewrite so a second pass leaves it alone
             rewritten += 1

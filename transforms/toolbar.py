@@ -16,6 +16,7 @@ from dataclasses import fields
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import lxml.html
+from lxml import etree
 
 from . import Context, Profile
 from .modebar import PARAM, mode_href
@@ -59,6 +60,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 LEVELS = ("standard", "large", "xlarge")
+_TOOLBARS = etree.XPath("descendant::*[@data-eldermode='toolbar'][1]")
 TOGGLES = (("spacing", "normal", "wide"), ("cursor", "normal", "large"), ("guide", "off", "on"))
 
 
@@ -84,7 +86,7 @@ def _choice_button(parent, name: str, value: str, label: str, pressed: bool | No
 def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """The toolbar, first in ``<body>`` (after nothing: it is the first thing a keyboard reaches)."""
     body = root.find("body")
-    if body is None or body.find(".//*[@data-eldermode='toolbar']") is not None:
+    if body is None or _TOOLBARS(body):
         return
     t = toolbar_strings(ctx.lang)
     p = ctx.profile
