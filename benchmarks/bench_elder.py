@@ -25,20 +25,12 @@ from pathlib import Path
 
 import lxml.html
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core import timed  # noqa: E402 - median of runs after warm-up, shared with the core benchmark
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ELDERMODE_SHARED", REPO.parent / "shared"))
 SITE_CSS = REPO / "examples" / "site" / "css" / "style.css"
-
-
-def timed(fn, repeat: int) -> float:
-    """Median seconds of ``fn()`` over ``repeat`` runs (after two warm-up runs)."""
-    fn(), fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def stylesheet_of(size: int) -> str:
