@@ -369,12 +369,13 @@ def add_skip_link(root: lxml.html.HtmlElement, ctx: Context) -> None:
     ctx.report.note("landmarks", "added skip link", f"#{target}")
 
 
+_FIRST_PAGE_LINK = etree.XPath("descendant::a[not(ancestor-or-self::*[@data-eldermode])][1]")
+
+
 def _has_own_skip_link(body) -> bool:
-    for a in body.iter("a"):
-        if a.get("data-eldermode"):
-            continue
-        href = a.get("href") or ""
-        if href.startswith("#") and len(href) > 1 and any(w in a.text_content().lower() for w in _SKIP_WORDS):
-            return True
-        return False  # only the page's first own link can be a skip link
-    return False
+    """The page's own first link (eldermode's bars aside) is an in-page link saying skip/跳到."""
+    found = _FIRST_PAGE_LINK(body)
+    if not found:
+        return False
+    href = found[0].get("href") or ""
+    return href.startswith("#") and len(href) > 1 and any(w in found[0].text_content().lower() for w in _SKIP_WORDS)
