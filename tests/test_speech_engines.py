@@ -151,3 +151,15 @@ def test_create_voice_auto_prefers_pyttsx3() -> None:
         assert voice.name == "pyttsx3"
     finally:
         voice.close()
+
+
+def test_pyttsx3_audio_is_never_cut_short(cli, pool) -> None:
+    """Each pyttsx3 file is as long as the espeak-ng CLI's for the same text (a cancelled or stale
+    utterance gives a valid but shorter WAV, which the other checks would let through)."""
+    texts = [normalize_zh(f"第{n}项工作，累计办理{n * 137}件，办结率{90 + n % 10}.{n % 7}%。") * (1 + n % 3)
+             for n in range(60)]
+    expected = [check_wav(cli.synthesize(t, voice="cmn-latn-pinyin", rate=165)).duration for t in texts]
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        got = list(executor.map(lambda t: check_wav(pool.synthesize(t, voice="cmn-latn-pinyin", rate=165)).duration,
+                                texts))
+    assert [round(g - e, 1) for g, e in zip(got, expected) if abs(g - e) > 0.2] == []

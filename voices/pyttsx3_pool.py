@@ -11,6 +11,8 @@ below is reproduced in shared/notes/tooling.md and answered here:
 * ``fork`` after init hangs → each worker is a fresh interpreter (spawned, never forked);
 * back-to-back jobs race into empty 44-byte files → the waits above, a lock,
   and a retry of an empty file; an output that is still invalid is an error;
+* the run loop's end cancels "what is playing", which can truncate the next job
+  → the driver's ``stop`` is disabled in workers (jobs always run to the end);
 * the driver prints "Audio saved to …" → the worker's stdout goes to /dev/null;
 * a worker that hangs or dies is killed and replaced; the caller gets an error.
 """
@@ -73,6 +75,10 @@ def _worker_main(conn: Any) -> None:  # pragma: no cover - runs in the spawned p
         finished.set()
 
     known_voices = _voice_names(_espeak)
+    # The driver's stop() cancels whatever espeak is playing when a run loop ends. Jobs here run
+    # one at a time and always to the end, so a cancel can only hit the wrong message: measured,
+    # it cuts the next job's audio short (a valid but truncated WAV). Nothing here ever stops.
+    engine.proxy._driver.stop = lambda: None
     engine.connect("finished-utterance", on_finished)
     engine.connect("error", on_error)
     folder = tempfile.mkdtemp(prefix="eldermode-pyttsx3-")
@@ -131,9 +137,8 @@ def _one_job(engine, espeak, finished, outcome, text, voice, rate, path) -> byte
     deadline = time.monotonic() + 10
     while espeak.IsPlaying() and time.monotonic() < deadline:
         time.sleep(0.002)
-    # pyttsx3 2.99 often reports completed=False for a file that is whole (its
-    # endLoop races the synthesis); the file itself is the evidence: it is written
-    # only when espeak reports the message finished, and is checked here.
+    if not outcome.get("completed"):
+        return b""  # an utterance that did not complete is never served (the caller retries)
     try:
         with open(path, "rb") as f:
             data = f.read()
