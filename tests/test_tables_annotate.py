@@ -387,3 +387,22 @@ def test_formats(seed_readings):
     assert rows[1 + 25 + 28][6:] == ["三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密", "申请人情况 › 自然人", "0"]
     with pytest.raises(ValueError):
         format_readings(seed_readings, "xml")
+
+
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<td><p><span>12</span></p></td>", "12"),
+        ("<td><p>1</p><p>2</p></td>", "1 2"),
+        ("<td>a<p>b</p></td>", "a b"),
+        ("<td><p>a</p>b</td>", "a b"),
+        ("<td>Total<br>2020</td>", "Total 2020"),
+    ],
+)
+def test_cell_text_fast_path_keeps_block_boundaries(html, expected):
+    from eldermode.transforms.tables import plain_text_only
+
+    root = lxml.html.fragment_fromstring(f"<table><tr>{html}</tr></table>")
+    td = root.find(".//td")
+    assert plain_text_only(root)
+    assert cell_text(td, plain=True) == cell_text(td) == expected

@@ -116,7 +116,14 @@ def _flatten(parent) -> Iterator:
 
 
 def _row_cells(tr) -> list:
-    return [el for tag, el in _flatten(tr) if tag in _CELLS]
+    cells = []
+    for child in tr:
+        tag = child.tag
+        if tag == "td" or tag == "th":
+            cells.append(child)
+        elif isinstance(tag, str):
+            return [el for tag, el in _flatten(tr) if tag in _CELLS]  # wrappers or odd case: the slow way
+    return cells
 
 
 def _group_rows(group_el) -> list[RowView]:
@@ -241,6 +248,21 @@ class Table:
         slot = row[x]
         return self.overlaps[(x, y)] if slot is _OVERLAP else [slot]
 
+    def row_cells(self, y: int) -> list[Cell]:
+        """Distinct cells covering row ``y``, left to right (an overlap slot contributes all its cells)."""
+        out: list[Cell] = []
+        if y >= len(self.slots):
+            return out
+        seen = set()
+        for x, slot in enumerate(self.slots[y]):
+            if slot is None:
+                continue
+            for c in self.overlaps[(x, y)] if slot is _OVERLAP else (slot,):
+                if c.index not in seen:
+                    seen.add(c.index)
+                    out.append(c)
+        return out
+
     def cell_at(self, x: int, y: int) -> Cell | None:
         """The one cell covering slot (x, y); None when no cell or several (an overlap) cover it."""
         if y >= len(self.slots) or x < 0 or y < 0:
@@ -317,7 +339,10 @@ class Table:
 
 
 def _span(el, name: str, default_on_zero: bool, maximum: int) -> int:
-    value = parse_nonnegative_integer(el.get(name))
+    raw = el.get(name)
+    if raw is None:
+        return 1
+    value = int(raw) if raw.isdigit() and raw.isascii() else parse_nonnegative_integer(raw)
     if value is None or (value == 0 and default_on_zero):
         return 1
     return min(value, maximum)
@@ -363,8 +388,9 @@ class _Former:
         if not row.cells:
             self.ycurrent += 1
             return
+        slots = t.slots[self.ycurrent] if self.ycurrent < len(t.slots) else ()
         for el in row.cells:
-            while xcurrent < t.xwidth and t.cells_at(xcurrent, self.ycurrent):
+            while xcurrent < t.xwidth and xcurrent < len(slots) and slots[xcurrent] is not None:
                 xcurrent += 1
             if xcurrent == t.xwidth:
                 t.xwidth += 1

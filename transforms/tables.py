@@ -23,6 +23,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import lxml.html
+from lxml import etree
 
 from . import Context
 from .table_model import Cell, HeaderAssigner, Table, TableTooLarge, document_id_lookup, form_table, table_structure
@@ -54,10 +55,8 @@ _BLOCK = frozenset(
 _NO_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
 
-def _is_wide(ch: str) -> bool:
-    """A CJK ideograph, CJK punctuation or a fullwidth form: no spaces belong between two of them."""
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"  # CJK, its punctuation, fullwidth forms
+_SPACE_BETWEEN_WIDE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 
 
 def normalise_text(raw: str) -> str:
@@ -68,14 +67,8 @@ def normalise_text(raw: str) -> str:
     """
     if not raw:
         return ""
-
-    def join(match: re.Match) -> str:
-        start, end = match.start(), match.end()
-        if start == 0 or end == len(raw):
-            return ""
-        return "" if _is_wide(raw[start - 1]) and _is_wide(raw[end]) else " "
-
-    return _SPACE.sub(join, raw)
+    text = _SPACE.sub(" ", raw).strip(" ")
+    return _SPACE_BETWEEN_WIDE.sub("", text) if " " in text else text
 
 
 def _collect(el, parts: list[str]) -> None:
@@ -98,8 +91,40 @@ def _collect(el, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
-def cell_text(el) -> str:
-    """The text a listener should hear for an element: blocks separated, CJK joined, ``alt`` of images."""
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_SPECIAL = ("img", "script", "style", "noscript", "template", "input", "select", "textarea", "button")
+_MARKED = etree.XPath("boolean(descendant::*[@data-eldermode])")
+
+
+def plain_text_only(el) -> bool:
+    """No descendant whose text needs care (image alt, scripts, form controls, eldermode's own nodes)."""
+    return next(el.iterdescendants(*_SPECIAL), None) is None and not _MARKED(el)
+
+
+def _single_chain(el) -> bool:
+    """Each element holds at most one child (td > p > span > text): no block boundary inside the text."""
+    node = el
+    while True:
+        n = len(node)
+        if n == 0:
+            return True
+        child = node[0]
+        if n > 1 or (node.text or "").strip() or (child.tail or "").strip():
+            return False
+        node = child
+
+
+def cell_text(el, plain: bool = False) -> str:
+    """The text a listener should hear for an element: blocks separated, CJK joined, ``alt`` of images.
+
+    ``plain``: the caller checked :func:`plain_text_only` on an ancestor. Then text without Latin
+    letters or digits needs no block separators (spaces between CJK characters go anyway), and
+    lxml's C serialiser gives it ten times faster than a walk.
+    """
+    if plain:
+        raw = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+        if not _ASCII_WORD.search(raw) or _single_chain(el):
+            return normalise_text(raw)
     parts: list[str] = []
     _collect(el, parts)
     return normalise_text("".join(parts))
@@ -269,11 +294,13 @@ def classify(table_el, structure) -> Verdict:
 
 
 def _is_navigation(table_el) -> bool:
-    total = len(cell_text(table_el))
-    if total == 0:
+    """Most of the table's text is link text: a menu laid out as a table."""
+    links = list(table_el.iter("a"))
+    if len(links) < 2:
         return False
-    linked = sum(len(cell_text(a)) for a in table_el.iter("a"))
-    return linked >= 0.8 * total
+    total = len(_SPACE.sub("", table_el.text_content()))
+    linked = sum(len(_SPACE.sub("", a.text_content())) for a in links)
+    return total > 0 and linked >= 0.8 * total
 
 
 # ----------------------------------------------------------------------------- header inference
@@ -288,34 +315,28 @@ class Inference:
     roles: dict[int, str]  # cell index -> col | row | section | note | data | blank
     headers: dict[int, list[Cell]]  # cell index -> header cells (data cells and row header cells)
     note: Cell | None = None
-
-
-def _covering(t: Table, y: int) -> list[Cell]:
-    """Distinct cells covering row y, left to right (overlap slots contribute all their cells)."""
-    out: list[Cell] = []
-    seen = set()
-    for x in range(t.xwidth):
-        for c in t.cells_at(x, y):
-            if c.index not in seen:
-                seen.add(c.index)
-                out.append(c)
-    return out
+    # cell index -> (row header cells, column header cells incl. sections): lists shared between cells
+    parts: dict[int, tuple[list[Cell], list[Cell]]] = field(default_factory=dict)
 
 
 def _is_note_text(text: str) -> bool:
     return len(text) > 12 or text[:1] in "（(" or any(k in text for k in ("注", "说明", "单位", "勾稽"))
 
 
+def _fill_texts(t: Table) -> None:
+    """``cell.data["text"]`` for every cell (one check of the whole table decides the fast path)."""
+    plain = plain_text_only(t.element)
+    for c in t.cells:
+        c.data["text"] = cell_text(c.element, plain)
+
+
 def infer(t: Table) -> Inference | None:
     """Header bands of a td-only table from its grid (the notes' heuristic), or None when unsure."""
-    kinds = {}
-    for c in t.cells:
-        text = cell_text(c.element)
-        c.data["text"] = text
-        kinds[c.index] = kind_of(text)
+    _fill_texts(t)
+    kinds = {c.index: kind_of(c.data["text"]) for c in t.cells}
     if t.xwidth < 2 or t.yheight < 2:
         return None
-    rows = [_covering(t, y) for y in range(t.yheight)]
+    rows = [t.row_cells(y) for y in range(t.yheight)]
 
     def row_kinds(y):
         return [kinds[c.index] for c in rows[y]]
@@ -407,8 +428,8 @@ def infer(t: Table) -> Inference | None:
         else:
             roles[c.index] = "data"
 
-    headers = _associate(t, top, left, sections, inbody, roles)
-    return Inference(top, left, roles, headers, note)
+    headers, parts = _associate(t, top, left, sections, inbody, roles)
+    return Inference(top, left, roles, headers, note, parts)
 
 
 def _span_closure(t: Table, rows: list[list[Cell]]) -> int:
@@ -449,30 +470,60 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
             last = "data"
         block_of[y] = (tuple(section_run), tuple(header_rows))
 
+    # Cells in the same columns under the same header rows share their column headers, and cells in
+    # the same rows share their row headers: compute each once (linear in the cells, not cells x depth).
+    col_cache: dict[tuple, list[Cell]] = {}
+    row_cache: dict[tuple, list[Cell]] = {}
+
+    def column_headers(rows_here: tuple[int, ...], x0: int, width: int, with_note: bool) -> list[Cell]:
+        key = (rows_here, x0, width, with_note)
+        found = col_cache.get(key)
+        if found is None:
+            found = []
+            seen = set()
+            wanted = ("col", "note") if with_note else ("col",)
+            for r in rows_here:
+                for x in range(x0, x0 + width):
+                    for h in t.cells_at(x, r):
+                        if h.index not in seen and roles.get(h.index) in wanted:
+                            seen.add(h.index)
+                            found.append(h)
+            col_cache[key] = found
+        return found
+
+    def row_headers(y0: int, height: int, before: int) -> list[Cell]:
+        key = (y0, height, before)
+        found = row_cache.get(key)
+        if found is None:
+            found = []
+            seen = set()
+            for y in range(y0, y0 + height):
+                for x in range(before):
+                    for h in t.cells_at(x, y):
+                        if h.index not in seen and roles.get(h.index) == "row":
+                            seen.add(h.index)
+                            found.append(h)
+            row_cache[key] = found
+        return found
+
     headers: dict[int, list[Cell]] = {}
+    parts: dict[int, tuple[list[Cell], list[Cell]]] = {}
+    col_lists: dict[tuple, list[Cell]] = {}  # sections + column headers, one list per distinct key
     for c in t.cells:
         role = roles[c.index]
         if role not in ("data", "row"):
             continue
         sections_here, rows_here = block_of[c.y]
-        found: list[Cell] = list(sections_here)
-        seen = {h.index for h in found}
-        for r in rows_here:
-            for x in range(c.x, c.x + c.width):
-                for h in t.cells_at(x, r):
-                    if h.index not in seen and roles.get(h.index) in ("col", "note"):
-                        if roles[h.index] == "note" and role == "data":
-                            continue
-                        seen.add(h.index)
-                        found.append(h)
-        for y in range(c.y, c.y + c.height):
-            for x in range(min(left, c.x)):
-                for h in t.cells_at(x, y):
-                    if h.index not in seen and roles.get(h.index) == "row" and h is not c:
-                        seen.add(h.index)
-                        found.append(h)
-        headers[c.index] = found
-    return headers
+        key = (sections_here, rows_here, c.x, c.width, role == "row")
+        cols = col_lists.get(key)
+        if cols is None:
+            cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, c.width, role == "row")
+        rows = row_headers(c.y, c.height, min(left, c.x))
+        if role == "row":
+            rows = [h for h in rows if h is not c]
+        headers[c.index] = cols + rows
+        parts[c.index] = (rows, cols)
+    return headers, parts
 
 
 # ----------------------------------------------------------------------------- annotation
@@ -589,13 +640,16 @@ def caption_from_page(table_el) -> str:
 # ----------------------------------------------------------------------------- reading
 
 
-def _split_paths(t: Table, cell: Cell, row_cells: list[Cell], col_cells: list[Cell]) -> tuple[list[str], list[str]]:
-    sections = [h for h in col_cells if t.xwidth > 1 and h.width >= t.xwidth]
+def _column_path(t: Table, col_cells: list[Cell]) -> tuple[list[str], list[str]]:
+    """(section headers, column headers), each outer -> inner.
+
+    A header spanning the whole width (第二十条第（一）项) is a section of rows, said first in the row path.
+    """
+    whole = [h for h in col_cells if t.xwidth > 1 and h.width >= t.xwidth]
     cols = [h for h in col_cells if not (t.xwidth > 1 and h.width >= t.xwidth)]
-    sections.sort(key=lambda h: (h.y, h.x))
-    rows = sorted(row_cells, key=lambda h: (h.x, h.y))
+    whole.sort(key=lambda h: (h.y, h.x))
     cols.sort(key=lambda h: (h.y, h.x))
-    return [_header_text(h) for h in sections + rows], [_header_text(h) for h in cols]
+    return [_header_text(h) for h in whole], [_header_text(h) for h in cols]
 
 
 def _header_text(h: Cell) -> str:
@@ -607,31 +661,66 @@ def _header_text(h: Cell) -> str:
     return h.data["text"]
 
 
-def _read(t: Table, index: int, caption: str, description: str, source: str, lookup, lang: str,
-          data_cells: list[Cell]) -> TableReading:
+def _read(t: Table, index: int, caption: str, description: str, source: str, lang: str,
+          data_cells: list[Cell], headers_of) -> TableReading:
+    """Read ``data_cells``; ``headers_of(cell)`` gives (row header cells, column header cells, row key, column key)."""
     labels = _labels(lang)
-    assigner = HeaderAssigner(t, lookup)
     reading = TableReading(index, caption, description, source, t.yheight, t.xwidth)
     col_levels = row_levels = 0
+    empty = labels["empty"]
+    # Paths are shared by the cells of a row / a column: build each once.
+    row_paths: dict[tuple, list[str]] = {}
+    col_paths: dict[tuple, tuple[list[str], list[str]]] = {}
     for c in data_cells:
-        parts = assigner.parts(c)
-        row, col = _split_paths(t, c, parts.row + parts.rowgroup, parts.col + parts.colgroup)
-        if "text" not in c.data:
-            c.data["text"] = cell_text(c.element)
-        value = c.data["text"]
+        row_cells, col_cells, row_key, col_key = headers_of(c)
+        split = col_paths.get(col_key)
+        if split is None:
+            split = col_paths[col_key] = _column_path(t, col_cells)
+        sections, col = split
+        key = row_key
+        row = row_paths.get(key)
+        if row is None:
+            row = row_paths[key] = [_header_text(h) for h in sorted(row_cells, key=lambda h: (h.x, h.y))]
+        row = sections + row if sections else list(row)
+        value = c.data.get("text")
+        if value is None:
+            value = c.data["text"] = cell_text(c.element)
         if source == "author" and not value and not row and not col:
             continue  # an empty placeholder cell of the author's layout, not a value
         col_levels = max(col_levels, len(col))
         row_levels = max(row_levels, len(row))
-        reading.cells.append(
-            CellReading(row, col, value, c.y, c.x, c.height, c.width, sentence(row, col, value, labels["empty"]))
-        )
+        reading.cells.append(CellReading(row, col, value, c.y, c.x, c.height, c.width, sentence(row, col, value, empty)))
     name = caption or labels["table"].format(n=index + 1)
     reading.summary = labels["summary"].format(
         caption=name, rows=t.yheight, cols=t.xwidth, cells=len(reading.cells),
         col_levels=col_levels, row_levels=row_levels,
     )
     return reading
+
+
+def _spec_headers(t: Table, lookup):
+    """Headers as the standard assigns them (what browsers that honour ``headers`` compute)."""
+    assigner = HeaderAssigner(t, lookup)
+
+    def headers_of(c: Cell):
+        parts = assigner.parts(c)
+        rows, cols = parts.row + parts.rowgroup, parts.col + parts.colgroup
+        return rows, cols, tuple(h.index for h in rows), tuple(h.index for h in cols)
+
+    return headers_of
+
+
+def _inferred_headers(inf: Inference):
+    """Headers as inferred (and written into ``headers`` attributes): same result, no attribute parsing.
+
+    The lists are shared between cells and alive as long as ``inf``, so their ids are cache keys.
+    """
+
+    def headers_of(c: Cell):
+        rows, cols = inf.parts[c.index]
+        return rows, cols, id(rows), id(cols)
+
+    return headers_of
 
 
 def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
@@ -670,10 +759,11 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
         if lookup is None:
             lookup = document_id_lookup(root.getroottree().getroot())
         if verdict.kind == "author":
+            _fill_texts(t)
             data = [c for c in t.cells if not c.is_header]
             description = _described_by(table_el, lookup)
             source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
-            readings.append(_read(t, index, caption, description, source, lookup, lang, data))
+            readings.append(_read(t, index, caption, description, source, lang, data, _spec_headers(t, lookup)))
             continue
         inf = infer(t)
         if inf is None:
@@ -682,10 +772,9 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
         if ids is None:
             ids = _Ids(root.getroottree().getroot())
         _annotate(t, inf, index, ids, caption, report)
-        local = {c.element.get("id"): c.element for c in t.cells if c.is_header}
         description = inf.note.data.get("text", "") if inf.note is not None else ""
         data = [c for c in t.cells if inf.roles[c.index] == "data"]
-        readings.append(_read(t, index, caption, description, "inferred", local.get, lang, data))
+        readings.append(_read(t, index, caption, description, "inferred", lang, data, _inferred_headers(inf)))
     return readings
 
 

@@ -1,0 +1,91 @@
+"""Cost of the ``tables`` transform: the seed page, a generated 100 x 50 table with 3-level headers, and scaling.
+
+Run: ``python benchmarks/bench_tables.py`` (prints numbers; nothing is asserted).
+The issue's target: the seed page's tables annotated and linearized in under 25% of
+the page's lxml parse + serialise time, and cost linear in the number of cells.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from eldermode.transforms import Context, Profile
+from eldermode.transforms.document import parse_document, serialize_document
+from eldermode.transforms.tables import annotate_tables
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "pages" / "report-2020.html"
+
+
+def timed(fn, setup=lambda: None, repeat: int = 30) -> tuple[float, float]:
+    """(min, median) seconds of ``fn(setup())`` over ``repeat`` runs; setup is not timed."""
+    samples = []
+    for _ in range(repeat):
+        arg = setup()
+        start = time.perf_counter()
+        fn(arg)
+        samples.append(time.perf_counter() - start)
+    return min(samples), statistics.median(samples)
+
+
+def tables_step(doc) -> None:
+    annotate_tables(doc.root, Context(profile=Profile(mode="access")))
+
+
+def bench_page(name: str, body: bytes, repeat: int) -> None:
+    parse_min, parse_med = timed(lambda _: serialize_document(parse_document(body)), repeat=repeat)
+    step_min, step_med = timed(tables_step, setup=lambda: parse_document(body), repeat=repeat)
+    print(f"{name}:\n  lxml parse+serialise  min {parse_min * 1e3:7.2f} ms  median {parse_med * 1e3:7.2f} ms\n"
+          f"  tables step           min {step_min * 1e3:7.2f} ms  median {step_med * 1e3:7.2f} ms"
+          f"  ({step_min / parse_min:.0%} of parse+serialise, by minimum)")
+
+
+def grid_page(rows: int, cols: int, levels: int = 3) -> bytes:
+    """A td-only report table: ``levels`` header rows over ``cols`` columns, 2 row-header columns, a corner note."""
+    data_cols = cols - 2
+    parts = ["<html><head><meta charset=utf-8></head><body><p>一、生成的统计表</p><table border=1>"]
+    for level in range(levels):
+        row = ["<tr>"]
+        if level == 0:
+            row.append(f"<td colspan=2 rowspan={levels}>（单位：件，本表为生成的测试数据）</td>")
+        width = max(1, data_cols // (2 * 4 ** (levels - 1 - level))) if level < levels - 1 else 1
+        x = 0
+        n = 0
+        while x < data_cols:
+            span = min(width, data_cols - x)
+            row.append(f"<td colspan={span}>第{level + 1}级{n}</td>" if span > 1 else f"<td>第{level + 1}级{n}</td>")
+            x += span
+            n += 1
+        row.append("</tr>")
+        parts.append("".join(row))
+    for r in range(rows - levels):
+        row = ["<tr>"]
+        if r % 10 == 0:
+            row.append(f"<td rowspan={min(10, rows - levels - r)}>分组{r // 10}</td>")
+        row.append(f"<td>项目{r}</td>")
+        row.extend(f"<td>{(r * 31 + c * 7) % 1000}</td>" for c in range(data_cols))
+        row.append("</tr>")
+        parts.append("".join(row))
+    parts.append("</table></body></html>")
+    return "".join(parts).encode("utf-8")
+
+
+def main() -> None:
+    print(f"python {sys.version.split()[0]}")
+    if SEED.exists():
+        bench_page("seed page report-2020.html (3 data tables, 201 data cells)", SEED.read_bytes(), repeat=40)
+    bench_page("generated 100 x 50 table, 3-level headers (4,800 data cells)", grid_page(100, 50), repeat=10)
+    print("scaling (generated tables, 3-level headers):")
+    for rows, cols in ((25, 40), (50, 40), (100, 40), (200, 40), (400, 40), (800, 40)):
+        body = grid_page(rows, cols)
+        cells = rows * cols
+        step_min, step_med = timed(tables_step, setup=lambda b=body: parse_document(b), repeat=5)
+        print(f"  {rows:>4} x {cols} = {cells:>6} cells: min {step_min * 1e3:8.1f} ms, "
+              f"{step_min / cells * 1e6:.2f} us per cell")
+
+
+if __name__ == "__main__":
+    main()
