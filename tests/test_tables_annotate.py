@@ -21,6 +21,7 @@ from eldermode.transforms.table_model import HeaderAssigner, document_id_lookup,
 from eldermode.transforms.tables import (
     annotate_tables,
     cell_text,
+    plain_text_only,
     format_readings,
     normalise_text,
     read_page,
@@ -218,11 +219,19 @@ def test_seed_gbk_page_reads_the_same(seed_gbk_bytes):
         ("<td>&nbsp;</td>", ""),
         ("<td><img alt='合计'> 3</td>", "合计 3"),
         ("<td>a<script>x()</script>b</td>", "ab"),
+        # block boundaries survive the fast path for plain cells
+        ("<td><p><span>12</span></p></td>", "12"),
+        ("<td><p>1</p><p>2</p></td>", "1 2"),
+        ("<td>a<p>b</p></td>", "a b"),
+        ("<td><p>a</p>b</td>", "a b"),
+        ("<td>Total<br>2020</td>", "Total 2020"),
     ],
 )
 def test_cell_text_joins_cjk_pieces(html, expected):
     root = lxml.html.fragment_fromstring(f"<table><tr>{html}</tr></table>")
-    assert cell_text(root.find(".//td")) == expected
+    td = root.find(".//td")
+    assert cell_text(td) == expected
+    assert cell_text(td, plain=plain_text_only(root)) == expected
 
 
 def test_normalise_text_only_drops_spaces_between_wide_characters():
@@ -388,21 +397,3 @@ def test_formats(seed_readings):
     with pytest.raises(ValueError):
         format_readings(seed_readings, "xml")
 
-
-@pytest.mark.parametrize(
-    "html, expected",
-    [
-        ("<td><p><span>12</span></p></td>", "12"),
-        ("<td><p>1</p><p>2</p></td>", "1 2"),
-        ("<td>a<p>b</p></td>", "a b"),
-        ("<td><p>a</p>b</td>", "a b"),
-        ("<td>Total<br>2020</td>", "Total 2020"),
-    ],
-)
-def test_cell_text_fast_path_keeps_block_boundaries(html, expected):
-    from eldermode.transforms.tables import plain_text_only
-
-    root = lxml.html.fragment_fromstring(f"<table><tr>{html}</tr></table>")
-    td = root.find(".//td")
-    assert plain_text_only(root)
-    assert cell_text(td, plain=True) == cell_text(td) == expected
