@@ -149,6 +149,10 @@ def test_headings_stay_above_body_text(new_page, elder_base):
     # 24px title and 12pt section headings over 10.5pt body text in the original keep that order.
     assert sizes["title"] > sizes["section"] > sizes["body"]
     assert sizes["lineHeight"] >= 1.5 * sizes["para"]
+    # Paragraph pitch (last line of one to first line of the next) at least 1.5x the line pitch.
+    gap = page.evaluate("""() => { const [a, b] = [...document.querySelectorAll('#zoom > p')].slice(2, 4);
+        return b.getBoundingClientRect().top - a.getBoundingClientRect().bottom; }""")
+    assert gap + sizes["lineHeight"] >= 1.5 * sizes["lineHeight"]
 
 
 def test_site_stylesheet_served_separately_gets_overrides(new_page, elder_base):
@@ -300,6 +304,50 @@ def test_toolbar_works_without_javascript(new_page, elder_base):
     assert page.evaluate("() => document.documentElement.dataset.emText") == "xlarge"
     assert page.get_attribute("button[data-em-choice=text][value=xlarge]", "aria-pressed") == "true"
     assert min(n["size"] for n in text_sizes(page)) >= 30
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_toolbar_and_navigation_targets_are_44_px(new_page, elder_base, viewport):
+    page = new_page(viewport)
+    page.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    small = page.evaluate("""() => [...document.querySelectorAll('[role=toolbar] :is(button, a), .nav a')]
+        .filter(el => el.getClientRects().length)
+        .map(el => [el.textContent.trim(), el.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 44 || r.height < 44).map(([t]) => t)""")
+    assert small == []
+
+
+def test_large_pointer_and_reading_guide(new_page, elder_base):
+    page = new_page("desktop")
+    page.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    assert "cursor-arrow.svg" not in page.eval_on_selector("#zoom p", "el => getComputedStyle(el).cursor")
+    page.click("button[data-em-choice=cursor]")
+    cursor = page.eval_on_selector("#zoom p", "el => getComputedStyle(el).cursor")
+    assert "cursor-arrow.svg" in cursor
+    svg = page.request.get(cursor.split('url("')[1].split('")')[0])
+    assert svg.status == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert page.query_selector(".em-guide-line") is None
+    page.click("button[data-em-choice=guide]")
+    page.mouse.move(300, 500)
+    top = page.eval_on_selector(".em-guide-line", "el => el.getBoundingClientRect().top")
+    page.mouse.move(300, 600)
+    assert page.eval_on_selector(".em-guide-line", "el => el.getBoundingClientRect().top") == top + 100
+    page.click("button[data-em-choice=guide]")
+    assert page.query_selector(".em-guide-line") is None
+
+
+def test_visitor_system_preferences_are_honoured(new_page, elder_base):
+    colour = "el => getComputedStyle(el).color"
+    plain = new_page("desktop")
+    plain.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    assert plain.eval_on_selector("#zoom p span", colour) == "rgb(26, 26, 26)"
+    more = new_page("desktop", contrast="more")
+    more.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    assert more.eval_on_selector("#zoom p span", colour) == "rgb(0, 0, 0)"
+    forced = new_page("desktop", forced_colors="active")
+    forced.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    # Forced colours replace ours: the page text takes the system's CanvasText, not our #1a1a1a.
+    assert forced.eval_on_selector("#zoom p span", colour) != "rgb(26, 26, 26)"
 
 
 def test_help_page_lists_shortcuts(new_page, elder_base):
