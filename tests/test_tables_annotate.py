@@ -397,3 +397,29 @@ def test_formats(seed_readings):
     with pytest.raises(ValueError):
         format_readings(seed_readings, "xml")
 
+
+
+def test_author_th_that_heads_nothing_gets_no_reading():
+    # th in a page template, each with data in its row and column: the standard gives no cell a header.
+    root = page("<table><tr><td>1</td><th>A</th><td>2</td></tr><tr><td>3</td><th>B</th><td>4</td></tr>"
+                "<tr><td>5</td><td>6</td><td>7</td></tr></table>")
+    ctx = run(root)
+    assert ctx.data["tables"] == []
+    assert root.find(".//details") is None
+
+
+def test_text_table_with_thead_keeps_its_columns_as_data():
+    root = page("<table><thead><tr><td>姓名</td><td>职务</td><td>分工</td></tr></thead>"
+                "<tbody><tr><td>张三</td><td>局长</td><td>全面工作</td></tr>"
+                "<tr><td>李四</td><td>副局长</td><td>财务</td></tr></tbody></table>")
+    ctx = run(root)
+    assert [c.text for c in ctx.data["tables"][0].cells] == [
+        "姓名: 张三", "职务: 局长", "分工: 全面工作", "姓名: 李四", "职务: 副局长", "分工: 财务"]
+
+
+def test_label_with_blank_values_is_a_data_row_not_a_header_row():
+    root = page("<table border=1><tr><td>项目</td><td>上年</td><td>本年</td></tr>"
+                "<tr><td>行政处罚</td><td></td><td></td></tr>"
+                "<tr><td>行政强制</td><td>1</td><td>2</td></tr></table>")
+    ctx = run(root)
+    assert [c.text for c in ctx.data["tables"][0].cells][:2] == ["行政处罚 | 上年: （空）", "行政处罚 | 本年: （空）"]

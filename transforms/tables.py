@@ -41,7 +41,7 @@ __all__ = [
 MARK = "data-eldermode"
 ANNOTATED = "table"  # value of data-eldermode on a table this module annotated
 READING = "table-reading"  # the injected <details>
-MAX_CELLS = 20000  # above this a table is read but not annotated: one page must stay fast
+MAX_CELLS = 20000  # above this a table is left alone (noted in the report): one page must stay fast
 MAX_SLOTS = 400_000
 
 # ----------------------------------------------------------------------------- text
@@ -345,7 +345,12 @@ def infer(t: Table) -> Inference | None:
         ks = row_kinds(y)
         return "num" not in ks and "text" in ks
 
-    sections = set()
+    def top_header_like(y):
+        # A label with blank values ("行政处罚 | | |") is a data row, not a header row.
+        return header_like(y) and (y == 0 or y in sections or row_kinds(y).count("text") >= 2)
+
+
+    sections = set()  # full-width rows: 第二十条第（一）项
     for y, cells in enumerate(rows):
         if len(cells) == 1 and cells[0].width == t.xwidth and cells[0].y == y and kinds[cells[0].index] == "text":
             sections.add(y)
@@ -355,13 +360,14 @@ def infer(t: Table) -> Inference | None:
     if t.row_groups and t.row_groups[0][2] == "thead" and t.row_groups[0][0] == 0:
         top = t.row_groups[0][1]
     else:
-        while top < t.yheight and header_like(top):
+        while top < t.yheight and top_header_like(top):
             top += 1
-    textual = top >= t.yheight
-    if textual:
-        top = _span_closure(t, rows)
         if top >= t.yheight:
-            return None
+            top = _span_closure(t, rows)
+    if top >= t.yheight:
+        return None
+    # A table without numbers below its header rows is read by its header row (and grouping column) only.
+    textual = not any(kinds[c.index] == "num" for y in range(top, t.yheight) for c in rows[y])
 
     # Repeated header rows inside the body: text-only rows right after a section row.
     inbody = set()
@@ -763,7 +769,9 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             data = [c for c in t.cells if not c.is_header]
             description = _described_by(table_el, lookup)
             source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
-            readings.append(_read(t, index, caption, description, source, lang, data, _spec_headers(t, lookup)))
+            reading = _read(t, index, caption, description, source, lang, data, _spec_headers(t, lookup))
+            if any(c.row or c.col for c in reading.cells):
+                readings.append(reading)  # (th used for looks only, with no header of anything: nothing to read)
             continue
         inf = infer(t)
         if inf is None:
