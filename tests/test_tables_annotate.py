@@ -59,6 +59,11 @@ def run(root, lang="zh-CN") -> Context:
     return ctx
 
 
+def sentences(body_html: str) -> list[str]:
+    """The sentences of the first table read on a page made of ``body_html``."""
+    return [c.text for c in run(page(body_html)).data["tables"][0].cells]
+
+
 # ----------------------------------------------------------------------------- the seed page
 
 
@@ -302,9 +307,7 @@ def test_author_table_is_read_not_rewritten():
 
 
 def test_author_headers_attribute_table_read_through_headers():
-    root = page((FIXTURES / "wai_multilevel.html").read_text("utf-8"))
-    ctx = run(root)
-    texts = [c.text for c in ctx.data["tables"][0].cells]
+    texts = sentences((FIXTURES / "wai_multilevel.html").read_text("utf-8"))
     assert "Contact | Example 1 Ltd: James Phillips" in texts
     assert "Contact | Example 4 Inc: Alex Howe" in texts
 
@@ -350,11 +353,9 @@ def test_author_roles_and_descriptions_are_kept():
 
 
 def test_text_only_table_with_clean_header_row():
-    root = page("<table border=1><tr><td>姓名</td><td>职务</td><td>分工</td></tr>"
-                "<tr><td>张三</td><td>局长</td><td>全面工作</td></tr>"
-                "<tr><td>李四</td><td>副局长</td><td>财务</td></tr></table>")
-    ctx = run(root)
-    assert [c.text for c in ctx.data["tables"][0].cells][:2] == ["姓名: 张三", "职务: 局长"]
+    assert sentences("<table border=1><tr><td>姓名</td><td>职务</td><td>分工</td></tr>"
+                     "<tr><td>张三</td><td>局长</td><td>全面工作</td></tr>"
+                     "<tr><td>李四</td><td>副局长</td><td>财务</td></tr></table>")[:2] == ["姓名: 张三", "职务: 局长"]
 
 
 def test_unclear_text_table_left_alone():
@@ -367,10 +368,8 @@ def test_unclear_text_table_left_alone():
 
 
 def test_thead_marks_the_top_band():
-    root = page("<table><thead><tr><td>地区</td><td>人数</td></tr><tr><td>（人）</td><td>2020</td></tr></thead>"
-                "<tr><td>甲</td><td>3</td></tr><tr><td>乙</td><td>4</td></tr></table>")
-    ctx = run(root)
-    assert ctx.data["tables"][0].cells[0].text == "甲 | 人数 › 2020: 3"
+    assert sentences("<table><thead><tr><td>地区</td><td>人数</td></tr><tr><td>（人）</td><td>2020</td></tr></thead>"
+                     "<tr><td>甲</td><td>3</td></tr><tr><td>乙</td><td>4</td></tr></table>")[0] == "甲 | 人数 › 2020: 3"
 
 
 def test_no_body_no_tables_no_error():
@@ -409,17 +408,14 @@ def test_author_th_that_heads_nothing_gets_no_reading():
 
 
 def test_text_table_with_thead_keeps_its_columns_as_data():
-    root = page("<table><thead><tr><td>姓名</td><td>职务</td><td>分工</td></tr></thead>"
-                "<tbody><tr><td>张三</td><td>局长</td><td>全面工作</td></tr>"
-                "<tr><td>李四</td><td>副局长</td><td>财务</td></tr></tbody></table>")
-    ctx = run(root)
-    assert [c.text for c in ctx.data["tables"][0].cells] == [
+    assert sentences("<table><thead><tr><td>姓名</td><td>职务</td><td>分工</td></tr></thead>"
+                     "<tbody><tr><td>张三</td><td>局长</td><td>全面工作</td></tr>"
+                     "<tr><td>李四</td><td>副局长</td><td>财务</td></tr></tbody></table>") == [
         "姓名: 张三", "职务: 局长", "分工: 全面工作", "姓名: 李四", "职务: 副局长", "分工: 财务"]
 
 
 def test_label_with_blank_values_is_a_data_row_not_a_header_row():
-    root = page("<table border=1><tr><td>项目</td><td>上年</td><td>本年</td></tr>"
-                "<tr><td>行政处罚</td><td></td><td></td></tr>"
-                "<tr><td>行政强制</td><td>1</td><td>2</td></tr></table>")
-    ctx = run(root)
-    assert [c.text for c in ctx.data["tables"][0].cells][:2] == ["行政处罚 | 上年: （空）", "行政处罚 | 本年: （空）"]
+    assert sentences("<table border=1><tr><td>项目</td><td>上年</td><td>本年</td></tr>"
+                     "<tr><td>行政处罚</td><td></td><td></td></tr>"
+                     "<tr><td>行政强制</td><td>1</td><td>2</td></tr></table>")[:2] == [
+        "行政处罚 | 上年: （空）", "行政处罚 | 本年: （空）"]
