@@ -100,3 +100,30 @@ def test_rate_control_changes_the_requested_speed(site: str, page) -> None:
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak"]')
     page.wait_for_function(PLAYING, timeout=20000)
     assert "&r=slow&" in requests[0]
+
+
+def test_point_to_read_only_when_switched_on(site: str, page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
+    page.goto(site + "/report-2020.html?eldermode=elder")
+    page.wait_for_load_state("load")
+    sentence = '[data-em-seg="5"]'
+    key = page.get_attribute(sentence, "data-em-say")
+    page.hover(sentence)
+    page.wait_for_timeout(900)
+    assert requests == []  # 指读 is off: pointing reads nothing
+
+    page.click('[data-eldermode="toolbar"] button[data-em-action="speak-point"]')
+    assert page.get_attribute('[data-eldermode="toolbar"] button[data-em-action="speak-point"]', "aria-pressed") == "true"
+    page.hover(sentence)
+    page.wait_for_function(PLAYING, timeout=20000)
+    assert f"/seg/{key}?" in requests[-1]
+    assert page.eval_on_selector_all(".em-say-current", "els => els.map(e => e.dataset.emSeg)")[0] == "5"
+
+    link = '[data-eldermode="speech-controls"] a[data-em-link="speech-download"]'
+    page.focus(link)
+    page.wait_for_function(
+        "key => [...performance.getEntriesByType('resource')].some(e => e.name.includes('/seg/' + key))",
+        arg=page.get_attribute(link, "data-em-name"), timeout=20000,
+    )
+    page.wait_for_function(PLAYING, timeout=20000)

@@ -187,3 +187,15 @@ def test_seed_page_through_the_whole_elder_pipeline(seed_html_bytes: bytes) -> N
     assert all(key == segment_key(SECRET, "zh", text) for key, text in segments)
     assert all(len(text) <= 120 for _, text in segments)
     assert ctx.report.count("speech") == 1
+
+
+def test_links_and_buttons_carry_signed_names_for_point_to_read() -> None:
+    root = _page(ARTICLE)
+    prepare_speech(root, _ctx())
+    home = root.find(".//div[@class='nav']/a")
+    assert home.get("data-em-name") == segment_key(SECRET, "zh", "首页")
+    download = root.find(".//a[@data-em-link='speech-download']")
+    assert download.get("data-em-name") == segment_key(SECRET, "zh", "下载本文音频")
+    labelled = _page('<a href="/" aria-label="返回首页"><img src="home.png" alt=""></a>' + ARTICLE)
+    prepare_speech(labelled, _ctx())
+    assert labelled.find(".//a[@aria-label]").get("data-em-name") == segment_key(SECRET, "zh", "返回首页")

@@ -30,7 +30,7 @@ from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
 from . import Context
 from .access import page_model
 
-__all__ = ["collect_segments", "prepare_speech", "segment_key", "speakable_text"]
+__all__ = ["collect_segments", "control_name", "prepare_speech", "segment_key", "speakable_text"]
 
 MARK = "speech"
 _WS = re.compile(r"[\s\u00a0\u3000\ufeff\u200b]+")
@@ -307,4 +307,27 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     first = blocks[0]
     anchor = first if first is not content and not any(a is content for a in first.iterancestors()) else content
     anchor.addprevious(bar)
-    ctx.report.note("speech", "marked sentences for 朗读", f"{counter[0]} sentences, {tables} table readings")
+    names = _sign_control_names(body, lang, secret)
+    ctx.report.note("speech", "marked sentences for 朗读",
+                    f"{counter[0]} sentences, {tables} table readings, {names} link and button names for 指读")
+
+
+MAX_NAME = 80  # longer "names" are blocks of text wrapped in a link, read as sentences or not at all
+
+
+def control_name(el) -> str:
+    """What 指读 says for a link or button: its aria-label, else its text (speech.js computes the same)."""
+    return speakable_text(el.get("aria-label") or el.text_content())
+
+
+def _sign_control_names(body, lang: str, secret: bytes) -> int:
+    """``data-em-name="KEY"`` on links, buttons and summaries, so 指读 can read controls too (MIIT 2.3)."""
+    count = 0
+    for el in body.iter("a", "button", "summary"):
+        if el.get("data-em-name") is not None or _hidden(el):
+            continue
+        name = control_name(el)
+        if name and len(name) <= MAX_NAME:
+            el.set("data-em-name", segment_key(secret, lang, name))
+            count += 1
+    return count

@@ -8,8 +8,8 @@
  *   speak        start / pause / resume the article (title first, tables left to 表格朗读)
  *   speak-pause  pause / resume          speak-stop   stop
  *   speak-rate   语速 normal → slow → fast (kept in localStorage)
- *   speak-point  指读 on/off: when on, the sentence under the pointer (after a short rest) or
- *                under keyboard focus is read
+ *   speak-point  指读 on/off: when on, the sentence or link/button under the pointer (after a
+ *                short rest) or the control under keyboard focus is read
  *   speak-table  表格朗读: the linear reading of the table nearest the viewport
  * The first sentence is requested first; the next one is prefetched while the current one plays.
  * No inline code, no third-party requests, no eval: works under a strict CSP.
@@ -139,7 +139,7 @@
       Array.prototype.forEach.call(doc.querySelectorAll(".em-say-current"), function (el) {
         el.classList.remove("em-say-current");
       });
-      if (!seg) return;
+      if (!seg || !seg.spans.length) return;
       seg.spans.forEach(function (el) { el.classList.add("em-say-current"); });
       var box = seg.spans[0].getBoundingClientRect();
       if (box.top < 0 || box.bottom > window.innerHeight) {
@@ -214,6 +214,7 @@
     });
     audio.addEventListener("error", function () {
       if (!current || state === "idle") return;
+      if (current.quiet) { finish(null); return; } // a control's name: relabelled by script, say nothing
       var failedUrl = urlFor(current);
       // find out why: the media element does not expose the HTTP status
       window.fetch(failedUrl, { credentials: "same-origin" }).then(function (response) {
@@ -274,26 +275,38 @@
       start(segmentsIn(details.querySelectorAll("[data-em-seg]")));
     }
 
-    // 指读: only while switched on; a short rest under the pointer so moving across the page is quiet
+    // 指读: only while switched on. The pointer reads the sentence under it (after a short rest, so
+    // moving across the page is quiet) or the link/button under it; keyboard focus reads the
+    // focused control's name. Controls carry data-em-name, signed like sentences.
     var pointTimer = 0;
-    function pointAt(target) {
-      if (!pointMode || !target || !target.closest) return;
+    function sentenceAt(target) {
       var span = target.closest("[data-em-seg]");
-      if (!span) return;
+      if (!span) return null;
       var n = span.getAttribute("data-em-seg");
-      if (current && current.spans[0].getAttribute("data-em-seg") === n && state === "playing") return;
-      var seg = segmentsIn(doc.querySelectorAll('[data-em-seg="' + n + '"]'));
+      return segmentsIn(doc.querySelectorAll('[data-em-seg="' + n + '"]'))[0];
+    }
+    function nameOf(target) {
+      var el = target.closest("[data-em-name]");
+      if (!el) return null;
+      var text = (el.getAttribute("aria-label") || el.getAttribute("data-em-label") || el.textContent);
+      return { key: el.getAttribute("data-em-name"), text: text.replace(WS, " ").trim(), spans: [el], quiet: true };
+    }
+    function pointAt(seg) {
+      if (!pointMode || !seg) return;
+      if (current && current.key === seg.key && current.text === seg.text && state === "playing") return;
       finish(null);
-      start(seg);
+      start([seg]);
     }
     doc.addEventListener("mouseover", function (event) {
-      if (!pointMode) return;
+      if (!pointMode || !event.target.closest) return;
       window.clearTimeout(pointTimer);
       var target = event.target;
-      pointTimer = window.setTimeout(function () { pointAt(target); }, 450);
+      pointTimer = window.setTimeout(function () { pointAt(sentenceAt(target) || nameOf(target)); }, 450);
     });
     doc.addEventListener("focusin", function (event) {
-      if (pointMode) pointAt(event.target.querySelector ? (event.target.querySelector("[data-em-seg]") || event.target) : event.target);
+      if (!pointMode || !event.target.closest) return;
+      if (event.target.closest('[data-em-action="speak-point"]')) return; // it just announced itself
+      pointAt(nameOf(event.target) || sentenceAt(event.target));
     });
 
     doc.addEventListener("click", function (event) {
