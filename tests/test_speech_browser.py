@@ -127,3 +127,20 @@ def test_point_to_read_only_when_switched_on(site: str, page) -> None:
         arg=page.get_attribute(link, "data-em-name"), timeout=20000,
     )
     page.wait_for_function(PLAYING, timeout=20000)
+
+
+def test_table_reading_reads_the_linear_sentences_of_the_nearest_table(site: str, page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
+    page.goto(site + "/report-2020.html?eldermode=elder")
+    page.wait_for_load_state("load")
+    readings = page.locator("details[data-eldermode='table-reading']")
+    assert readings.count() >= 1
+    page.locator("table").nth(1).scroll_into_view_if_needed()
+    page.click('[data-eldermode="toolbar"] button[data-em-action="speak-table"]')
+    page.wait_for_function(PLAYING, timeout=20000)
+    reading = page.locator(".em-say-current").first
+    assert reading.evaluate("e => !!e.closest(\"details[data-eldermode='table-reading']\")")
+    assert reading.evaluate("e => e.closest('details').open")
+    first = reading.evaluate("e => e.closest('details').querySelector('[data-em-seg]').dataset.emSay")
+    assert f"/seg/{first}?" in requests[0]
