@@ -119,6 +119,13 @@ def test_time_budget_cuts_a_huge_sheet_short():
     assert analysis.rules_read < 20000  # stopped part-way (how far depends on the machine)
 
 
+def test_giant_rule_is_skipped_and_the_rest_read():
+    inlined_image = "background:url(data:image/png;base64," + "A" * 40000 + ");font-size:30px"
+    analysis = analyse_stylesheet(f".big{{{inlined_image}}} .next{{font-size:28px}}")
+    assert analysis.font_sizes == [(".next", "2rem")]
+    assert analysis.rules_skipped == 1
+
+
 def test_cssutils_is_silenced(caplog):
     with caplog.at_level(logging.DEBUG):
         analyse_stylesheet(".a{colr:red;font-size:13qx;-x-unknown:1}")

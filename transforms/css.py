@@ -41,6 +41,8 @@ __all__ = [
 # keep their ratio to it (a 24px title becomes 1.71rem), capped at MAX_REM.
 REFERENCE_PX = 14.0
 MAX_REM = 2.4
+# One rule's declarations longer than this are not given to cssutils (one call cannot be interrupted).
+MAX_RULE_CHARS = 16 * 1024
 
 _ABSOLUTE_UNITS = {"px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
 _KEYWORD_PX = {
@@ -427,8 +429,10 @@ def analyse_stylesheet(text: str, *, budget_s: float = 2.0, max_rules: int = 200
             else:
                 analysis.rules_skipped += 1
             continue
-        if not block or "{" in block or _MODERN_SELECTOR.search(prelude):
-            analysis.rules_skipped += 1  # nested CSS or selectors cssutils drops: the fallback covers them
+        if not block or "{" in block or _MODERN_SELECTOR.search(prelude) or len(block) > MAX_RULE_CHARS:
+            # Nested CSS, selectors cssutils drops, or a giant rule (inlined images) that could
+            # hold cssutils past the budget in one call: the global fallback rules cover them.
+            analysis.rules_skipped += 1
             continue
         with _cssutils_lock:
             try:
