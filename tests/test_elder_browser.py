@@ -317,6 +317,23 @@ def test_toolbar_and_navigation_targets_are_44_px(new_page, elder_base, viewport
     assert small == []
 
 
+def test_phone_toolbar_folds_optional_groups_behind_a_disclosure(new_page, elder_base):
+    page = new_page("mobile")
+    page.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    more = page.locator(".em-tb-more")
+    assert more.get_attribute("aria-expanded") == "false" and more.text_content() == "更多设置"
+    assert not page.is_visible("button[data-em-choice=contrast][value=high]")
+    assert page.is_visible("button[data-em-choice=text][value=large]")
+    more.click()
+    assert more.get_attribute("aria-expanded") == "true"
+    page.click("button[data-em-choice=contrast][value=high]")
+    assert page.evaluate("() => document.documentElement.dataset.emContrast") == "high"
+    desktop = new_page("desktop")
+    desktop.goto(f"{elder_base}/report-2020.html?eldermode=elder")
+    assert desktop.query_selector(".em-tb-more") is None
+    assert desktop.is_visible("button[data-em-choice=contrast][value=high]")
+
+
 def test_large_pointer_and_reading_guide(new_page, elder_base):
     page = new_page("desktop")
     page.goto(f"{elder_base}/report-2020.html?eldermode=elder")

@@ -5,7 +5,8 @@ submit ``eldermode-<choice>=<value>`` (the middleware turns that into the visito
 the page's own query kept in hidden fields; mode switches, reset, text view and help are links.
 toolbar.js (served from /__eldermode/assets/) upgrades it in place: clicks change the ``data-em-*``
 marks on ``<html>`` and the cookie without a reload, keep ``aria-pressed`` right, announce every
-change in the polite live region, add arrow-key movement and the Alt+Shift shortcuts.
+change in the polite live region, add arrow-key movement and the Alt+Shift shortcuts; on a
+phone-width screen it folds the ``em-tb-optional`` groups behind a 更多设置 button (aria-expanded).
 It sits in normal flow: nothing is ever fixed over the content.
 """
 
@@ -32,6 +33,7 @@ STRINGS = {
         "speech": "朗读", "speak": "朗读", "speak-rate": "语速", "speak-point": "指读", "speak-table": "表格朗读",
         "textview": "纯文本", "reset": "重置", "help": "帮助", "exit": "退出",
         "on": "已开启", "offstate": "已关闭", "help_title": "辅助工具条使用帮助",
+        "view": "显示", "more": "更多设置",
     },
     "en": {
         "toolbar": "Accessibility toolbar", "modes": "Viewing mode", "elder": "Elder mode", "access": "Accessible",
@@ -41,6 +43,7 @@ STRINGS = {
         "guide": "Reading guide", "speech": "Read aloud", "speak": "Read aloud", "speak-rate": "Speed",
         "speak-point": "Point to read", "speak-table": "Read table", "textview": "Text only", "reset": "Reset",
         "help": "Help", "exit": "Exit", "on": "on", "offstate": "off", "help_title": "Toolbar help",
+        "view": "Display", "more": "More settings",
     },
 }
 
@@ -99,7 +102,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     )
     form = _el(wrapper, "form", {
         "class": "em-tb", "method": "get", "action": parts.path or "/",
-        "role": "toolbar", "aria-label": t["toolbar"], "data-em-mode": p.mode,
+        "role": "toolbar", "aria-label": t["toolbar"], "data-em-more": t["more"],
     })
     # The page's own query survives a no-JS submit; the current mode is kept explicitly.
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
@@ -122,11 +125,11 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _choice_button(size, "text", LEVELS[min(index + 1, 2)], t["bigger"], None, **{"data-em-step": "1"})
         _choice_button(size, "text", LEVELS[max(index - 1, 0)], t["smaller"], None, **{"data-em-step": "-1"})
 
-        colours = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["contrast"]})
+        colours = _el(form, "div", {"class": "em-tb-group em-tb-optional", "role": "group", "aria-label": t["contrast"]})
         for scheme in ("default", "high", "yellow"):
             _choice_button(colours, "contrast", scheme, t[scheme], p.contrast == scheme)
 
-    view = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["guide"]})
+    view = _el(form, "div", {"class": "em-tb-group em-tb-optional", "role": "group", "aria-label": t["view"]})
     for name, off_value, on_value in TOGGLES:
         if name == "spacing" and p.mode != "elder":
             continue
@@ -135,7 +138,8 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
                        **{"data-em-on": on_value, "data-em-off": off_value})
 
     if ctx.options.speech:
-        speech = _el(form, "div", {"class": "em-tb-group em-tb-speech", "role": "group", "aria-label": t["speech"]})
+        speech = _el(form, "div", {"class": "em-tb-group em-tb-speech em-tb-optional", "role": "group",
+                                    "aria-label": t["speech"]})
         _el(speech, "button", {"type": "button", "data-em-action": "speak", "aria-pressed": "false"}, t["speak"])
         _el(speech, "button", {"type": "button", "data-em-action": "speak-rate"}, t["speak-rate"])
         _el(speech, "button", {"type": "button", "data-em-action": "speak-point", "aria-pressed": "false"},

@@ -128,6 +128,24 @@
       else press(target);
     });
 
+    // ---------------------------------------------------------------- phones: fold the optional groups
+    var optional = form.querySelectorAll(".em-tb-optional");
+    if (optional.length && window.matchMedia && window.matchMedia("(max-width: 40em)").matches) {
+      var more = doc.createElement("button");
+      more.type = "button";
+      more.className = "em-tb-more";
+      more.textContent = form.getAttribute("data-em-more") || "More";
+      more.setAttribute("aria-expanded", "false");
+      bar.setAttribute("data-em-folded", "");
+      optional[0].parentNode.insertBefore(more, optional[0]);
+      more.addEventListener("click", function () {
+        var open = more.getAttribute("aria-expanded") !== "true";
+        more.setAttribute("aria-expanded", open ? "true" : "false");
+        if (open) bar.removeAttribute("data-em-folded");
+        else bar.setAttribute("data-em-folded", "");
+      });
+    }
+
     // ---------------------------------------------------------------- one Tab stop, arrows inside
     function controls() {
       return Array.prototype.filter.call(form.querySelectorAll("button, a[href]"), function (el) {
