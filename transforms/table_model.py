@@ -380,34 +380,50 @@ class _Former:
 
     def process_row(self, row: RowView) -> None:
         t = self.t
-        if t.yheight == self.ycurrent:
+        y = self.ycurrent
+        if t.yheight == y:
             t.yheight += 1
             self._ensure()
         xcurrent = 0
-        self.grow_downward()
+        if self.growing:
+            self.grow_downward()
         if not row.cells:
             self.ycurrent += 1
             return
-        slots = t.slots[self.ycurrent] if self.ycurrent < len(t.slots) else ()
+        while len(t.slots) <= y:
+            t.slots.append([])
+        slots = t.slots[y]
+        cells = t.cells
         for el in row.cells:
             while xcurrent < t.xwidth and xcurrent < len(slots) and slots[xcurrent] is not None:
                 xcurrent += 1
-            if xcurrent == t.xwidth:
+            grew = xcurrent == t.xwidth
+            if grew:
                 t.xwidth += 1
             colspan = _span(el, "colspan", True, COLSPAN_MAX)
             rowspan = _span(el, "rowspan", False, ROWSPAN_MAX)
             grows = rowspan == 0
             if grows:
                 rowspan = 1
-            t.xwidth = max(t.xwidth, xcurrent + colspan)
-            t.yheight = max(t.yheight, self.ycurrent + rowspan)
-            self._ensure()
-            cell = Cell(el, xcurrent, self.ycurrent, colspan, rowspan, _tag(el) == "th", len(t.cells))
-            t.cells.append(cell)
+            if grew or xcurrent + colspan > t.xwidth or y + rowspan > t.yheight:
+                t.xwidth = max(t.xwidth, xcurrent + colspan)
+                t.yheight = max(t.yheight, y + rowspan)
+                self._ensure()
+            cell = Cell(el, xcurrent, y, colspan, rowspan, el.tag == "th", len(cells))
+            cells.append(cell)
             t.by_element[el] = cell
-            for y in range(self.ycurrent, self.ycurrent + rowspan):
-                for x in range(xcurrent, xcurrent + colspan):
-                    t._cover(cell, x, y)
+            if colspan == 1 and rowspan == 1 and len(slots) <= xcurrent:
+                # The common case: a 1x1 cell at the end of its row's slots.
+                slots.extend([None] * (xcurrent - len(slots)))
+                slots.append(cell)
+                t._filled += 1
+                if not cell.is_header:
+                    t.row_has_data[y] = True
+                    t.col_has_data[xcurrent] = True
+            else:
+                for yy in range(y, y + rowspan):
+                    for x in range(xcurrent, xcurrent + colspan):
+                        t._cover(cell, x, yy)
             if grows:
                 self.growing.append((cell, xcurrent, colspan))
             xcurrent += colspan

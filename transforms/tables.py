@@ -579,10 +579,20 @@ def _annotate(t: Table, inf: Inference, number: int, ids: _Ids, caption: str, re
             promoted += 1
         elif c.element.get("scope") is not None:
             del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
-    for c in t.cells:
-        found = inf.headers.get(c.index)
-        if found:
-            c.element.set("headers", " ".join(ensure_id(h) for h in found))
+    # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),
+    # alive as long as inf, so their ids key the joined strings.
+    joined: dict[int, str] = {}
+
+    def ids_of(cells: list[Cell]) -> str:
+        value = joined.get(id(cells))
+        if value is None:
+            value = joined[id(cells)] = " ".join(ensure_id(h) for h in cells)
+        return value
+
+    for index, (rows, cols) in inf.parts.items():
+        value = f"{ids_of(cols)} {ids_of(rows)}".strip()
+        if value:
+            t.cells[index].element.set("headers", value)
     el.set(MARK, ANNOTATED)
     if caption and t.caption is None:
         cap = el.makeelement("caption", {"class": "em-visually-hidden", MARK: "caption"})
@@ -674,20 +684,19 @@ def _read(t: Table, index: int, caption: str, description: str, source: str, lan
     reading = TableReading(index, caption, description, source, t.yheight, t.xwidth)
     col_levels = row_levels = 0
     empty = labels["empty"]
-    # Paths are shared by the cells of a row / a column: build each once.
-    row_paths: dict[tuple, list[str]] = {}
-    col_paths: dict[tuple, tuple[list[str], list[str]]] = {}
+    # Paths are shared by the cells of a row / a column: build each once (the lists are shared, read-only).
+    row_paths: dict = {}
+    col_paths: dict = {}
     for c in data_cells:
         row_cells, col_cells, row_key, col_key = headers_of(c)
         split = col_paths.get(col_key)
         if split is None:
             split = col_paths[col_key] = _column_path(t, col_cells)
         sections, col = split
-        key = row_key
-        row = row_paths.get(key)
+        row = row_paths.get((row_key, col_key) if sections else row_key)
         if row is None:
-            row = row_paths[key] = [_header_text(h) for h in sorted(row_cells, key=lambda h: (h.x, h.y))]
-        row = sections + row if sections else list(row)
+            own = [_header_text(h) for h in sorted(row_cells, key=lambda h: (h.x, h.y))]
+            row = row_paths[(row_key, col_key) if sections else row_key] = sections + own
         value = c.data.get("text")
         if value is None:
             value = c.data["text"] = cell_text(c.element)
