@@ -100,15 +100,18 @@ def test_corrupt_entry_is_rebuilt_by_the_speaker(tmp_path: Path) -> None:
     key = speaker.prepared(SENTENCE, "zh", "normal", "wav")[3]
     path = tmp_path / key[:2] / key
     path.write_bytes(path.read_bytes()[:2000])  # a crash mid-copy, a bad disk
-    again = speaker.render(SENTENCE)
+    assert speaker.render(SENTENCE) == first and voice.runs == 1  # still in this process's memory
+    restarted = Speaker(voice, DiskCache(tmp_path))
+    again = restarted.render(SENTENCE)
     assert voice.runs == 2
     assert again == first  # espeak-ng output is deterministic
     check_wav(again)
+    assert Speaker(voice, DiskCache(tmp_path)).render(SENTENCE) == first and voice.runs == 2  # rebuilt on disk
 
 
 def test_disk_cache_is_bounded_and_evicts_least_recently_used(tmp_path: Path) -> None:
     entry = len(frame(b"x" * 1000))
-    cache = DiskCache(tmp_path, max_bytes=5 * entry)
+    cache = DiskCache(tmp_path, max_bytes=5 * entry, touch_every=0)
     keys = [f"{n:040x}" for n in range(8)]
     for key in keys:
         cache.put(key, b"x" * 1000)
@@ -205,3 +208,18 @@ def test_redis_instances_rendering_the_same_segment_synthesise_once(redis_url: s
         results = list(pool.map(ask, range(10)))
     assert voice.runs == 1
     assert len(set(results)) == 1
+
+
+def test_in_memory_hot_set_is_bounded_and_serves_without_the_disk(tmp_path: Path) -> None:
+    voice = CountingVoice()
+    first = Speaker(voice, DiskCache(tmp_path)).render("第一句。")
+    size = len(first)
+    speaker = Speaker(voice, DiskCache(tmp_path), hot_max_bytes=2 * size + size // 2)
+    for text in ("第一句。", "第二句。", "第三句。"):
+        speaker.render(text)
+    assert speaker._hot_bytes <= speaker.hot_max_bytes
+    assert list(speaker._hot)[-1] == speaker.prepared("第三句。", "zh", "normal", "wav")[3]
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            path.unlink()  # the disk is gone: recently used sentences still come from memory
+    assert speaker.render("第三句。") and voice.runs == 3

@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 import wave
+from collections import OrderedDict
 from concurrent.futures import Future
 
 from .base import BackendUnavailable, SpeechError, Voice, check_wav, rate_wpm, voice_for_lang
@@ -24,6 +25,7 @@ from .text import normalize
 __all__ = ["MEDIA_TYPES", "Speaker", "concatenate_wavs", "encode", "sox_formats"]
 
 MEDIA_TYPES = {"wav": "audio/wav", "ogg": "audio/ogg", "mp3": "audio/mpeg"}
+_HOT_ITEM_MAX = 2 * 1024 * 1024  # a sentence is 10–500 KB; whole articles stay out of memory
 _SOX_ARGS = {"ogg": ["-t", "ogg", "-C", "3"], "mp3": ["-t", "mp3", "-C", "32"]}
 
 
@@ -41,6 +43,7 @@ class Speaker:
         voice_overrides: dict[str, str] | None = None,
         unavailable_reason: str = "",
         claim_seconds: float = 30.0,
+        hot_max_bytes: int = 32 * 1024 * 1024,
     ):
         self.voice = voice
         self.cache = cache
@@ -51,6 +54,9 @@ class Speaker:
         self.syntheses = 0  # engine runs, for tests and the benchmark
         self._lock = threading.Lock()
         self._inflight: dict[str, Future[bytes]] = {}
+        self._hot: OrderedDict[str, bytes] = OrderedDict()  # recently served audio, in memory
+        self._hot_bytes = 0
+        self.hot_max_bytes = hot_max_bytes
 
     @property
     def available(self) -> bool:
@@ -66,9 +72,33 @@ class Speaker:
         return spoken, voice, wpm, audio_key(spoken, voice, wpm, audio_format)
 
     def cached(self, text: str, lang: str = "zh", rate: str | int = "normal", audio_format: str = "wav") -> bytes | None:
+        return self._lookup(self.prepared(text, lang, rate, audio_format)[3])
+
+    def _lookup(self, key: str) -> bytes | None:
+        """Memory first (no I/O for the sentences being read right now), then the shared cache."""
+        with self._lock:
+            hit = self._hot.get(key)
+            if hit is not None:
+                self._hot.move_to_end(key)
+                return hit
         if self.cache is None:
             return None
-        return self.cache.get(self.prepared(text, lang, rate, audio_format)[3])
+        hit = self.cache.get(key)
+        if hit is not None:
+            self._remember(key, hit)
+        return hit
+
+    def _remember(self, key: str, data: bytes) -> None:
+        if len(data) > _HOT_ITEM_MAX:
+            return  # a long recording does not belong in the hot set
+        with self._lock:
+            if key in self._hot:
+                return
+            self._hot[key] = data
+            self._hot_bytes += len(data)
+            while self._hot_bytes > self.hot_max_bytes:
+                _, old = self._hot.popitem(last=False)
+                self._hot_bytes -= len(old)
 
     def render(self, text: str, lang: str = "zh", rate: str | int = "normal", audio_format: str = "wav") -> bytes:
         """Audio for one segment of page text; from the cache when it is there."""
@@ -92,10 +122,9 @@ class Speaker:
 
     def _once(self, key: str, make) -> bytes:
         """The cached entry for ``key``, or ``make()`` run once for all concurrent callers."""
-        if self.cache is not None:
-            hit = self.cache.get(key)
-            if hit is not None:
-                return hit
+        hit = self._lookup(key)
+        if hit is not None:
+            return hit
         with self._lock:
             future = self._inflight.get(key)
             leader = future is None
@@ -105,6 +134,7 @@ class Speaker:
             return future.result()
         try:
             data = self._make_shared(key, make)
+            self._remember(key, data)
             future.set_result(data)
             return data
         except BaseException as exc:

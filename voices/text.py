@@ -9,6 +9,7 @@ codes and Latin abbreviations are rewritten into the words a Chinese reader says
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -415,6 +416,7 @@ def normalize_zh(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=8192)  # a page's sentences are asked for again and again
 def normalize(text: str, lang: str = "zh") -> str:
     """Prepared text for the engine: Chinese rules for Chinese, whitespace collapsed for English."""
     if speech_lang(lang) == "en":
