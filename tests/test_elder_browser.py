@@ -37,6 +37,13 @@ MODERN_PAGE = (
     '<h1 class="m-title">标题</h1><div class="m-grid"><p class="m-c">正文小字</p></div></body></html>'
 )
 
+CAROUSEL_JS = (Path(__file__).parent / "fixtures" / "elder" / "carousel.js").read_bytes()
+CAROUSEL_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>轮播</title></head><body>'
+    '<div class="swiper"><div class="swiper-wrapper"><div>一</div><div>二</div><div>三</div></div></div>'
+    '<marquee>滚动通知：今日停水</marquee><script src="/carousel/carousel.js"></script></body></html>'
+)
+
 # Every rendered text node: its computed font size and whether it lies (partly) outside the viewport
 # without a table scroll container around it.
 TEXT_NODES_JS = """() => {
@@ -83,10 +90,18 @@ def demo_app() -> Starlette:
     async def modern_css(request):
         return Response(MODERN_CSS, media_type="text/css")
 
+    async def carousel_page(request):
+        return HTMLResponse(CAROUSEL_PAGE)
+
+    async def carousel_js(request):
+        return Response(CAROUSEL_JS, media_type="application/javascript")
+
     return Starlette(routes=[
         Route("/csp/report-2020.html", csp_page),
         Route("/modern/page.html", modern_page),
         Route("/modern/modern.css", modern_css),
+        Route("/carousel/page.html", carousel_page),
+        Route("/carousel/carousel.js", carousel_js),
         Mount("/", app=site),
     ])
 
@@ -193,6 +208,21 @@ def test_floating_ad_gone_in_elder_and_hidden_for_reduced_motion(new_page, elder
     calm = new_page("desktop", reduced_motion="reduce")
     calm.goto(f"{elder_base}/report-2020.html?eldermode=access")
     assert calm.eval_on_selector("#floatAd", "el => getComputedStyle(el).display") == "none"
+
+
+def test_carousel_and_marquee_stand_still_in_elder_mode(new_page, elder_base):
+    transform = "el => getComputedStyle(el).transform"
+    page = new_page("desktop")
+    page.goto(f"{elder_base}/carousel/page.html")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.swiper-wrapper')).transform !== 'none'")
+    page.goto(f"{elder_base}/carousel/page.html?eldermode=elder")
+    seen = set()
+    for _ in range(6):
+        seen.add(page.eval_on_selector(".swiper-wrapper", transform))
+        page.wait_for_timeout(60)
+    assert seen == {"none"}
+    assert page.query_selector("marquee") is None
+    assert page.is_visible("text=滚动通知：今日停水")
 
 
 # ---------------------------------------------------------------- contrast

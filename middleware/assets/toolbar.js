@@ -240,6 +240,15 @@
         line = null;
       }
     }
+    // ---------------------------------------------------------------- calm page: stop carousels we can ask
+    if (html.getAttribute("data-em-mode") === "elder") {
+      Array.prototype.forEach.call(doc.querySelectorAll(".swiper, .swiper-container"), function (el) {
+        if (el.swiper && el.swiper.autoplay && el.swiper.autoplay.stop) el.swiper.autoplay.stop();
+      });
+      Array.prototype.forEach.call(doc.querySelectorAll("video[autoplay], audio[autoplay]"), function (media) {
+        media.pause();  // added after the server's rewrite by a script
+      });
+    }
     refresh();
   });
 })();
