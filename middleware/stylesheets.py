@@ -207,8 +207,10 @@ class StylesheetAnalyses:
         with self._lock:
             for key, _, _ in members:
                 entry = self._entries.get(key)
-                if entry is None or entry.analysis is None:
-                    complete = False
+                if entry is None:
+                    continue  # a <style> analysis evicted from the cache: the global rules cover it
+                if entry.analysis is None:
+                    complete = False  # still running
                 else:
                     analyses.append(entry.analysis)
             rendered = self._rendered.get(digest)
