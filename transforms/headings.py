@@ -73,7 +73,9 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
     _ensure_document_title(root, ctx, h1)
 
 
-_LEVEL_ONE = etree.XPath("descendant::h1[1]|descendant::*[@aria-level='1'][@role='heading'][1]")
+_FIRST_H1 = etree.XPath("descendant::h1[1]")
+# Attribute nodes: testing a predicate on every element of a table-heavy page costs far more.
+_ARIA_LEVELS = etree.XPath("descendant::*/@aria-level")
 
 
 _HOME = frozenset({"/", "./", "index.html", "index.htm", "/index.html", "/index.htm", "/index.shtml"})
@@ -103,8 +105,13 @@ def _logo_heading(model):
 
 
 def _first_level_one(body):
-    found = _LEVEL_ONE(body)
-    return found[0] if found else None
+    found = _FIRST_H1(body)
+    if found:
+        return found[0]
+    for level in _ARIA_LEVELS(body):
+        if level.strip() == "1" and level.getparent().get("role") == "heading":
+            return level.getparent()
+    return None
 
 
 def _ensure_document_title(root, ctx: Context, h1) -> None:
@@ -189,6 +196,9 @@ def _scan(el, found: list) -> None:
 
 
 def _heading_candidate(el) -> tuple[int, str] | None:
+    raw = el.text_content()  # in C: rules out long paragraphs and unnumbered lines cheaply
+    if len(raw) > 8 * _MAX_BOLD_HEADING or heading_rank(raw.lstrip(" \t\r\n\u00a0\u3000")) is None:
+        return None
     text = compact(text_of(el))
     if not text or len(text) > _MAX_BOLD_HEADING:
         return None
