@@ -24,6 +24,8 @@ import hmac
 import logging
 import os
 import re
+import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -84,8 +86,6 @@ def load_secret(settings) -> bytes:
                 return secret
         except OSError:
             break
-        import time
-
         time.sleep(0.01)
     return os.urandom(32)
 
@@ -107,8 +107,16 @@ class SpeechService:
     @property
     def speaker(self) -> Speaker:
         if self._speaker is None:
-            self._speaker = _build_speaker(self.settings)
+            with _BUILD_LOCK:
+                if self._speaker is None:
+                    self._speaker = _build_speaker(self.settings)
         return self._speaker
+
+    async def ready_speaker(self) -> Speaker:
+        """The Speaker, built in a worker thread the first time (it spawns engines and scans the cache)."""
+        if self._speaker is not None:
+            return self._speaker
+        return await anyio.to_thread.run_sync(lambda: self.speaker)
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
@@ -153,6 +161,9 @@ class SpeechService:
         self._inflight[marker] = future
         future.add_done_callback(lambda _f: self._inflight.pop(marker, None))
         return await asyncio.shield(future)
+
+
+_BUILD_LOCK = threading.Lock()
 
 
 class _Busy(Exception):
@@ -266,7 +277,7 @@ async def _speak(request: Request, text: str, lang: str) -> Response:
     if rate is None:
         return _error("r must be slow, normal or fast", 400)
     try:
-        speaker = service.speaker
+        speaker = await service.ready_speaker()
         audio_format = _choose_format(request, speaker.formats)
         if audio_format is None:
             return _error(f"f must be one of: {', '.join(speaker.formats)}", 406)
@@ -360,6 +371,7 @@ async def article_audio(request: Request) -> Response:
         return _error("no article text found on that page", 404)
     segments = segments[:MAX_ARTICLE_SEGMENTS]
     service = speech_service(services)
+    await service.ready_speaker()
     try:
         data = await service.article(segments, lang, rate)
     except _Busy:
@@ -386,8 +398,10 @@ async def article_audio(request: Request) -> Response:
 
 
 async def status(request: Request) -> Response:
+    """Whether 朗读 works here. speech.js asks when the visitor reaches for a 朗读 control, which
+    also starts the engine before the click (a cold pyttsx3 pool takes a few hundred ms)."""
     service = speech_service(request.scope["eldermode.services"])
-    speaker = service.speaker
+    speaker = await service.ready_speaker()
     return JSONResponse(
         {
             "available": speaker.available,
@@ -468,7 +482,6 @@ class _Progress:
 
 def cmd_speak(args) -> int:
     import json
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
     from eldermode.transforms.document import NotHTML

@@ -344,6 +344,16 @@
       if (event.key === "Escape" && state !== "idle") finish(T.stopped);
     });
 
+    // Reaching for a 朗读 control (pointer or focus) wakes the server's engine before the click.
+    var warmed = false;
+    function warm(event) {
+      if (warmed || !event.target.closest || !event.target.closest('[data-em-action^="speak"]')) return;
+      warmed = true;
+      if (window.fetch) window.fetch(ENDPOINT + "status", { credentials: "same-origin" }).catch(function () {});
+    }
+    doc.addEventListener("pointerover", warm);
+    doc.addEventListener("focusin", warm);
+
     // The transform hides its own controls until this file runs (they need JavaScript).
     Array.prototype.forEach.call(
       doc.querySelectorAll('[data-eldermode="speech-controls"] [data-em-action="speak"]'),
