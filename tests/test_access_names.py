@@ -177,3 +177,9 @@ def test_idempotent():
         step(root, ctx)
     assert lxml.html.tostring(root) == once
     assert ctx.report.count() == 0
+
+
+def test_script_links_that_open_a_page_stay_links():
+    root, _ = run("<a href=\"javascript:openWin('/zwgk/a.html')\">年报</a><a href=\"javascript:location.href='/b/'\">乙</a>"
+                  "<a href=\"javascript:doZoom(16)\">大</a>")
+    assert [a.get("role") for a in root.iter("a")] == [None, None, "button"]

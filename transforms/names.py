@@ -64,9 +64,17 @@ def has_name(el) -> bool:
     return False
 
 
+# javascript:openWin('/zwgk/a.html') still goes to a page: it stays a link (Enter works natively).
+_NAVIGATING_SCRIPT = re.compile(r"""(?:location(?:\.href)?|open\w*|go\w*)\s*[=(]\s*['"](?:/|https?:|[\w./-]+\.s?html?)""", re.I)
+
+
 def _is_script_href(href: str) -> bool:
     href = href.strip().lower()
     return href.startswith("javascript:") or href == "#"
+
+
+def _acts_as_button(href: str) -> bool:
+    return _is_script_href(href) and not _NAVIGATING_SCRIPT.search(href)
 
 
 def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -81,7 +89,7 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
         href = a.get("href")
         onclick = a.get("onclick")
         if a.get("role") is None and (
-            (href is not None and _is_script_href(href)) or (href is None and onclick)
+            (href is not None and _acts_as_button(href)) or (href is None and onclick)
         ):
             a.set("role", "button")
             a.set("data-em-button", "")
