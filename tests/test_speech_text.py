@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eldermode.voices.text import cardinal, normalize, normalize_zh, segment, sentence_spans
 
@@ -65,6 +67,8 @@ NORMALISATION = [
     ("5G网络", "五G网络"),
     ("“互联网+政务服务”", "“互联网加政务服务”"),
     ("本年增/减", "本年增或减"),
+    (".5", "点五"),
+    ("版本1.2.3", "版本一点二点三"),
 ]
 
 
@@ -154,3 +158,25 @@ def test_seed_report_paragraphs(seed_html_bytes: bytes) -> None:
         pieces = segment(paragraph)
         assert all(len(p) <= 120 for p in pieces)
         assert "".join("".join(pieces).split()) == "".join(paragraph.split())
+
+
+_MESSY = st.text(st.sampled_from(list("0123456789０１２.,:：-~/%‰年月日号件个第〔〕[]()（）热线电话拨打ABCxyzm²℃kg 。！？；、\n率是的一二")),
+                 max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_MESSY)
+def test_normalisation_never_raises_and_leaves_no_digits_or_percent_signs(text: str) -> None:
+    spoken = normalize_zh(text)
+    assert not any(ch.isascii() and ch.isdigit() for ch in spoken)
+    assert "%" not in spoken and "‰" not in spoken
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MESSY, st.integers(min_value=10, max_value=60))
+def test_segmentation_loses_nothing_and_respects_the_limit(text: str, limit: int) -> None:
+    spans = sentence_spans(text, max_len=limit)
+    assert all(e - s <= limit for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    kept = "".join(text[s:e] for s, e in spans)
+    assert "".join(ch for ch in kept if ch.isalnum()) == "".join(ch for ch in text if ch.isalnum())

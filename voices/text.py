@@ -380,6 +380,12 @@ def _plain_number(m: re.Match[str]) -> str:
     return _quantity(text, nxt)
 
 
+# Whatever digits are left (".5", the tail of a version number 1.2.3) are read one by one.
+@_rule(r"(\.)?(\d+)")
+def _leftover_digits(m: re.Match[str]) -> str:
+    return ("点" if m.group(1) else "") + digits(m.group(2))
+
+
 # Latin letters: engines read capitals as English or pinyin words; spell them
 # letter by letter, which espeak-ng's Mandarin voice names properly (IPV6 → I P V 六).
 @_rule(r"[A-Za-z]+")
@@ -393,6 +399,8 @@ _SYMBOLS = [
     (re.compile(r"(?<=[" + _CJK + r"])/(?=[" + _CJK + r"])"), "或"),
     (re.compile(r"[/\\|#*_=<>^`{}]"), " "),
     (re.compile(r"[~～]"), "至"),
+    (re.compile(r"%"), "百分号"),  # a percent sign with no number before it
+    (re.compile(r"‰"), "千分号"),
     # ASCII punctuation glued to Chinese is read with no pause: use the full-width marks.
     (re.compile(r",\s*"), "，"),
     (re.compile(r"(?<!\d):\s*"), "："),
