@@ -419,3 +419,12 @@ def test_label_with_blank_values_is_a_data_row_not_a_header_row():
                      "<tr><td>行政处罚</td><td></td><td></td></tr>"
                      "<tr><td>行政强制</td><td>1</td><td>2</td></tr></table>")[:2] == [
         "行政处罚 | 上年: （空）", "行政处罚 | 本年: （空）"]
+
+
+def test_summary_says_when_a_table_has_no_row_headers(seed_readings):
+    assert seed_readings[2].summary == (
+        "四、政府信息公开行政复议、行政诉讼情况：4行×15列的表格，15个数据单元格；列标题3层，无行标题。")
+    root = page(SIMPLE.replace("<p>一、收支情况</p>", "<h2>Income</h2>"), lang="en")
+    summary = run(root, lang="en").data["tables"][0].summary
+    assert summary == ("Income: table of 3 rows × 3 columns, 4 data cells; "
+                       "1 level(s) of column headers, 1 level(s) of row headers.")

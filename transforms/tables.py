@@ -185,15 +185,24 @@ def _labels(lang: str) -> dict[str, str]:
         return {
             "empty": "(empty)",
             "table": "Table {n}",
-            "summary": "{caption}: table of {rows} rows × {cols} columns, {cells} data cells; "
-            "{col_levels} level(s) of column headers, {row_levels} level(s) of row headers.",
+            "summary": "{caption}: table of {rows} rows × {cols} columns, {cells} data cells; {levels}.",
+            "col_levels": "{n} level(s) of column headers",
+            "row_levels": "{n} level(s) of row headers",
+            "no_col": "no column headers",
+            "no_row": "no row headers",
+            "and": ", ",
             "details": "Table as text, cell by cell: {caption}",
             "note": "Note: {note}",
         }
     return {
         "empty": "（空）",
         "table": "表格{n}",
-        "summary": "{caption}：{rows}行×{cols}列的表格，{cells}个数据单元格；列标题{col_levels}层，行标题{row_levels}层。",
+        "summary": "{caption}：{rows}行×{cols}列的表格，{cells}个数据单元格；{levels}。",
+        "col_levels": "列标题{n}层",
+        "row_levels": "行标题{n}层",
+        "no_col": "无列标题",
+        "no_row": "无行标题",
+        "and": "，",
         "details": "逐格朗读本表（文字版）：{caption}",
         "note": "注：{note}",
     }
@@ -706,10 +715,12 @@ def _read(t: Table, index: int, caption: str, description: str, source: str, lan
         row_levels = max(row_levels, len(row))
         reading.cells.append(CellReading(row, col, value, c.y, c.x, c.height, c.width, sentence(row, col, value, empty)))
     name = caption or labels["table"].format(n=index + 1)
+    levels = labels["and"].join((
+        labels["col_levels"].format(n=col_levels) if col_levels else labels["no_col"],
+        labels["row_levels"].format(n=row_levels) if row_levels else labels["no_row"],
+    ))
     reading.summary = labels["summary"].format(
-        caption=name, rows=t.yheight, cols=t.xwidth, cells=len(reading.cells),
-        col_levels=col_levels, row_levels=row_levels,
-    )
+        caption=name, rows=t.yheight, cols=t.xwidth, cells=len(reading.cells), levels=levels)
     return reading
 
 
