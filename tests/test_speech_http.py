@@ -237,3 +237,20 @@ def test_secret_persists_in_the_cache_dir_when_not_configured(tmp_path: Path) ->
     assert (tmp_path / "c" / "speech-secret").stat().st_mode & 0o777 == 0o600
     assert load_secret(Settings(cache_dir=str(tmp_path / "other"))) != first
     assert load_secret(Settings(cache_dir=str(tmp_path / "c"), secret="x")) != first
+
+
+def test_gbk_page_sentences_are_spoken_too(serve_app, seed_gbk_bytes: bytes, tmp_path: Path) -> None:
+    async def report(request):
+        return Response(seed_gbk_bytes, headers={"Content-Type": "text/html; charset=gb2312"})
+
+    app = Starlette(routes=[Route("/report-2020.html", report)])
+    settings = Settings(cache_dir=str(tmp_path), secret="gbk")
+    services = Services(app, settings)
+    services.speech = SpeechService(settings, speaker=Speaker(GatedVoice(), DiskCache(tmp_path / "speech")))
+    base = serve_app(ElderModeMiddleware(app, settings, services=services))
+    sentences = _sentences(base)
+    texts = [t for _, t in sentences]
+    assert "累计办理市政府12345转办案件14850件,办结率98.7%、回访满意度达到了93.2%。" in texts
+    key, text = sentences[texts.index("累计办理市政府12345转办案件14850件,办结率98.7%、回访满意度达到了93.2%。")]
+    response = httpx.get(_url(base, key, text))
+    assert response.status_code == 200 and check_wav(response.content).duration > 3
