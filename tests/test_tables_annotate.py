@@ -428,3 +428,20 @@ def test_summary_says_when_a_table_has_no_row_headers(seed_readings):
     summary = run(root, lang="en").data["tables"][0].summary
     assert summary == ("Income: table of 3 rows × 3 columns, 4 data cells; "
                        "1 level(s) of column headers, 1 level(s) of row headers.")
+
+
+@pytest.mark.parametrize(
+    "before, caption",
+    [
+        ("<p>说明文字很长，不是标题。</p><p><b>表1 收支情况</b></p>", "表1 收支情况"),
+        ("<h3>Income and spending</h3>", "Income and spending"),
+        ("<div><p>正文。</p><p>二、主动公开政府信息情况</p></div>", "二、主动公开政府信息情况"),
+        ("<p>本机关2020年共收到申请15件。</p>", ""),
+        ("<p>一、总体情况</p><p>全年共公开信息120条，详见下表。</p>", ""),
+    ],
+)
+def test_caption_from_the_heading_before_the_table(before, caption):
+    root = page(before + SIMPLE.replace("<p>一、收支情况</p>", ""))
+    run(root)
+    cap = root.find(".//table/caption")
+    assert (cap.text if cap is not None else "") == caption

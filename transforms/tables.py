@@ -654,7 +654,18 @@ def caption_from_page(table_el) -> str:
     for _ in range(4):
         prev = _previous_element(el)
         if prev is not None:
-            return _heading_text(prev)
+            text = _heading_text(prev)
+            # <div><p>…</p><p>三、…情况</p></div><table>: the heading is the wrapper's last block.
+            for _ in range(3):
+                if text or prev.tag not in ("div", "section", "article") or not len(prev):
+                    break
+                prev = prev[-1]
+                while prev is not None and not isinstance(prev.tag, str):
+                    prev = prev.getprevious()
+                if prev is None:
+                    break
+                text = _heading_text(prev)
+            return text
         parent = el.getparent()
         if parent is None or parent.tag in ("body", "td", "th"):
             return ""
