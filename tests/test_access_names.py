@@ -183,3 +183,16 @@ def test_script_links_that_open_a_page_stay_links():
     root, _ = run("<a href=\"javascript:openWin('/zwgk/a.html')\">年报</a><a href=\"javascript:location.href='/b/'\">乙</a>"
                   "<a href=\"javascript:doZoom(16)\">大</a>")
     assert [a.get("role") for a in root.iter("a")] == [None, None, "button"]
+
+
+def test_masthead_picture_is_the_site_name_but_a_linked_banner_is_not():
+    root, _ = run('<div class="nav"><a href="/ztzl/">专题专栏</a><a href="/zwgk/">政务公开</a></div>'
+                  '<img src="/images/top_banner.jpg"><a href="/ztzl/2021/"><img src="/images/banner.jpg"></a>',
+                  head="<title>通知_某县人民政府</title>")
+    assert [img.get("alt") for img in root.iter("img")] == ["某县人民政府", "专题专栏"]
+
+
+def test_picture_link_named_by_its_caption_before_other_links_to_the_target():
+    root, _ = run('<a href="/a.html">另一条新闻</a><div class="focus"><a href="/a.html"><img src="/p/1.jpg"></a>'
+                  '<div class="cap">年报发布</div></div>')
+    assert one(root, "//img").get("alt") == "年报发布"

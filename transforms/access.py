@@ -131,7 +131,9 @@ class PageModel:
         return found
 
 
-_PROSE_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor::table)]")
+# All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
+# table's cell paragraphs each credit their own cell, never the article's container.
+_PARAGRAPHS = etree.XPath("descendant::p")
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()]]")
 
 
@@ -202,7 +204,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     does not count: navigation blocks are all links.
     """
     scores: dict[lxml.html.HtmlElement, int] = {}
-    for p in _PROSE_PARAGRAPHS(model.body):
+    for p in _PARAGRAPHS(model.body):
         parent = p.getparent()
         if parent is None:
             continue

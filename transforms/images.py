@@ -56,6 +56,8 @@ _KNOWN_HOSTS: dict[str, tuple[str, str]] = {
     "www.gov.cn": ("中国政府网", "www.gov.cn"),
 }
 _FILE_TOKENS = re.compile(r"[a-z]+")
+# The picture across the top of a government site shows the site's name (top_banner.jpg, head.jpg).
+_MASTHEAD = re.compile(r"^(?:top|head|header|site)[-_]?(?:banner|bg|pic|img)?\d*$|^banner(?:_?top)?\d*$")
 _HOME_HREFS = frozenset({"/", "./", "index.html", "index.htm", "/index.html", "/index.htm", "/index.shtml"})
 
 
@@ -111,7 +113,10 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
     title = squash(img.get("title")) or (squash(link.get("title")) if link is not None else "")
     if title:
         return title
-    word = _file_word(img.get("src") or "", ctx, model.site_name)
+    src = img.get("src") or ""
+    word = _file_word(src, ctx, model.site_name)
+    if link is None and not word and _MASTHEAD.match(urlsplit(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()):
+        return model.site_name  # an unlinked masthead picture shows the site's name
     if link is None or (word and word == model.site_name):
         return word  # a logo says the site's name, wherever it links
     href = (link.get("href") or "").strip()
@@ -120,6 +125,9 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
         return _KNOWN_HOSTS[host][1 if is_english(ctx) else 0]
     if href.lower().startswith("javascript:") or not href:
         return word
+    caption = _caption_after(link)
+    if caption:
+        return caption
     section = _section_for(href, targets)
     if word and section and section not in word:
         return f"{word}：{section}" if not is_english(ctx) else f"{word}: {section}"
@@ -128,6 +136,20 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
     if href in _HOME_HREFS and model.site_name:
         return model.site_name
     return ""
+
+
+_CAPTION_KEY = re.compile(r"cap|tit|txt|title|name|desc|word", re.I)
+
+
+def _caption_after(link) -> str:
+    """The caption printed right after a picture link (``<a><img></a><div class=cap>…</div>``)."""
+    following = link.getnext()
+    if following is None or compact(link.tail) or following.tag in ("a", "img", "script", "style"):
+        return ""
+    if following.tag != "figcaption" and not _CAPTION_KEY.search(following.get("class") or ""):
+        return ""
+    text = squash(following.text_content())
+    return text if 2 <= len(compact(text)) <= 60 else ""
 
 
 def _enclosing_link(img):
