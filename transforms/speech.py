@@ -1,7 +1,7 @@
 """朗读 in the page: split the article into sentences, mark and sign each one, add the speech hooks.
 
 Every sentence of the main content (the article title first) is wrapped in
-``<span class="em-say" data-em-say="KEY" data-em-seg="N">`` pieces — several
+``<span data-em-say="KEY" data-em-seg="N">`` pieces — several
 pieces when a sentence crosses inline markup — so speech.js can read them in
 order and highlight the one being spoken. ``KEY`` is an HMAC of the sentence's
 text under the server's secret: the speech endpoint synthesises text only when
@@ -197,7 +197,7 @@ def _wrap(block, lang: str, secret: bytes, counter: list[int]) -> int:
             if index is None:
                 made.append(part)
             else:
-                span = block.makeelement("span", {"class": "em-say", "data-em-say": keys[index],
+                span = block.makeelement("span", {"data-em-say": keys[index],
                                                   "data-em-seg": str(numbers[index])})
                 span.text = part
                 made.append(span)

@@ -1,6 +1,6 @@
 /* eldermode speech.js — 朗读: plays the server's audio for the article, sentence by sentence.
  *
- * The page transform wrapped every sentence in <span class="em-say" data-em-say="KEY"
+ * The page transform wrapped every sentence in <span data-em-say="KEY"
  * data-em-seg="N"> (one or more spans per sentence) and signed it; this file sends each sentence
  * back with its key to /__eldermode/speech/seg/KEY and plays the answer. Nothing plays until the
  * visitor presses a control. Controls are any [data-em-action^="speak"] buttons (the toolbar's, or
