@@ -203,14 +203,19 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     most text wins, with a bonus when its id/class says "content". Link text
     does not count: navigation blocks are all links.
     """
-    scores: dict[lxml.html.HtmlElement, int] = {}
+    groups: dict[lxml.html.HtmlElement, list] = {}
     for p in _PARAGRAPHS(model.body):
         parent = p.getparent()
-        if parent is None:
-            continue
-        size = len(p.text_content()) - _link_text_size(p)
+        if parent is not None:
+            groups.setdefault(parent, []).append(p)
+    # An article is several paragraphs in one container; a data table's cells hold one each.
+    # Measuring only multi-paragraph containers skips hundreds of cells on a report page.
+    several = {parent: ps for parent, ps in groups.items() if len(ps) > 1} or groups
+    scores: dict[lxml.html.HtmlElement, int] = {}
+    for parent, paragraphs in several.items():
+        size = sum(len(p.text_content()) - _link_text_size(p) for p in paragraphs)
         if size > 0:
-            scores[parent] = scores.get(parent, 0) + size
+            scores[parent] = size
     # Pages without <p>: text directly in divs separated by <br>.
     for div in _TEXT_DIVS(model.body):
         direct = len(compact(div.text)) + sum(len(compact(child.tail)) for child in div if child.tail)
@@ -218,7 +223,8 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
             scores[div] = scores.get(div, 0) + direct
     if not scores:
         return None
-    best = max(scores, key=lambda el: scores[el] * (1.5 if _CONTENT_KEY.search(key_of(el)) else 1.0))
+    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:8]
+    best = max(leaders, key=lambda el: scores[el] * (1.5 if _CONTENT_KEY.search(key_of(el)) else 1.0))
     if best is model.body:
         return None
     return best
