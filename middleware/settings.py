@@ -106,6 +106,7 @@ class Settings:
             rewrite_origins=origins,
             landmark_overrides=_load_overrides(self.overrides_file),
             speech=self.speech,
+            cookie_name=self.cookie_name,
         )
 
     def to_env(self) -> dict[str, str]:

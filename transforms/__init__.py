@@ -49,6 +49,7 @@ class PageOptions:
     landmark_overrides: tuple[tuple[str, str, str], ...] = ()  # (css selector, role, name)
     speech: bool = True  # offer 朗读 controls (the speech endpoints are mounted)
     asset_version: str = "1"  # cache-busting token for /__eldermode/ assets
+    cookie_name: str = "eldermode"  # the cookie that keeps a visitor's choices (toolbar.js writes it too)
 
 
 @dataclass

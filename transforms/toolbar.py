@@ -98,10 +98,13 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     parts = urlsplit(url)
 
     wrapper = body.makeelement(
-        "div", {"class": "em-toolbar", "data-eldermode": "toolbar", "lang": "en" if t is STRINGS["en"] else "zh-CN"}
+        "div", {"class": "em-toolbar", "data-eldermode": "toolbar", "lang": "en" if t is STRINGS["en"] else "zh-CN",
+                "data-em-cookie": ctx.options.cookie_name}
     )
     form = _el(wrapper, "form", {
-        "class": "em-tb", "method": "get", "action": parts.path or "/",
+        # No action: the form submits to the page itself. Writing the requested path here would
+        # turn a request for //other.host/ into a form that posts to another site.
+        "class": "em-tb", "method": "get",
         "role": "toolbar", "aria-label": t["toolbar"], "data-em-more": t["more"],
     })
     # The page's own query survives a no-JS submit; the current mode is kept explicitly.

@@ -21,7 +21,7 @@
     cursor: ["normal", "large"],
     guide: ["off", "on"]
   };
-  var COOKIE = "eldermode";
+  var COOKIE = "eldermode"; // replaced below by the deployment's cookie name (data-em-cookie)
 
   function ready(fn) {
     if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", fn);
@@ -31,6 +31,8 @@
   ready(function () {
     var bar = doc.querySelector('[data-eldermode="toolbar"]');
     if (!bar) return;
+    var named = bar.getAttribute("data-em-cookie");
+    if (named && /^[A-Za-z0-9_-]+$/.test(named)) COOKIE = named;
     var form = bar.querySelector("form.em-tb");
     var status = bar.querySelector("[data-em-status]");
     if (!form || !status) return;
