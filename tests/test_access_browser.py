@@ -118,6 +118,11 @@ def test_pseudo_buttons_work_from_the_keyboard_and_focus_is_visible(page, access
     assert page.locator("#floatAd").is_visible()
     page.keyboard.press("Enter")  # the page's own onclick hides the floating ad
     assert not page.locator("#floatAd").is_visible()
+    # A javascript: link that acts as a button answers Space too (access.js), like a real button.
+    bigger = page.get_by_role("button", name="大", exact=True)
+    bigger.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.getElementById('zoom').style.fontSize === '16px'", timeout=5000)
 
 
 def _rule_nodes(results: dict) -> dict[str, int]:
