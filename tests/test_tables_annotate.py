@@ -445,3 +445,12 @@ def test_caption_from_the_heading_before_the_table(before, caption):
     run(root)
     cap = root.find(".//table/caption")
     assert (cap.text if cap is not None else "") == caption
+
+
+def test_borderless_label_value_list_is_left_alone():
+    html = ("<table><tr><td>索引号</td><td>000014349/2020-00123</td></tr>"
+            "<tr><td>发布机构</td><td>区政府办公室</td></tr><tr><td>发文日期</td><td>2020年03月01日</td></tr></table>")
+    root = page(html)
+    ctx = run(root)
+    assert ctx.data["tables"] == [] and root.find(".//th") is None
+    assert ctx.report.count("tables", "left table alone") == 1

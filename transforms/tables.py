@@ -26,7 +26,16 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .table_model import Cell, HeaderAssigner, Table, TableTooLarge, document_id_lookup, form_table, table_structure
+from .table_model import (
+    Cell,
+    HeaderAssigner,
+    Table,
+    TableTooLarge,
+    document_id_lookup,
+    form_table,
+    parse_nonnegative_integer,
+    table_structure,
+)
 
 __all__ = [
     "TableReading",
@@ -409,14 +418,20 @@ def infer(t: Table) -> Inference | None:
         return None
     numeric = values.count("num") / len(values)
     if numeric < 0.5:
+        # Mostly words: only a table that says it has a header row (a <thead>, or a bordered grid whose
+        # first row is short distinct labels without digits) is read by it. A borderless label/value
+        # list (索引号 | 000014349/2020-00123 …) is left alone: its first row is data.
         first = rows[0]
         names = [c.data["text"] for c in first]
         clean = (
             len(first) >= 2
             and all(kinds[c.index] == "text" and len(c.data["text"]) <= 24 for c in first)
+            and not any(ch.isdigit() for name in names for ch in name)
             and len(set(names)) == len(names)
         )
-        if not (textual and clean and t.yheight >= 3):
+        has_thead = bool(t.row_groups) and t.row_groups[0][2] == "thead"
+        bordered = (parse_nonnegative_integer(t.element.get("border")) or 0) > 0 or t.element.get("border") == ""
+        if not (textual and clean and t.yheight >= 3 and (has_thead or bordered)):
             return None
     if top == 0 and left == 0:
         return None
