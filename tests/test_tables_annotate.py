@@ -454,3 +454,15 @@ def test_borderless_label_value_list_is_left_alone():
     ctx = run(root)
     assert ctx.data["tables"] == [] and root.find(".//th") is None
     assert ctx.report.count("tables", "left table alone") == 1
+
+
+def test_bare_years_head_their_columns():
+    assert sentences("<table border=1><tr><td>项目</td><td>2019</td><td>2020</td></tr>"
+                     "<tr><td>收入</td><td>12</td><td>15</td></tr>"
+                     "<tr><td>支出</td><td>10</td><td>11</td></tr></table>")[:2] == ["收入 | 2019: 12", "收入 | 2020: 15"]
+
+
+def test_numbers_that_look_like_years_in_a_data_row_stay_data():
+    assert sentences("<table border=1><tr><td>项目</td><td>上年</td><td>本年</td><td>累计</td></tr>"
+                     "<tr><td>收入</td><td>1998</td><td>2005</td><td>2001</td></tr>"
+                     "<tr><td>支出</td><td>10</td><td>11</td><td>21</td></tr></table>")[0] == "收入 | 上年: 1998"

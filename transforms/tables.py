@@ -337,6 +337,9 @@ class Inference:
     parts: dict[int, tuple[list[Cell], list[Cell]]] = field(default_factory=dict)
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _is_note_text(text: str) -> bool:
     return len(text) > 12 or text[:1] in "（(" or any(k in text for k in ("注", "说明", "单位", "勾稽"))
 
@@ -363,8 +366,18 @@ def infer(t: Table) -> Inference | None:
         ks = row_kinds(y)
         return "num" not in ks and "text" in ks
 
+    def year_row(y):
+        # 项目 | 2019 | 2020: bare years head columns; a row of them is a header row, not data.
+        numbers = [c.data["text"] for c in rows[y] if kinds[c.index] == "num"]
+        if len(numbers) < 2 or not all(_YEAR.fullmatch(n) for n in numbers):
+            return False
+        steps = {int(b) - int(a) for a, b in zip(numbers, numbers[1:])}
+        return len(steps) == 1 and 0 < abs(steps.pop()) <= 10  # 2018 2019 2020, or 2010 2015 2020
+
     def top_header_like(y):
         # A label with blank values ("行政处罚 | | |") is a data row, not a header row.
+        if year_row(y):
+            return True
         return header_like(y) and (y == 0 or y in sections or row_kinds(y).count("text") >= 2)
 
 
