@@ -3,6 +3,7 @@
 Run by hand on an otherwise idle machine (numbers go to the README; no test asserts them):
 
     python benchmarks/bench_access.py [--repeat 200]
+    python benchmarks/bench_access.py --axe     # axe-core before/after table of the demo site (Chromium)
 
 The floor is what any rewrite must pay: decode + lxml parse + serialise of the
 seed page (``parse_document`` + ``serialize_document``). Each step is timed on
@@ -26,6 +27,41 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def axe_table() -> None:
+    """axe-core violations (nodes by impact) of each demo page: original, and in access mode through the
+    middleware, in Debian's Chromium. Prints the Markdown table the README carries."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import support
+    from playwright.sync_api import sync_playwright
+
+    from eldermode.middleware import ElderModeMiddleware, Settings
+
+    site = support.load_example("site_app").build_site_app()
+    plain = support.start_app_server(site)
+    through = support.start_app_server(ElderModeMiddleware(site, settings=Settings(speech=False)))
+    impacts = ("critical", "serious", "moderate", "minor")
+    print("| page | before: critical / serious / moderate / minor | access mode: critical / serious / moderate / minor |")
+    print("|---|---|---|")
+    try:
+        with sync_playwright() as p:
+            browser = support.launch_chromium(p)
+            for page_path in sorted(path.name for path in support.SITE_DIR.glob("*.html")):
+                row = []
+                for base, query in ((plain.base_url, ""), (through.base_url, "?eldermode=access")):
+                    page = browser.new_page()
+                    page.goto(f"{base}/{page_path}{query}", wait_until="load")
+                    grouped = support.violations_by_impact(support.run_axe(page))
+                    row.append(" / ".join(str(sum(len(v["nodes"]) for v in grouped[i])) for i in impacts))
+                    page.close()
+                print(f"| {page_path} | {row[0]} | {row[1]} |")
+            browser.close()
+    finally:
+        plain.stop()
+        through.stop()
+
+
 def main() -> None:
     from eldermode.transforms import Context, Profile
     from eldermode.transforms.document import parse_document, serialize_document
@@ -34,7 +70,11 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=150)
+    parser.add_argument("--axe", action="store_true", help="print the axe-core before/after table instead")
     args = parser.parse_args()
+    if args.axe:
+        axe_table()
+        return
     steps = PIPELINES["access"]
     access_names = {name for name, _ in ACCESS_REPAIRS} | {"skip-link"}
     for name, content_type in (("report-2020.html", "text/html; charset=utf-8"),

@@ -52,6 +52,9 @@
     return { r: 255, g: 255, b: 255, a: 1 };
   }
   function hasOwnText(el) {
+    var tag = el.tagName;
+    if (tag === "INPUT") return !!el.value && !/^(hidden|image|checkbox|radio|range|color|file)$/i.test(el.type);
+    if (tag === "SELECT" || tag === "TEXTAREA") return true;
     for (var n = el.firstChild; n; n = n.nextSibling) {
       if (n.nodeType === 3 && n.nodeValue.trim()) return true;
     }
