@@ -137,3 +137,18 @@ def test_title_in_table_cell_gets_inner_heading_span():
     td = root.find_class("bt")[0]
     assert td.get("role") is None
     assert td[0].tag == "span" and td[0].get("role") == "heading" and td[0].get("aria-level") == "1"
+
+
+def test_title_goes_below_a_banner_h1_and_sections_below_it():
+    html = ARTICLE.replace('<div class="nav">', '<h1 class="site">某区人民政府</h1><div class="nav">')
+    root, ctx = run(html)
+    found = levels(root)
+    assert found[0] == ("2", "某区2020年政府信息公开工作年报")
+    assert [lvl for lvl, _ in found[1:]] == ["3", "4", "5", "6", "3"]
+    assert root.find(".//h1").text == "某区人民政府"  # the author's h1 is untouched
+    # Idempotent: a second run finds the marked title and changes nothing.
+    once = lxml.html.tostring(root)
+    again = Context(profile=Profile(mode="access"))
+    ensure_title(root, again)
+    infer_headings(root, again)
+    assert lxml.html.tostring(root) == once

@@ -70,7 +70,28 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
         h1 = _logo_heading(model)
         if h1 is not None:
             ctx.report.note("headings", "site logo marked as level-1 heading", model.site_name)
+    elif (h1 is not None and title_el is not None and title_el.tag not in _HEADING_TAGS
+          and _title_level(title_el) is None and not _related(h1, title_el)):
+        # The page's h1 is the site's name in the banner: the article title goes right below it.
+        _mark_heading(title_el, 2)
+        ctx.report.note("headings", "title marked as level-2 heading (the page has its own h1)",
+                        text_of(title_el)[:80])
     _ensure_document_title(root, ctx, h1)
+
+
+def _related(a, b) -> bool:
+    return a is b or any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
+
+
+def _title_level(title) -> int | None:
+    """The heading level the title element already has (its tag, its role, or our span inside it)."""
+    level = _HEADING_TAG_LEVEL.get(title.tag)
+    if level:
+        return level
+    for el in (title, title[0] if len(title) else None):
+        if el is not None and el.get("role") == "heading" and (el.get("aria-level") or "").isdigit():
+            return int(el.get("aria-level"))
+    return None
 
 
 _FIRST_H1 = etree.XPath("descendant::h1[1]")
@@ -162,8 +183,8 @@ def infer_headings(root: lxml.html.HtmlElement, ctx: Context) -> None:
     # Levels follow the ranks the page actually uses, so a page numbering only
     # （一） still gets level 2 and no level is skipped.
     used = sorted({rank for _, rank, _ in found})
-    level_of_rank = {rank: index + 2 for index, rank in enumerate(used)}
-    previous = _level_before(scope, model)
+    previous = base = _level_before(scope, model)
+    level_of_rank = {rank: min(index + base + 1, 6) for index, rank in enumerate(used)}
     for el, rank, text in found:
         level = min(level_of_rank[rank], previous + 1)
         _mark_heading(el, level)
@@ -175,8 +196,7 @@ def _level_before(scope, model) -> int:
     """The heading level in force where the article text starts (1 when the title precedes it)."""
     title = model.title
     if title is not None:
-        tag_level = _HEADING_TAG_LEVEL.get(title.tag)
-        return tag_level or 1
+        return _title_level(title) or 1
     return 1
 
 
