@@ -105,3 +105,15 @@ def test_endpoint_serves_the_view_and_refuses_other_hosts(serve_app):
         assert b"example.com" not in body
     status, _, _ = fetch(base + "/__eldermode/text?url=/no-such-page.html")
     assert status == 404
+
+
+def test_view_outline_starts_at_the_title_even_below_a_site_h1():
+    out = view(PAGE.replace('<div class="nav">', '<h1>某区人民政府</h1><div class="nav">'))
+    headings = [(el.tag, el.text) for el in out.find(".//main") if el.tag in ("h1", "h2", "h3")]
+    assert headings == [("h1", "某区年报"), ("h2", "一、总体情况"), ("h2", "二、存在问题")]
+
+
+def test_view_adds_the_title_when_the_content_lacks_it():
+    out = view(PAGE.replace('<div class="title">某区年报</div>', ""))
+    main = out.find(".//main")
+    assert main[0].tag == "h1" and main[0].text == "某区年报"  # from the document's <title>

@@ -100,24 +100,29 @@ def build_text_view(root: lxml.html.HtmlElement, ctx: Context) -> lxml.html.Html
     out = body.makeelement("main", {"id": "em-main"})
     body.append(out)
     writer = _Writer(out, ctx, page_path)
-    if page_title and not _has_level_one(source):
-        h1 = out.makeelement("h1", {})
-        h1.text = page_title
-        out.append(h1)
     if source is not None:
         writer.block(source)
     writer.flush()
+    _title_first(out, page_title)
     ctx.report.note("textview", "built text view", f"{len(out)} blocks")
     return html
 
 
-def _has_level_one(source) -> bool:
-    if source is None:
-        return False
-    for el in source.iter("h1", "div", "p", "span"):
-        if el.tag == "h1" or (el.get("role") == "heading" and el.get("aria-level") == "1"):
-            return True
-    return False
+def _title_first(out, page_title: str) -> None:
+    """The view's outline starts at one h1, the page's title: headings move up when the title was a lower
+    level on the page (below the site's own h1), and a title that is not in the content is added."""
+    headings = [el for el in out.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    if headings and headings[0].tag == "h1":
+        return
+    if headings and page_title and squash(headings[0].text) == squash(page_title):
+        shift = int(headings[0].tag[1]) - 1
+        for el in headings:
+            el.tag = f"h{max(int(el.tag[1]) - shift, 1)}"
+        return
+    if page_title:
+        h1 = out.makeelement("h1", {})
+        h1.text = page_title
+        out.insert(0, h1)
 
 
 class _Writer:
