@@ -160,3 +160,13 @@ def test_the_toolbar_itself_adds_no_violation(page, demo_bases, axe_available):
     _, through = demo_bases
     page.goto(f"{through}/report-2020.html?eldermode=access", wait_until="load")
     assert _rule_nodes(axe_in_context(page, {"include": TOOLBAR})) == {}
+
+
+@pytest.mark.parametrize("path", ["/report.html", "/report-gbk.html"])
+def test_text_view_has_no_axe_findings_and_keeps_the_tables(page, access_base, axe_available, path):
+    page.goto(f"{access_base}/__eldermode/text?url={path}", wait_until="load")
+    results = support.run_axe(page)
+    assert [v["id"] for v in results["violations"]] == []
+    assert page.get_by_role("heading", level=1).all_inner_texts() == [REPORT_TITLE]
+    assert page.get_by_role("table").count() == 3
+    assert page.locator("details[open]").count() == 3  # each table's cell-by-cell reading, open
