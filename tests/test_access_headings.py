@@ -152,3 +152,12 @@ def test_title_goes_below_a_banner_h1_and_sections_below_it():
     ensure_title(root, again)
     infer_headings(root, again)
     assert lxml.html.tostring(root) == once
+
+
+def test_author_headings_set_the_level_of_their_numbering():
+    html = f"""<html><body><article><h1>办法</h1><div class="article-body"><p>{BODY_TEXT}</p>
+    <h2>一、总则</h2><p>{BODY_TEXT}</p><p><strong>（一）适用范围</strong></p><p>{BODY_TEXT}</p>
+    <p><b>1.定义</b></p><p>{BODY_TEXT}</p><h2>二、管理</h2><p><b>（一）职责</b></p><p>{BODY_TEXT}</p></div></article></body></html>"""
+    root, _ = run(html)
+    assert levels(root) == [("3", "（一）适用范围"), ("4", "1.定义"), ("3", "（一）职责")]
+    assert [h.tag for h in root.iter("h1", "h2")] == ["h1", "h2", "h2"]

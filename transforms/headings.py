@@ -169,24 +169,40 @@ def _mark_heading(el, level: int):
 
 
 def infer_headings(root: lxml.html.HtmlElement, ctx: Context) -> None:
-    """Numbered section lines of the article become headings, levels 2… by numbering rank."""
+    """Numbered section lines of the article become headings, levels by numbering rank below the title."""
     model = page_model(root, ctx)
     if model.body is None:
         return
     scope = model.content
     if scope is None:
         return  # no article text: numbered lines elsewhere are menus and lists, not sections
-    found: list[tuple[lxml.html.HtmlElement, int, str]] = []
-    _scan(scope, found)
-    if not found:
+    entries: list[tuple[lxml.html.HtmlElement, int | None, str, int | None]] = []
+    _scan(scope, entries)
+    if not any(level is None for *_, level in entries):
         return
-    # Levels follow the ranks the page actually uses, so a page numbering only
-    # （一） still gets level 2 and no level is skipped.
-    used = sorted({rank for _, rank, _ in found})
+    # Headings already in the text fix the level of their numbering rank: an author's
+    # <h2>一、总则</h2> puts every （一） line at level 3.
+    known: dict[int, int] = {}
+    for _, rank, _, level in entries:
+        if level is not None and rank is not None:
+            known.setdefault(rank, level)
     previous = base = _level_before(scope, model)
-    level_of_rank = {rank: min(index + base + 1, 6) for index, rank in enumerate(used)}
-    for el, rank, text in found:
-        level = min(level_of_rank[rank], previous + 1)
+    # Other ranks get the levels after the title in the order the page uses them, so a page
+    # numbering only （一） still starts at the level below the title and no level is skipped.
+    fresh = sorted({rank for _, rank, _, level in entries if level is None and rank not in known})
+    level_of_rank = {rank: min(index + base + 1, 6) for index, rank in enumerate(fresh)}
+    for el, rank, text, level in entries:
+        if level is not None:
+            previous = level
+            continue
+        smaller = [r for r in known if r < rank]
+        if rank in known:
+            wanted = known[rank]
+        elif smaller:
+            wanted = known[max(smaller)] + fresh.index(rank) + 1 - sum(1 for r in fresh if r < max(smaller))
+        else:
+            wanted = level_of_rank[rank]
+        level = max(min(wanted, previous + 1, 6), 1)
         _mark_heading(el, level)
         previous = level
         ctx.report.note("headings", f"inferred level-{level} heading", text[:80])
@@ -200,19 +216,26 @@ def _level_before(scope, model) -> int:
     return 1
 
 
-def _scan(el, found: list) -> None:
+def _scan(el, entries: list) -> None:
+    """Candidate lines (level None) and the headings already there (with their level), in document order."""
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _NOT_PROSE or tag in _HEADING_TAGS:
+        if not isinstance(tag, str) or tag in _NOT_PROSE:
+            continue
+        level = _HEADING_TAG_LEVEL.get(tag) or (
+            int(child.get("aria-level")) if child.get("role") == "heading" and (child.get("aria-level") or "").isdigit()
+            else None)
+        if level is not None:
+            entries.append((child, heading_rank(compact(text_of(child))), "", level))
             continue
         if child.get("role") or child.get("aria-level") or child.get("data-eldermode"):
             continue
         if tag == "p" or (tag == "div" and not any(g.tag in _BLOCK_CHILDREN for g in child)):
             candidate = _heading_candidate(child)
             if candidate is not None:
-                found.append((child, *candidate))
+                entries.append((child, *candidate, None))
             continue
-        _scan(child, found)
+        _scan(child, entries)
 
 
 def _heading_candidate(el) -> tuple[int, str] | None:
