@@ -24,12 +24,14 @@ import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from eldermode.transforms.css import Analysis, analyse_stylesheet, override_rules
-from eldermode.transforms.elder import sheet_digest, source_key
+from eldermode.transforms.document import parse_document
+from eldermode.transforms.elder import sheet_digest, source_key, stylesheet_sources
 
 __all__ = ["StylesheetAnalyses", "overrides_endpoint"]
 
@@ -108,8 +110,12 @@ class StylesheetAnalyses:
 
     # ---------------------------------------------------------------- request path (called by the transform)
 
-    def override_href(self, sources: list[tuple[str, str]]) -> str:
-        """Register a page's stylesheets; the URL of its override sheet. Never waits."""
+    def override_href(self, sources: list[tuple[str, str]], page_url: str = "") -> str:
+        """Register a page's stylesheets; the URL of its override sheet. Never waits.
+
+        The URL names the page too, so a worker that did not render it (several proxy
+        workers, or a restart) can fetch the page and register the same stylesheets.
+        """
         keys = [source_key(kind, value) for kind, value in sources]
         digest = sheet_digest(keys)
         with self._lock:
@@ -123,7 +129,25 @@ class StylesheetAnalyses:
                     start.append((key, value))
         for key, text in start:
             self._executor.submit(self._analyse_text, key, key, text)
-        return f"{self.prefix}overrides/{digest}.css"
+        href = f"{self.prefix}overrides/{digest}.css"
+        return f"{href}?page={quote(page_url, safe='/')}" if page_url else href
+
+    async def register_page(self, page_url: str, like: dict | None = None) -> str | None:
+        """Fetch a local page from the wrapped app and register its stylesheets; the digest, or None."""
+        try:
+            page = await self.services.fetch_page(page_url, like=like)
+            if page.status != 200:
+                return None
+            root = parse_document(page.body, page.content_type).root
+        except Exception as exc:  # noqa: BLE001 - the global rules apply when the page cannot be read
+            log.info("page %s for an override sheet not registered: %r", page_url, exc)
+            return None
+        options = self.services.settings.page_options()
+        sources = stylesheet_sources(root, page_url, options.rewrite_origins)
+        if not sources:
+            return None
+        href = self.override_href(sources)
+        return href.rsplit("/", 1)[1].removesuffix(".css")
 
     # ---------------------------------------------------------------- background work
 
@@ -243,6 +267,11 @@ async def overrides_endpoint(request: Request) -> Response:
     service = getattr(request.scope["eldermode.services"], "stylesheets", None)
     digest = request.path_params["digest"]
     result = service.override_css(digest, like=request.scope) if service is not None else None
+    page_url = request.query_params.get("page")
+    if result is None and service is not None and page_url:
+        # Rendered by another worker: read the page here and register the same stylesheets.
+        if await service.register_page(page_url, like=request.scope) == digest:
+            result = service.override_css(digest, like=request.scope)
     headers = {"X-Content-Type-Options": "nosniff"}
     if result is None:
         # Unknown here (another worker, or evicted): empty, so the global elder.css rules apply.

@@ -150,3 +150,23 @@ def test_unknown_digest_gets_an_empty_uncached_sheet(elder_site):
     response = client.get("/__eldermode/overrides/0123456789abcdef0123.css")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     assert "{" not in response.text
+
+
+def test_a_worker_that_did_not_render_the_page_serves_its_override_sheet(serve_app):
+    # Two middleware instances stand for two proxy workers: the page is rendered by one,
+    # its override sheet is requested from the other (load balancing, or a restart).
+    first, second = ElderModeMiddleware(site_app(), Settings()), ElderModeMiddleware(site_app(), Settings())
+    try:
+        with httpx.Client(base_url=serve_app(first), cookies={"eldermode": "elder"}, timeout=10) as a, \
+                httpx.Client(base_url=serve_app(second), cookies={"eldermode": "elder"}, timeout=10) as b:
+            url = override_url(a)
+            assert "page=/page.html" in url
+            done = wait_complete(b, url)
+            assert done.headers["cache-control"].startswith("public")
+            assert ".article .title{font-size:1.71rem" in done.text
+            # A digest the page does not produce is not registered from it.
+            forged = url.replace(url.split("/overrides/")[1].split(".css")[0], "0" * 20)
+            assert "no analysis" in b.get(forged).text
+    finally:
+        first.services.stylesheets.close()
+        second.services.stylesheets.close()

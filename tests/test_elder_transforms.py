@@ -239,7 +239,7 @@ class FakeSheets:
     def __init__(self):
         self.calls = []
 
-    def override_href(self, sources):
+    def override_href(self, sources, page_url=""):
         self.calls.append(sources)
         return "/__eldermode/overrides/abc.css"
 

@@ -322,6 +322,25 @@ def _same_site_path(href: str, page_url: str, origins: tuple[str, ...]) -> str |
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def stylesheet_sources(root: lxml.html.HtmlElement, page_url: str, origins: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The page's same-site stylesheets in cascade order: ("link", path) or ("style", text)."""
+    sources: list[tuple[str, str]] = []
+    for el in root.iter("link", "style"):
+        if el.get("data-eldermode") is not None:
+            continue
+        media = (el.get("media") or "").lower()
+        if "print" in media and "screen" not in media:
+            continue
+        if el.tag == "link":
+            if "stylesheet" in (el.get("rel") or "").lower().split() and el.get("href"):
+                path = _same_site_path(el.get("href"), page_url, origins)
+                if path is not None:
+                    sources.append(("link", path))
+        elif el.text and el.text.strip():
+            sources.append(("style", el.text))
+    return sources
+
+
 def link_site_overrides(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Link eldermode's generated override sheet for this page's stylesheets (last in ``<head>``).
 
@@ -332,23 +351,10 @@ def link_site_overrides(root: lxml.html.HtmlElement, ctx: Context) -> None:
     head = root.find("head")
     if sheets is None or head is None or head.find("link[@data-eldermode='overrides']") is not None:
         return
-    sources: list[tuple[str, str]] = []  # ("link", path) or ("style", text), in cascade order
-    for el in root.iter("link", "style"):
-        if el.get("data-eldermode") is not None:
-            continue
-        media = (el.get("media") or "").lower()
-        if "print" in media and "screen" not in media:
-            continue
-        if el.tag == "link":
-            if "stylesheet" in (el.get("rel") or "").lower().split() and el.get("href"):
-                path = _same_site_path(el.get("href"), ctx.url, ctx.options.rewrite_origins)
-                if path is not None:
-                    sources.append(("link", path))
-        elif el.text and el.text.strip():
-            sources.append(("style", el.text))
+    sources = stylesheet_sources(root, ctx.url, ctx.options.rewrite_origins)
     if not sources:
         return
-    href = sheets.override_href(sources)
+    href = sheets.override_href(sources, ctx.url)
     if not href:
         return
     link = head.makeelement("link", {"rel": "stylesheet", "href": href, "data-eldermode": "overrides"})
