@@ -42,10 +42,12 @@ def mode_href(url: str, **params: str) -> str:
 def inject_modebar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Put the 长者模式 · 无障碍 · 原版 bar first in ``<body>``, in normal flow."""
     body = root.find("body")
-    if body is None or body.find(".//*[@data-eldermode='modebar']") is not None:
+    if body is None:
         return
-    if body.find(".//*[@data-eldermode='toolbar']") is not None:
-        return  # the full elder/access toolbar already carries the mode links
+    # Both bars are direct children of <body>, so only its children need looking at.
+    for child in body:
+        if child.get("data-eldermode") in ("modebar", "toolbar"):
+            return  # already there, or the full toolbar carries the mode links
     text = labels_for(ctx.lang)
     nav = body.makeelement("nav", {"class": "em-modebar", "data-eldermode": "modebar", "aria-label": text["bar"]})
     ul = nav.makeelement("ul", {})
