@@ -162,4 +162,7 @@ def test_pyttsx3_audio_is_never_cut_short(cli, pool) -> None:
     with ThreadPoolExecutor(max_workers=2) as executor:
         got = list(executor.map(lambda t: check_wav(pool.synthesize(t, voice="cmn-latn-pinyin", rate=165)).duration,
                                 texts))
-    assert [round(g - e, 1) for g, e in zip(got, expected) if abs(g - e) > 0.2] == []
+    # Through the library, espeak-ng's Mandarin voice keeps a little state between utterances
+    # (measured: the same text comes out 1% longer after a Mandarin job than after an English one),
+    # so "as long as" allows 3%; a cut-short utterance loses whole words and seconds.
+    assert [(round(g, 2), round(e, 2)) for g, e in zip(got, expected) if g < e - 0.2 or g > e * 1.03 + 0.2] == []
