@@ -40,10 +40,10 @@ _SEARCH_FIELD_NAMES = frozenset({"q", "kw", "key", "keys", "keyword", "keywords"
                                  "query", "search", "searchkey", "sw", "text", "title"})
 # Hosts that accept a landmark role without changing table or list semantics.
 _ROLE_HOSTS = frozenset({"div", "section", "p", "span", "center", "article"})
-# Where authors put landmark roles. Filtering by tag happens in C; testing an
-# attribute on every element of a table-heavy page would not.
-_LANDMARK_TAGS = ("header", "nav", "main", "footer", "aside", "form", "section", "div", "article", "ul", "ol",
-                  "table", "center")
+# Elements that are landmarks by their tag; any other element is one only through its role
+# attribute, found as attribute nodes (far cheaper than testing every element of a big page).
+_NATIVE_LANDMARK_TAGS = ("header", "nav", "main", "footer", "aside", "form", "section")
+_ROLE_ATTRIBUTES = etree.XPath("descendant::*/@role")
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _SKIP_WORDS = ("跳到", "跳过", "跳转到主要", "skip", "直达")
 
@@ -60,10 +60,10 @@ _NAMES = {
 def existing_landmarks(body) -> dict[str, list]:
     """The landmarks the author wrote, by role (eldermode's own bar left out)."""
     found: dict[str, list] = {}
-    for el in body.iter(*_LANDMARK_TAGS):
+    candidates = [attr.getparent() for attr in _ROLE_ATTRIBUTES(body)]
+    candidates.extend(el for el in body.iter(*_NATIVE_LANDMARK_TAGS) if el.get("role") is None)
+    for el in candidates:
         role = el.get("role")
-        if role is None and el.tag in ("div", "ul", "ol", "table", "center", "article"):
-            continue
         if el.get("data-eldermode") not in (None, "landmark"):
             continue  # eldermode's own bars are not the page's landmarks; its landmark wrappers are
         role = (role or "").split(" ")[0].strip() or _implicit_role(el)
