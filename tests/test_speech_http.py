@@ -26,7 +26,7 @@ from eldermode.voices.cache import DiskCache
 from eldermode.voices.espeak_cli import EspeakCLIVoice, find_espeak
 from eldermode.voices.speaker import Speaker, sox_formats
 
-_SPAN = re.compile(r'<span data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)</span>')
+_SPAN = re.compile(r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<')
 
 
 class GatedVoice:

@@ -1,8 +1,9 @@
 """朗读 in the page: split the article into sentences, mark and sign each one, add the speech hooks.
 
 Every sentence of the main content (the article title first) is wrapped in
-``<span data-em-say="KEY" data-em-seg="N">`` pieces — several
-pieces when a sentence crosses inline markup — so speech.js can read them in
+``<span data-em-say="KEY" data-em-seg="N">`` pieces — several pieces when a
+sentence crosses inline markup; a block that is one sentence of plain text gets
+the two attributes itself — so speech.js can read them in
 order and highlight the one being spoken. ``KEY`` is an HMAC of the sentence's
 text under the server's secret: the speech endpoint synthesises text only when
 its key verifies, so visitors can make the server say exactly the sentences of
@@ -183,6 +184,11 @@ def _wrap(block, lang: str, secret: bytes, counter: list[int]) -> int:
     for _ in spans:
         numbers.append(counter[0])
         counter[0] += 1
+    if len(spans) == 1 and len(block) == 0:
+        # one sentence of plain text (a heading, a table reading's item): mark the block itself
+        block.set("data-em-say", keys[0])
+        block.set("data-em-seg", str(numbers[0]))
+        return 1
     offset = 0
     for el, where, string in pieces:
         start, end = offset, offset + len(string)
