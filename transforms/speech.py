@@ -19,7 +19,6 @@ a download link for the whole article's audio, and — when no toolbar with a
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 from urllib.parse import quote
@@ -59,7 +58,7 @@ def speakable_text(text: str) -> str:
 
 def segment_key(secret: bytes, lang: str, text: str) -> str:
     """The signed key of one sentence: 22 URL-safe characters (132 bits of HMAC-SHA256)."""
-    mac = hmac.new(secret, f"{speech_lang(lang)}\n{speakable_text(text)}".encode("utf-8"), hashlib.sha256).digest()
+    mac = hmac.digest(secret, f"{speech_lang(lang)}\n{speakable_text(text)}".encode("utf-8"), "sha256")
     return base64.urlsafe_b64encode(mac).decode("ascii")[:22]
 
 
