@@ -117,3 +117,12 @@ def test_view_adds_the_title_when_the_content_lacks_it():
     out = view(PAGE.replace('<div class="title">某区年报</div>', ""))
     main = out.find(".//main")
     assert main[0].tag == "h1" and main[0].text == "某区年报"  # from the document's <title>
+
+
+def test_script_and_data_links_never_become_links_in_the_view():
+    page = PAGE.replace('<a href="annex.html">附件</a>',
+                        '<a href="JavaScript:alert(1)">甲</a><a href="data:text/html,x">乙</a>'
+                        '<a href="vbscript:x">丙</a><a href="mailto:a@b.cn">信箱</a>')
+    main = view(page).find(".//main")
+    assert [a.get("href") for a in main.iter("a")] == ["mailto:a@b.cn"]
+    assert "乙" in main.text_content() and "丙" in main.text_content()

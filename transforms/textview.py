@@ -30,6 +30,7 @@ _BLOCK = frozenset({"p", "div", "section", "article", "center", "blockquote", "h
                     "nav", "address", "pre", "td", "th", "tr", "tbody", "thead", "tfoot", "caption", "figure",
                     "figcaption", "hr", "dt", "dd", "fieldset", "font"})
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
+_SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel", "ftp"})
 _TABLE_ATTRS = frozenset({"id", "headers", "scope", "colspan", "rowspan", "abbr", "aria-describedby", "aria-label"})
 
 
@@ -235,7 +236,11 @@ class _Writer:
             if label and el.get("role") != "button":
                 self.text(label)
             return
-        a = self.container.makeelement("a", {"href": urljoin(self.page_path, href)})
+        target = urljoin(self.page_path, href)
+        if urlsplit(target).scheme.lower() not in _SAFE_SCHEMES:
+            self.text(label)  # javascript:, data:, vbscript: … never become links on eldermode's origin
+            return
+        a = self.container.makeelement("a", {"href": target})
         a.text = label
         self.inline(a)
 
