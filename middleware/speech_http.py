@@ -131,11 +131,11 @@ class SpeechService:
     async def audio(self, text: str, lang: str, rate: str, audio_format: str) -> bytes:
         """Cached audio, or a place in the synthesis queue; raises _Busy when the queue is full."""
         speaker = self.speaker
-        if not speaker.available:
-            raise BackendUnavailable(speaker.unavailable_reason)
         hit = speaker.cached(text, lang, rate, audio_format)
         if hit is not None:
-            return hit
+            return hit  # pre-rendered audio is served even where no engine is installed
+        if not speaker.available:
+            raise BackendUnavailable(speaker.unavailable_reason)
         key = speaker.prepared(text, lang, rate, audio_format)[3]
         pending = self._inflight.get(key)
         if pending is None:

@@ -254,3 +254,11 @@ def test_gbk_page_sentences_are_spoken_too(serve_app, seed_gbk_bytes: bytes, tmp
     key, text = sentences[texts.index("累计办理市政府12345转办案件14850件,办结率98.7%、回访满意度达到了93.2%。")]
     response = httpx.get(_url(base, key, text))
     assert response.status_code == 200 and check_wav(response.content).duration > 3
+
+
+def test_pre_rendered_audio_is_served_without_an_engine(make_server, tmp_path: Path) -> None:
+    base, services = make_server(speech_backend="none")
+    (key, text), (key2, text2) = _sentences(base)[:2]
+    Speaker(GatedVoice(), DiskCache(tmp_path / "speech")).render(text, "zh", "normal", "wav")  # e.g. eldermode speak
+    assert httpx.get(_url(base, key, text, f="wav")).status_code == 200
+    assert httpx.get(_url(base, key2, text2, f="wav")).status_code == 503
