@@ -180,3 +180,12 @@ def test_segmentation_loses_nothing_and_respects_the_limit(text: str, limit: int
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
     kept = "".join(text[s:e] for s, e in spans)
     assert "".join(ch for ch in kept if ch.isalnum()) == "".join(ch for ch in text if ch.isalnum())
+
+
+def test_english_sentence_on_a_chinese_page_gets_the_english_voice() -> None:
+    from eldermode.voices.text import sentence_lang
+
+    assert sentence_lang("Copyright 2021 Ezhou Municipal Government. All rights reserved.", "zh-CN") == "en"
+    assert sentence_lang("完成网站IPV6改造。", "zh-CN") == "zh"  # abbreviations inside Chinese stay Chinese
+    assert sentence_lang("IPV6", "zh-CN") == "zh"  # too short to be an English sentence
+    assert sentence_lang("地址：湖北省鄂州市 Ezhou City, Hubei Province", "zh") == "zh"

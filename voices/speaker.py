@@ -20,7 +20,7 @@ from concurrent.futures import Future
 
 from .base import BackendUnavailable, SpeechError, Voice, check_wav, rate_wpm, voice_for_lang
 from .cache import AudioCache, audio_key
-from .text import normalize
+from .text import normalize, sentence_lang
 
 __all__ = ["MEDIA_TYPES", "Speaker", "concatenate_wavs", "encode", "sox_formats"]
 
@@ -66,6 +66,7 @@ class Speaker:
         """``(spoken text, engine voice, wpm, cache key)`` for one segment."""
         if audio_format not in MEDIA_TYPES:
             raise ValueError(f"unknown audio format {audio_format!r}")
+        lang = sentence_lang(text, lang)
         spoken = normalize(text, lang)
         voice = voice_for_lang(lang, self.voice_overrides)
         wpm = rate_wpm(rate)

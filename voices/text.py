@@ -20,6 +20,7 @@ __all__ = [
     "normalize",
     "normalize_zh",
     "segment",
+    "sentence_lang",
     "sentence_spans",
     "speech_lang",
 ]
@@ -37,11 +38,23 @@ _END = "[" + re.escape(_TERMINATORS + _CLOSERS) + "]*"
 _BREAKS = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END)
 _BREAKS_EN = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END + r"|\." + _END + r"(?=\s|$)")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAS_CJK = re.compile("[" + _CJK + "]")
 
 
 def speech_lang(lang: str | None) -> str:
     """``"en"`` for English pages, ``"zh"`` for everything else (the product's audience)."""
     return "en" if (lang or "").lower().startswith("en") else "zh"
+
+
+def sentence_lang(text: str, page_lang: str) -> str:
+    """The voice language for one sentence: English for a sentence written in English on a Chinese
+    page (mostly Latin letters and no hanzi — a spelled-out English sentence helps nobody)."""
+    lang = speech_lang(page_lang)
+    if lang == "zh" and not _HAS_CJK.search(text):
+        letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+        if letters >= 12 and letters >= 0.5 * len(text.replace(" ", "")):
+            return "en"
+    return lang
 
 
 # --------------------------------------------------------------------------- segmentation
