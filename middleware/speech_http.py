@@ -131,7 +131,10 @@ class SpeechService:
     async def audio(self, text: str, lang: str, rate: str, audio_format: str) -> bytes:
         """Cached audio, or a place in the synthesis queue; raises _Busy when the queue is full."""
         speaker = self.speaker
-        hit = speaker.cached(text, lang, rate, audio_format)
+        if isinstance(speaker.cache, RedisCache):  # network I/O: keep it off the event loop
+            hit = await anyio.to_thread.run_sync(speaker.cached, text, lang, rate, audio_format)
+        else:  # a memory or local-disk hit takes well under a millisecond
+            hit = speaker.cached(text, lang, rate, audio_format)
         if hit is not None:
             return hit  # pre-rendered audio is served even where no engine is installed
         if not speaker.available:

@@ -223,3 +223,13 @@ def test_in_memory_hot_set_is_bounded_and_serves_without_the_disk(tmp_path: Path
         if path.is_file():
             path.unlink()  # the disk is gone: recently used sentences still come from memory
     assert speaker.render("第三句。") and voice.runs == 3
+
+
+def test_unreachable_redis_degrades_to_no_cache(tmp_path: Path) -> None:
+    port = support.free_port()  # nothing listens there
+    cache = RedisCache(f"redis://127.0.0.1:{port}/0")
+    assert cache.get("ab" * 20) is None
+    cache.put("ab" * 20, b"audio")  # no exception
+    assert cache.claim("ab" * 20, 1.0) is True
+    voice = CountingVoice()
+    assert check_wav(Speaker(voice, cache).render(SENTENCE)).duration > 1

@@ -9,6 +9,7 @@ truncated entry reads as a miss (and is deleted), so it gets rebuilt, never serv
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 __all__ = ["AudioCache", "DiskCache", "RedisCache", "audio_key", "frame", "unframe"]
+
+log = logging.getLogger("eldermode.speech")
 
 _VERSION = "1"  # bump when normalisation or engine settings change what the same key would sound like
 _MAGIC = b"EMA2"
@@ -188,28 +191,52 @@ class RedisCache:
 
     Size is bounded by Redis itself (run it with ``maxmemory`` and
     ``maxmemory-policy allkeys-lru``); ``claim`` is a ``SET NX PX`` lock so that
-    instances do not synthesise the same segment at the same time.
+    instances do not synthesise the same segment at the same time. When Redis is
+    unreachable the cache degrades to "always a miss" (logged), never to an error:
+    speech keeps working, only without sharing.
     """
 
     def __init__(self, url: str, prefix: str = "eldermode:speech:", ttl: int = 30 * 24 * 3600):
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._errors = (redis.RedisError, OSError)
+        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self.prefix = prefix
         self.ttl = ttl
+        self._warned_at = 0.0
+
+    def _down(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if now - self._warned_at > 60:  # once a minute, not once a request
+            self._warned_at = now
+            log.warning("redis audio cache unavailable (%s): synthesising without the shared cache", exc)
 
     def get(self, key: str) -> bytes | None:
-        blob = self.client.get(self.prefix + key)
-        data = unframe(blob)
-        if blob is not None and data is None:
-            self.client.delete(self.prefix + key)
-        return data
+        try:
+            blob = self.client.get(self.prefix + key)
+            data = unframe(blob)
+            if blob is not None and data is None:
+                self.client.delete(self.prefix + key)
+            return data
+        except self._errors as exc:
+            self._down(exc)
+            return None
 
     def put(self, key: str, data: bytes) -> None:
-        self.client.set(self.prefix + key, frame(data), ex=self.ttl)
+        try:
+            self.client.set(self.prefix + key, frame(data), ex=self.ttl)
+        except self._errors as exc:
+            self._down(exc)
 
     def claim(self, key: str, seconds: float) -> bool:
-        return bool(self.client.set(self.prefix + "lock:" + key, os.getpid(), nx=True, px=int(seconds * 1000)))
+        try:
+            return bool(self.client.set(self.prefix + "lock:" + key, os.getpid(), nx=True, px=int(seconds * 1000)))
+        except self._errors as exc:
+            self._down(exc)
+            return True
 
     def release(self, key: str) -> None:
-        self.client.delete(self.prefix + "lock:" + key)
+        try:
+            self.client.delete(self.prefix + "lock:" + key)
+        except self._errors as exc:
+            self._down(exc)
