@@ -233,3 +233,13 @@ def test_unreachable_redis_degrades_to_no_cache(tmp_path: Path) -> None:
     assert cache.claim("ab" * 20, 1.0) is True
     voice = CountingVoice()
     assert check_wav(Speaker(voice, cache).render(SENTENCE)).duration > 1
+
+
+def test_a_cache_that_cannot_be_written_costs_the_cache_not_the_audio(tmp_path: Path) -> None:
+    voice = CountingVoice()
+    speaker = Speaker(voice, DiskCache(tmp_path), hot_max_bytes=0)
+    key = speaker.prepared(SENTENCE, "zh", "normal", "wav")[3]
+    (tmp_path / key[:2]).write_bytes(b"")  # a file where the entry's folder must go: every write fails
+    assert check_wav(speaker.render(SENTENCE)).duration > 1
+    assert check_wav(speaker.render(SENTENCE)).duration > 1
+    assert voice.runs == 2  # nothing was cached, and nothing failed

@@ -10,6 +10,7 @@ Thread-safe; blocking — call it from a worker thread on an event loop.
 from __future__ import annotations
 
 import io
+import logging
 import shutil
 import subprocess
 import threading
@@ -23,6 +24,8 @@ from .cache import AudioCache, audio_key
 from .text import normalize, sentence_lang
 
 __all__ = ["MEDIA_TYPES", "Speaker", "concatenate_wavs", "encode", "sox_formats"]
+
+log = logging.getLogger("eldermode.speech")
 
 MEDIA_TYPES = {"wav": "audio/wav", "ogg": "audio/ogg", "mp3": "audio/mpeg"}
 _HOT_ITEM_MAX = 2 * 1024 * 1024  # a sentence is 10–500 KB; whole articles stay out of memory
@@ -161,7 +164,10 @@ class Speaker:
             if hit is not None:
                 return hit
             data = make()
-            self.cache.put(key, data)
+            try:
+                self.cache.put(key, data)
+            except OSError as exc:  # a full or read-only disk costs the cache, not the audio
+                log.warning("audio cache write failed: %s", exc)
             return data
         finally:
             self.cache.release(key)
