@@ -240,8 +240,7 @@ def wrap_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
                 table.set("class", (table.get("class", "") + " em-layout-table").strip())
                 ctx.report.note("tables", "linearised layout table")
             continue
-        outer = table.getparent()
-        if outer is not None and outer.get("data-eldermode") == "table-scroll":
+        if _in_scroll_container(table):
             number += 1
             continue
         if any(a.tag == "table" and not is_layout_table(a) for a in table.iterancestors()):
@@ -263,6 +262,15 @@ def wrap_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
         wrapper.tail, table.tail = table.tail, None
         wrapper.append(table)
         ctx.report.note("tables", "added scroll container", name)
+
+
+def _in_scroll_container(table: lxml.html.HtmlElement) -> bool:
+    """Already wrapped: the container is the parent, or above a wrapper a later step put between
+    them (the landmarks step wraps a table that is the page's main content in a plain div)."""
+    outer = table.getparent()
+    while outer is not None and outer.get("data-eldermode") not in (None, "table-scroll"):
+        outer = outer.getparent()
+    return outer is not None and outer.get("data-eldermode") == "table-scroll"
 
 
 def _table_name(table: lxml.html.HtmlElement, number: int, english: bool) -> str:
