@@ -154,8 +154,6 @@ def test_never_worse_on_the_demo_site(page, demo_bases, axe_available, name):
     assert serious(results) == {}  # and the demo pages keep no critical or serious finding
 
 
-@pytest.mark.xfail(strict=True, reason="toolbar (transforms/toolbar.py): role=toolbar on <form> is not an allowed "
-                                        "role (aria-allowed-role) and the bar sits outside any landmark (region)")
 def test_the_toolbar_itself_adds_no_violation(page, demo_bases, axe_available):
     _, through = demo_bases
     page.goto(f"{through}/report-2020.html?eldermode=access", wait_until="load")

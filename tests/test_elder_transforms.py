@@ -177,8 +177,11 @@ def test_toolbar_is_a_named_toolbar_of_real_buttons_that_works_without_js():
     inject_toolbar(root, ctx_for(url="/news/a.html?id=7&page=2", text="large"))
     bar = root.find("body")[0]
     assert bar.get("data-eldermode") == "toolbar"
-    form = bar.find("form")
-    assert form.get("role") == "toolbar" and form.get("aria-label") == "辅助工具条"
+    assert bar.get("role") == "region" and bar.get("aria-label") == "辅助工具"  # a landmark, named
+    toolbar = bar.find("div[@role='toolbar']")
+    assert toolbar.get("aria-label") == "辅助工具条"
+    form = toolbar.find("form")
+    assert form.get("role") is None  # role=toolbar is not allowed on <form>
     assert form.get("method") == "get" and form.get("action") is None  # submits to the page itself
     hidden = {(i.get("name"), i.get("value")) for i in form.findall(".//input[@type='hidden']")}
     # The page's own query survives a no-JS submit, and the mode is kept.
@@ -213,7 +216,7 @@ def test_toolbar_in_english_on_english_pages_and_injected_once():
     inject_toolbar(root, ctx)
     inject_toolbar(root, ctx)
     assert len(root.findall(".//*[@data-eldermode='toolbar']")) == 1
-    assert root.find(".//form").get("aria-label") == "Accessibility toolbar"
+    assert root.find(".//*[@role='toolbar']").get("aria-label") == "Accessibility toolbar"
 
 
 def test_toolbar_without_speech_has_no_speech_controls():

@@ -26,7 +26,7 @@ __all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
 
 STRINGS = {
     "zh": {
-        "toolbar": "辅助工具条", "modes": "浏览模式", "elder": "长者模式", "access": "无障碍", "off": "原版",
+        "region": "辅助工具", "toolbar": "辅助工具条", "modes": "浏览模式", "elder": "长者模式", "access": "无障碍", "off": "原版",
         "text": "字号", "standard": "标准", "large": "大", "xlarge": "特大", "bigger": "放大", "smaller": "缩小",
         "contrast": "配色", "default": "默认", "high": "高对比", "yellow": "黄黑",
         "spacing": "行距", "cursor": "大鼠标", "guide": "阅读辅助线",
@@ -36,7 +36,7 @@ STRINGS = {
         "view": "显示", "more": "更多设置",
     },
     "en": {
-        "toolbar": "Accessibility toolbar", "modes": "Viewing mode", "elder": "Elder mode", "access": "Accessible",
+        "region": "Accessibility tools", "toolbar": "Accessibility toolbar", "modes": "Viewing mode", "elder": "Elder mode", "access": "Accessible",
         "off": "Original", "text": "Text size", "standard": "Standard", "large": "Large", "xlarge": "Extra large",
         "bigger": "Larger", "smaller": "Smaller", "contrast": "Colours", "default": "Default",
         "high": "High contrast", "yellow": "Yellow on black", "spacing": "Line spacing", "cursor": "Large pointer",
@@ -97,15 +97,17 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     url = ctx.url or "/"
     parts = urlsplit(url)
 
+    # A named region (so nothing on the page sits outside a landmark) holding the toolbar; the
+    # toolbar role is on a div, since role=toolbar is not allowed on <form>.
     wrapper = body.makeelement(
         "div", {"class": "em-toolbar", "data-eldermode": "toolbar", "lang": "en" if t is STRINGS["en"] else "zh-CN",
-                "data-em-cookie": ctx.options.cookie_name}
+                "role": "region", "aria-label": t["region"], "data-em-cookie": ctx.options.cookie_name}
     )
-    form = _el(wrapper, "form", {
+    bar = _el(wrapper, "div", {"class": "em-tb-role", "role": "toolbar", "aria-label": t["toolbar"]})
+    form = _el(bar, "form", {
         # No action: the form submits to the page itself. Writing the requested path here would
         # turn a request for //other.host/ into a form that posts to another site.
-        "class": "em-tb", "method": "get",
-        "role": "toolbar", "aria-label": t["toolbar"], "data-em-more": t["more"],
+        "class": "em-tb", "method": "get", "data-em-more": t["more"],
     })
     # The page's own query survives a no-JS submit; the current mode is kept explicitly.
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
