@@ -7,6 +7,7 @@ README's settings table are built from the same text.
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
@@ -94,8 +95,9 @@ class Settings:
     def listen_port(self) -> int:
         return int(self.listen.rpartition(":")[2])
 
+    @functools.lru_cache(maxsize=8)  # noqa: B019 - Settings are frozen and hashable; the file is read once
     def page_options(self) -> PageOptions:
-        """The part of the settings transforms may read."""
+        """The part of the settings transforms may read (the overrides file is read once)."""
         origins: tuple[str, ...] = ()
         if self.upstream:
             parts = urlsplit(self.upstream)
