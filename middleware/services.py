@@ -133,3 +133,14 @@ class Services:
         if not started:
             raise FetchError("the page could not be fetched", status=502)
         return FetchedPage(started["status"], Headers(raw=started.get("headers", [])), b"".join(chunks))
+
+    async def fetch_html(self, url: str, like: dict | None = None) -> tuple[str, FetchedPage]:
+        """(local path, page) for an HTML page of this site; FetchError (with a status) for anything else."""
+        local = self.local_path(url)
+        page = await self.fetch_page(local, like=like)
+        if page.status != 200:
+            raise FetchError(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
+        content_type = (page.content_type or "").lower()
+        if content_type and "html" not in content_type:
+            raise FetchError("that URL is not an HTML page", 415)
+        return local, page

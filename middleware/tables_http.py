@@ -11,8 +11,10 @@ import argparse
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from .services import FetchError
 
 __all__ = ["register_cli", "tables_endpoint", "tables_routes"]
 
@@ -20,37 +22,26 @@ FORMATS = ("json", "text", "csv")
 _MEDIA = {"json": "application/json", "text": "text/plain; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 
 
-def _error(message: str, status: int) -> Response:
-    # Never echoes the requested URL back: nothing the visitor sent ends up in the response.
-    return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store"})
-
-
 async def tables_endpoint(request: Request) -> Response:
     """Every data table of the ORIGINAL page at ``url`` as records (row path, column path, value, grid position)."""
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.tables import format_readings, read_page
 
-    from .services import FetchError
+    from .endpoints import error_response
 
     services = request.scope["eldermode.services"]
     fmt = request.query_params.get("format", "json")
     if fmt not in FORMATS:
-        return _error("format must be json, text or csv", 400)
+        return error_response("format must be json, text or csv", 400)
     try:
-        local = services.local_path(request.query_params.get("url", ""))
-        page = await services.fetch_page(local, like=request.scope)
+        local, page = await services.fetch_html(request.query_params.get("url", ""), like=request.scope)
     except FetchError as exc:
-        return _error(str(exc), exc.status)
-    if page.status != 200:
-        return _error(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
-    content_type = (page.content_type or "").lower()
-    if content_type and "html" not in content_type:
-        return _error("that URL is not an HTML page", 415)
+        return error_response(str(exc), exc.status)  # never echoes the requested URL
     lang = request.query_params.get("lang") or None
     try:
         readings = await anyio.to_thread.run_sync(read_page, page.body, page.content_type, lang)
     except NotHTML:
-        return _error("that URL is not an HTML page", 415)
+        return error_response("that URL is not an HTML page", 415)
     headers = {"Cache-Control": "private, max-age=60", "Vary": "Cookie"}
     if fmt == "json":
         return JSONResponse({"url": local, "tables": [r.as_dict() for r in readings]}, headers=headers)
