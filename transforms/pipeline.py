@@ -1,16 +1,36 @@
 """Which transforms run in each mode, in order, and the one function that runs them on a page.
 
-Read top to bottom: this is the whole rewrite. Later issues add their steps here.
+Read top to bottom: this is the whole rewrite.
 """
 
 from __future__ import annotations
 
-from . import Context, Step, TransformError, assets, elder, language, links, modebar, tables, toolbar
-from . import speech
-from . import focus, headings, images, landmarks, names, overrides
+from . import (
+    Context, Step, TransformError, assets, elder, focus, headings, images, landmarks, language, links, modebar,
+    names, overrides, speech, tables, toolbar,
+)
 from .document import parse_document, serialize_document
 
 __all__ = ["PIPELINES", "rewrite_page", "run_steps"]
+
+# What every rewritten page gets first: its language, links kept on this origin, and eldermode's assets.
+PAGE_SETUP: tuple[Step, ...] = (
+    ("lang", language.set_lang),
+    ("links", links.relativize_upstream_links),
+    ("profile-marks", assets.mark_profile),
+    ("stylesheet", assets.link_mode_stylesheet),
+    ("elder-assets", assets.link_elder_assets),
+)
+
+# 长者模式 page changes: large text that holds, a calm page, tables that scroll on their own.
+ELDER_CHANGES: tuple[Step, ...] = (
+    ("site-overrides", elder.link_site_overrides),
+    ("viewport", elder.ensure_viewport),
+    ("calm", elder.calm_page),
+    ("elder-styles", elder.rewrite_inline_styles),
+    ("tables", tables.annotate_tables),
+    ("table-scroll", elder.wrap_tables),
+)
 
 # 无障碍 repairs inferred from the page (structure, names, focus); they run in elder mode too.
 ACCESS_REPAIRS: tuple[Step, ...] = (
@@ -26,40 +46,18 @@ ACCESS_REPAIRS: tuple[Step, ...] = (
     ("focus", focus.restore_focus),
 )
 
+# eldermode's own controls, last so they land first in <body> and see the settled page.
+CONTROLS: tuple[Step, ...] = (
+    ("toolbar", toolbar.inject_toolbar),
+    ("modebar", modebar.inject_modebar),
+    ("skip-link", landmarks.add_skip_link),  # after the bars: it must be the first thing in <body>
+    ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
+)
+
 PIPELINES: dict[str, tuple[Step, ...]] = {
     "off": (),
-    "elder": (
-        ("lang", language.set_lang),
-        ("links", links.relativize_upstream_links),
-        ("profile-marks", assets.mark_profile),
-        ("stylesheet", assets.link_mode_stylesheet),
-        ("elder-assets", assets.link_elder_assets),
-        ("site-overrides", elder.link_site_overrides),
-        ("viewport", elder.ensure_viewport),
-        ("calm", elder.calm_page),
-        ("elder-styles", elder.rewrite_inline_styles),
-        ("tables", tables.annotate_tables),
-        ("table-scroll", elder.wrap_tables),
-        *ACCESS_REPAIRS,
-        ("toolbar", toolbar.inject_toolbar),
-        ("modebar", modebar.inject_modebar),
-        ("skip-link", landmarks.add_skip_link),  # after the bars: it must be the first thing in <body>
-        ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
-    ),
-    "access": (
-        ("lang", language.set_lang),
-        ("links", links.relativize_upstream_links),
-        ("profile-marks", assets.mark_profile),
-        ("stylesheet", assets.link_mode_stylesheet),
-        ("elder-assets", assets.link_elder_assets),
-        ("calm", elder.calm_page),
-        ("tables", tables.annotate_tables),
-        *ACCESS_REPAIRS,
-        ("toolbar", toolbar.inject_toolbar),
-        ("modebar", modebar.inject_modebar),
-        ("skip-link", landmarks.add_skip_link),  # after the bars: it must be the first thing in <body>
-        ("speech", speech.prepare_speech),  # last: it signs the text every earlier step has settled
-    ),
+    "elder": PAGE_SETUP + ELDER_CHANGES + ACCESS_REPAIRS + CONTROLS,
+    "access": PAGE_SETUP + (("calm", elder.calm_page), ("tables", tables.annotate_tables)) + ACCESS_REPAIRS + CONTROLS,
 }
 
 
