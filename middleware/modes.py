@@ -8,8 +8,7 @@ Invalid values are ignored, never echoed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from http.cookies import SimpleCookie, CookieError
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from eldermode.transforms import Profile
 from eldermode.transforms.modebar import PARAM
@@ -28,16 +27,22 @@ class ModeChoice:
 
 
 def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
+    """The last value of cookie ``name``: a linear split, as browsers send it.
+
+    Not http.cookies.SimpleCookie: it is quadratic on backslashes in older Pythons (CVE-2024-7592)
+    and gives up on the whole header at the first value it dislikes (raw UTF-8, JSON, spaces),
+    which site cookies sent before ours often are.
+    """
+    wanted = name.encode("latin-1")
+    found = None
     for key, value in headers:
-        if key == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except CookieError:
-                continue
-            if name in jar:
-                return jar[name].value
-    return None
+        if key != b"cookie":
+            continue
+        for part in value.split(b";"):
+            cookie_name, sep, cookie_value = part.strip().partition(b"=")
+            if sep and cookie_name.strip() == wanted:
+                found = cookie_value.strip().strip(b'"').decode("latin-1")
+    return found
 
 
 def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
@@ -73,6 +78,18 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
         set_cookie = "; ".join(attrs)
 
     query_string = b"&".join(kept)
-    path = scope.get("path", "/")
-    page_url = path + ("?" + query_string.decode("latin-1") if query_string else "")
+    page_url = _page_path(scope) + ("?" + query_string.decode("latin-1") if query_string else "")
     return ModeChoice(profile=replace(chosen), query_string=query_string, set_cookie=set_cookie, page_url=page_url)
+
+
+def _page_path(scope: dict) -> str:
+    """The requested path as sent (percent-encoded), safe to put in a link on this site.
+
+    From ``raw_path``, so a decoded ``%5C`` (backslash) or ``%3F`` cannot change what the link
+    means; leading slashes and backslashes collapse to one "/", so the path can never become a
+    link to another host (``//evil.example``, ``/\\evil.example``).
+    """
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(scope.get("path", "/"), safe="/%:@!$&'()*+,;=~")
+    path = path.split("?", 1)[0]
+    return "/" + path.lstrip("/\\")

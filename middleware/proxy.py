@@ -156,27 +156,32 @@ class ReverseProxy:
     def _response_headers(self, scope, response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
         raw = list(response.raw_headers)
         drop = _hop_by_hop(raw)
-        origin = _visitor_origin(scope)
         out = []
         for key, value in raw:
             name = key.decode("latin-1").lower()
             if name in drop:
                 continue
             if name == "location":
-                value = self._map_location(value.decode("latin-1"), origin).encode("latin-1")
+                value = self._map_location(value.decode("latin-1")).encode("latin-1")
             elif name == "set-cookie":
                 value = _strip_cookie_domain(value.decode("latin-1")).encode("latin-1")
             out.append((name.encode("latin-1"), value))
         return out
 
-    def _map_location(self, location: str, visitor_origin: str) -> str:
+    def _map_location(self, location: str) -> str:
+        """A redirect to the upstream becomes a path on the proxy; anything else is left alone.
+
+        The path is written path-absolute (RFC 9110 allows a relative Location), never with an
+        origin built from the visitor's Host header, which would make a redirect to any host.
+        """
         parts = urlsplit(location)
         if parts.scheme in ("http", "https") and parts.netloc.lower() == self.upstream_host.lower():
             path = parts.path
             if self.upstream_base and path.startswith(self.upstream_base):
                 path = path[len(self.upstream_base):] or "/"
-            return visitor_origin + path + (f"?{parts.query}" if parts.query else "") + (
-                f"#{parts.fragment}" if parts.fragment else "")
+            # Leading slashes or backslashes would make "//host" a link to another host.
+            path = "/" + path.lstrip("/\\")
+            return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         return location
 
     async def _relay(self, scope, response: aiohttp.ClientResponse, send) -> None:
@@ -243,18 +248,6 @@ async def _request_body(receive):
             yield body
         if not message.get("more_body", False):
             return
-
-
-def _visitor_origin(scope) -> str:
-    host = ""
-    for key, value in scope["headers"]:
-        if key == b"host":
-            host = value.decode("latin-1")
-            break
-    if not host and scope.get("server"):
-        server_host, port = scope["server"]
-        host = f"{server_host}:{port}" if port else server_host
-    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 def _strip_cookie_domain(cookie: str) -> str:

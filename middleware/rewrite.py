@@ -9,6 +9,7 @@ visitor the page.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import zlib
@@ -120,24 +121,29 @@ def mode_etag(etag: str | None, key: str) -> str | None:
 _OUR_TAG = re.compile(r"^(.*)-em[0-9]+-([0-9.]+|o)$")
 
 
-def original_etags(if_none_match: str, key: str) -> str | None:
-    """The client's If-None-Match as the app must see it.
+def original_etags(if_none_match: str, key: str, active: bool) -> tuple[str | None, bool]:
+    """(If-None-Match for the app, whether the client holds a copy made for another profile).
 
-    Our own weak tags for ``key`` become the app's tags again (so a 304 from the app means
-    our rewrite of it is unchanged too); our tags for another profile are dropped; anything
-    else passes unchanged.
+    Our own weak tags for ``key`` become the app's tags again, so a 304 from the app means our
+    rewrite of it is unchanged too. Our tags for another profile are dropped. The app's own tags
+    (what non-page resources carry) pass in mode off; while a mode is active they are dropped
+    too, since a copy validated by them is not this mode's copy.
     """
     tags = []
+    other_profile = False
     for tag in if_none_match.split(","):
         tag = tag.strip()
         match = _ETAG.match(tag)
         ours = _OUR_TAG.match(match.group(1)) if match else None
         if ours is None:
-            if tag:
+            if tag and not active:
                 tags.append(tag)
         elif ours.group(2) == key and f"-em{VERSION}-" in match.group(1):
-            tags.append(f'W/"{ours.group(1)}"')
-    return ", ".join(tags) or None
+            if not ours.group(1).startswith("h:"):  # a tag we made from the body's hash: the app has none
+                tags.append(f'W/"{ours.group(1)}"')
+        else:
+            other_profile = True
+    return (", ".join(tags) or None), other_profile
 
 
 def add_vary_cookie(headers: MutableHeaders) -> None:
@@ -152,6 +158,8 @@ def make_private(headers: MutableHeaders) -> None:
     """A page rewritten for one visitor's choices must never be served to another by a shared cache."""
     cache_control = headers.get("cache-control")
     if cache_control is None:
+        # Without it a shared cache may store the page heuristically (RFC 9111 4.2.2).
+        headers["cache-control"] = "private"
         return
     directives = [d.strip() for d in cache_control.split(",") if d.strip()]
     kept = [d for d in directives if d.lower() not in ("public",) and not d.lower().startswith("s-maxage")]
@@ -160,18 +168,25 @@ def make_private(headers: MutableHeaders) -> None:
     headers["cache-control"] = ", ".join(kept)
 
 
-def _scope_without_conditionals(scope: dict, key: str) -> tuple[dict, str | None]:
-    """The scope for the app, with If-None-Match mapped back to the app's own validators."""
-    client_inm = None
+def _scope_without_conditionals(scope: dict, key: str, active: bool) -> tuple[dict, str | None]:
+    """The scope for the app, with the client's validators mapped to the app's own.
+
+    If-Modified-Since goes only where it cannot validate another mode's copy: never while a mode
+    is active, and not when the client's If-None-Match names a copy of another profile.
+    """
+    raw = scope.get("headers", [])
+    client_inm = next((v.decode("latin-1") for k, v in raw if k == b"if-none-match"), None)
+    forward, other_profile = original_etags(client_inm, key, active) if client_inm else (None, False)
+    drop_since = active or other_profile
     headers = []
-    for name, value in scope.get("headers", []):
+    for name, value in raw:
         if name == b"if-none-match":
-            client_inm = value.decode("latin-1")
-            upstream = original_etags(client_inm, key)
-            if upstream:
-                headers.append((name, upstream.encode("latin-1")))
+            if forward:
+                headers.append((name, forward.encode("latin-1")))
+        elif name == b"if-modified-since" and drop_since:
             continue
-        headers.append((name, value))
+        else:
+            headers.append((name, value))
     return dict(scope, headers=headers), client_inm
 
 
@@ -198,7 +213,8 @@ class ElderModeMiddleware:
             return
         choice = choose_profile(scope, self.settings)
         key = choice.profile.cache_key() if choice.profile.active else "o"
-        app_scope, client_inm = _scope_without_conditionals(dict(scope, query_string=choice.query_string), key)
+        app_scope, client_inm = _scope_without_conditionals(
+            dict(scope, query_string=choice.query_string), key, choice.profile.active)
         exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"])
         await self.app(app_scope, receive, exchange.send)
         if exchange.wants_get:
@@ -270,10 +286,17 @@ class _Exchange:
         out = MutableHeaders(scope=message)
         if is_page(headers) or message["status"] == 304:
             add_vary_cookie(out)
-            if message["status"] == 304 and self.rewriting:
+            # The app's validator for the original page stands for eldermode's version of it:
+            # a page rewritten for this profile, or the original in mode off (so no copy of one
+            # mode can ever validate another's).
+            if (message["status"] == 304 and self._client_holds_our_copy()) or (
+                message["status"] != 304 and reason is None
+            ):
                 tag = mode_etag(out.get("etag"), self.key)
                 if tag:
                     out["etag"] = tag
+            if self.choice.profile.active and message["status"] == 304:
+                make_private(out)
         self._add_cookie(out)
         await self.downstream(message)
 
@@ -338,11 +361,8 @@ class _Exchange:
             out["content-type"] = "text/html; charset=utf-8"
             make_private(out)
         add_vary_cookie(out)
-        tag = mode_etag(headers.get("etag"), self.key)
-        if tag:
-            out["etag"] = tag
-        elif "etag" in out:
-            del out["etag"]
+        tag = mode_etag(headers.get("etag"), self.key) or self._hash_etag(body)
+        out["etag"] = tag
         self._add_cookie(out)
         if tag and self.client_inm and _weak_match(self.client_inm, tag):
             await self._send_not_modified(out)
@@ -351,6 +371,22 @@ class _Exchange:
         await self.downstream(
             {"type": "http.response.body", "body": b"" if self.headers_only else new_body, "more_body": False}
         )
+
+    def _client_holds_our_copy(self) -> bool:
+        """The client's If-None-Match names a page eldermode made (so a 304 is about that page)."""
+        if not self.client_inm:
+            return False
+        for tag in self.client_inm.split(","):
+            match = _ETAG.match(tag.strip())
+            if match and _OUR_TAG.match(match.group(1)):
+                return True
+        return False
+
+    def _hash_etag(self, body: bytes) -> str:
+        """A validator for a page the app sent without one: a hash of the original bytes and URL."""
+        digest = hashlib.blake2b(body, digest_size=12)
+        digest.update(self.choice.page_url.encode("latin-1", "replace"))
+        return f'W/"h:{digest.hexdigest()}-em{VERSION}-{self.key}"'
 
     async def _send_not_modified(self, headers: MutableHeaders) -> None:
         keep = ("etag", "vary", "cache-control", "expires", "date", "last-modified", "set-cookie", "content-location")

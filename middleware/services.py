@@ -67,6 +67,13 @@ class Services:
         parts = urlsplit(url or "")
         if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
             raise FetchError("url must be a path on this site, starting with /")
+        decoded = unquote(parts.path)
+        # Browsers read "\" as "/", and dot segments let a path walk out of where it points:
+        # either would let a link built from this path leave the site.
+        if "\\" in decoded or any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded) or any(
+            segment in (".", "..") for segment in decoded.split("/")
+        ):
+            raise FetchError("url must be a plain path on this site")
         if parts.path.startswith(self.settings.prefix):
             raise FetchError("url must not point at eldermode's own endpoints")
         return parts.path + (f"?{parts.query}" if parts.query else "")

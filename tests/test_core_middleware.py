@@ -117,9 +117,69 @@ def test_conditional_request_with_our_etag_gets_304():
 def test_conditional_request_is_translated_for_the_app():
     log: list = []
     app = wrap(upstream(PAGE.encode(), headers=[(b"etag", b'"v1"')], log=log))
-    run(call(app, headers=[(b"cookie", b"eldermode=elder"), (b"if-none-match", b'W/"v1-em1-1.0.0.0.0.0", "css7"')]))
-    sent = log[0][3][b"if-none-match"]
-    assert sent == b'W/"v1", "css7"'
+    inm = b'W/"v1-em1-1.0.0.0.0.0", W/"v0-em1-o", "css7"'
+    # In a mode: only our tag for this profile reaches the app, as the app's own; If-Modified-Since
+    # never does (it could validate another mode's copy).
+    run(call(app, headers=[(b"cookie", b"eldermode=elder"), (b"if-none-match", inm),
+                           (b"if-modified-since", b"Wed, 01 Jan 2020 00:00:00 GMT")]))
+    assert log[0][3][b"if-none-match"] == b'W/"v1"'
+    assert b"if-modified-since" not in log[0][3]
+    # In mode off our tag for mode off is translated and the app's own tags (stylesheets, images)
+    # pass too; the copy made for elder mode is dropped, and If-Modified-Since with it.
+    run(call(app, headers=[(b"if-none-match", inm), (b"if-modified-since", b"Wed, 01 Jan 2020 00:00:00 GMT")]))
+    assert log[2][3][b"if-none-match"] == b'W/"v0", "css7"'
+    assert b"if-modified-since" not in log[2][3]
+
+
+def conditional_app(**settings):
+    """An app that answers 304 as real servers do: If-None-Match first, else If-Modified-Since."""
+    async def app(scope, receive, send):
+        headers = dict(scope["headers"])
+        inm, since = headers.get(b"if-none-match"), headers.get(b"if-modified-since")
+        if (inm is not None and b'"abc"' in inm) or (inm is None and since):
+            await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", b'"abc"')]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = PAGE.encode()
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+            (b"etag", b'"abc"'), (b"last-modified", b"Wed, 01 Jan 2020 00:00:00 GMT")]})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrap(app, **settings)
+
+
+@pytest.mark.parametrize("entry_link", [True, False])
+def test_a_copy_from_one_mode_never_validates_another(entry_link):
+    app = conditional_app(entry_link=entry_link)
+    _, off_headers, _, _ = run(call(app))
+    assert header(off_headers, "etag").endswith('-em1-o"')  # even the untouched original is marked as mode off
+    for validators in ([(b"if-none-match", header(off_headers, "etag").encode())],
+                       [(b"if-none-match", header(off_headers, "etag").encode()),
+                        (b"if-modified-since", b"Wed, 01 Jan 2020 00:00:00 GMT")],
+                       [(b"if-none-match", b'"abc"')],
+                       [(b"if-modified-since", b"Wed, 01 Jan 2020 00:00:00 GMT")]):
+        status, _, body, _ = run(call(app, headers=[(b"cookie", b"eldermode=elder")] + validators))
+        assert status == 200 and b"data-em-mode" in body, validators
+    # Its own copy is still validated.
+    _, elder_headers, _, _ = run(call(app, headers=[(b"cookie", b"eldermode=elder")]))
+    status, headers, _, _ = run(call(app, headers=[(b"cookie", b"eldermode=elder"),
+                                                   (b"if-none-match", header(elder_headers, "etag").encode())]))
+    assert status == 304 and "private" in header(headers, "cache-control")
+
+
+def test_rewritten_page_is_private_even_without_cache_control():
+    _, headers, _, _ = run(call(wrap(upstream(PAGE.encode())), query=b"eldermode=elder"))
+    assert header(headers, "cache-control") == "private"
+
+
+def test_page_without_etag_gets_one_and_304s():
+    app = wrap(upstream(PAGE.encode()))
+    _, headers, _, _ = run(call(app, query=b"eldermode=access"))
+    tag = header(headers, "etag")
+    assert tag.startswith('W/"h:')
+    status, _, body, _ = run(call(app, headers=[(b"cookie", b"eldermode=access"), (b"if-none-match", tag.encode())]))
+    assert status == 304 and body == b""
 
 
 def test_head_gets_the_headers_of_the_rewritten_get():

@@ -151,7 +151,9 @@ def test_forwarded_headers_and_hop_by_hop(stack):
 
 def test_redirects_are_not_followed_and_point_back_at_the_proxy(stack):
     proxy, _, _ = stack
-    assert get(proxy + "/redirect/abs").headers["location"] == proxy + "/target?x=1"
+    assert get(proxy + "/redirect/abs").headers["location"] == "/target?x=1"
+    # Never an origin from the visitor's Host header: that would redirect anywhere.
+    assert get(proxy + "/redirect/abs", headers={"Host": "evil.example"}).headers["location"] == "/target?x=1"
     assert get(proxy + "/redirect/rel").headers["location"] == "/target"
     # A redirect elsewhere is passed to the browser, not followed by the proxy.
     r = get(proxy + "/redirect/other")

@@ -89,14 +89,22 @@ def entry_link_bytes(url: str) -> bytes:
     ).encode("ascii")
 
 
-_BODY_TAG = re.compile(rb"<body(?:\s[^>]*)?>", re.IGNORECASE)
+# The first <body> start tag outside comments and raw-text elements, with quoted attribute values
+# (which may contain ">") read as a whole. A "<body" inside a script string, a comment or an
+# attribute value is not the body.
+_BODY_TAG = re.compile(
+    rb"<!--.*?-->"
+    rb"|<(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
+    rb"|<body\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def splice_after_body(body: bytes, insert: bytes) -> bytes | None:
     """``body`` with ``insert`` right after the ``<body>`` tag, or None when there is no such tag."""
     if b"data-eldermode=\"entry\"" in body:
         return body
-    match = _BODY_TAG.search(body)
-    if match is None:
-        return None
-    return body[: match.end()] + insert + body[match.end() :]
+    for match in _BODY_TAG.finditer(body):
+        if match.group(0)[:5].lower() == b"<body":
+            return body[: match.end()] + insert + body[match.end() :]
+    return None
