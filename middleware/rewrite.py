@@ -92,7 +92,7 @@ def decode_content(body: bytes, coding: str, limit: int) -> bytes:
             import brotli
 
             decoder = brotli.Decompressor()
-            out = decoder.process(body)
+            out = decoder.process(body, output_buffer_limit=limit + 1)  # brotli >= 1.2: bombs stop here
             if len(out) > limit:
                 raise DecodeError("decoded body too large")
             if not decoder.is_finished():

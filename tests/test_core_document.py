@@ -102,3 +102,17 @@ def test_truncated_utf8_page_is_still_utf8():
 def test_what_is_not_a_page_raises_not_html(body):
     with pytest.raises(NotHTML):
         parse_document(body, "text/html")
+
+
+def nested(depth: int) -> bytes:
+    return ("<html><body>" + "<div>" * depth + "深处的正文" + "</div>" * depth + "<p>联系电话</p></body></html>").encode()
+
+
+def test_deep_nesting_keeps_the_whole_page():
+    out = serialize_document(parse_document(nested(1000), "text/html; charset=utf-8")).decode("utf-8")
+    assert "深处的正文" in out and "联系电话" in out
+
+
+def test_nesting_beyond_the_parser_limit_is_not_html_rather_than_half_a_page():
+    with pytest.raises(NotHTML, match="whole"):
+        parse_document(nested(3000), "text/html; charset=utf-8")

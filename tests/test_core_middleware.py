@@ -404,3 +404,25 @@ def test_rewrite_cache_can_be_turned_off(monkeypatch):
     run(call(app, query=b"eldermode=elder"))
     run(call(app, query=b"eldermode=elder"))
     assert len(calls) == 2
+
+
+def test_a_brotli_bomb_is_stopped_at_the_limit_and_the_original_sent():
+    bomb = brotli.compress(b"<html><body>" + b"\0" * (64 * 1024 * 1024), quality=1)
+    app = wrap(upstream(bomb, headers=[(b"content-encoding", b"br")]), max_body=1024 * 1024)
+    status, headers, body, _ = run(call(app, query=b"eldermode=elder"))
+    assert status == 200 and body == bomb and header(headers, "content-encoding") == "br"
+
+
+def test_decoding_stops_at_the_limit_instead_of_inflating_everything():
+    import tracemalloc
+
+    from eldermode.middleware.rewrite import DecodeError, decode_content
+
+    for coding, bomb in (("br", brotli.compress(b"\0" * (64 * 1024 * 1024), quality=1)),
+                         ("gzip", gzip.compress(b"\0" * (64 * 1024 * 1024), 1))):
+        tracemalloc.start()
+        with pytest.raises(DecodeError, match="too large"):
+            decode_content(bomb, coding, 1024 * 1024)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < 16 * 1024 * 1024, (coding, peak)

@@ -167,10 +167,16 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
     text = _XML_DECLARATION.sub("", text, count=1)
     if _looks_binary(text):
         raise NotHTML("binary content labelled as HTML")
+    parser = _parser()
     try:
-        root = lxml.html.document_fromstring(text, parser=_parser())
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise NotHTML(str(exc)) from exc
+    for error in parser.error_log:
+        # libxml2 stops at a resource limit (nesting deeper than 2048) and returns the tree so
+        # far without raising: half a page must never be sent, so the caller sends the original.
+        if error.level_name == "FATAL":
+            raise NotHTML(f"the page cannot be parsed whole: {error.message}")
     for frame in root.iter("iframe"):
         # An iframe's content is raw text that browsers never render; libxml2 escapes it on
         # output but not on input, so it would grow "&amp;" on every pass. Dropped at parse
@@ -185,7 +191,8 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
 
 def _parser() -> lxml.html.HTMLParser:
     # A parser per call: lxml parsers are not safe to share between threads.
-    return lxml.html.HTMLParser(remove_comments=False, default_doctype=False)
+    # huge_tree: nesting up to 2048 deep (Word-pasted <font> soup nests deep), not libxml2's 256.
+    return lxml.html.HTMLParser(remove_comments=False, default_doctype=False, huge_tree=True)
 
 
 def _looks_binary(text: str) -> bool:
