@@ -97,7 +97,10 @@ def serve_proxy(settings: Settings) -> None:
         port=settings.listen_port,
         workers=settings.workers,
         log_level=settings.log_level,
-        proxy_headers=False,
+        # Behind a TLS terminator on a trusted address the visitor's scheme and address are
+        # taken from X-Forwarded-Proto/-For (so cookies get Secure over https).
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
         date_header=False,  # the upstream's Date is forwarded
         access_log=settings.log_level == "debug",
@@ -133,7 +136,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     servers = [
         uvicorn.Server(uvicorn.Config(site_app, host=host, port=site_port, log_level="warning")),
         uvicorn.Server(uvicorn.Config(proxy_app, host=host, port=args.port, log_level="warning",
-                                      server_header=False, date_header=False)),
+                                      server_header=False, date_header=False, proxy_headers=False)),
     ]
     base = f"http://{host}:{args.port}"
     print("eldermode demo is running. Open these in a browser (Ctrl+C stops it):")

@@ -14,9 +14,10 @@ import html
 import json
 import logging
 import os
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import aiohttp
+import anyio
 from multidict import CIMultiDict
 from starlette.datastructures import Headers
 
@@ -98,7 +99,9 @@ class ReverseProxy:
         if scope["type"] != "http":
             return  # websockets are not proxied
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
-        if not raw_path.startswith(b"/"):
+        if not raw_path.startswith(b"/") or _has_dot_segment(raw_path):
+            # Dot segments are never needed (browsers resolve them) and could step out of an
+            # upstream's base path (--upstream https://host/base).
             await self._send_page(send, BAD_REQUEST)
             return
         target = self.upstream_origin + self.upstream_base + raw_path.decode("latin-1")
@@ -144,7 +147,8 @@ class ReverseProxy:
             headers.add(name, value.decode("latin-1"))
         headers["Host"] = visitor_host if (self.settings.preserve_host and visitor_host) else self.upstream_host
         client = scope.get("client")
-        if client:
+        if client and forwarded_for.rsplit(",", 1)[-1].strip() != client[0]:
+            # (uvicorn's proxy-headers support may already have made the client the last hop)
             forwarded_for = f"{forwarded_for}, {client[0]}" if forwarded_for else client[0]
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
@@ -193,21 +197,27 @@ class ReverseProxy:
             # mid-page becomes a clean 504 instead of half a page; the middleware buffers
             # pages anyway.
             size = 0
+            complete = False
             try:
-                async for chunk in response.content.iter_chunked(CHUNK):
-                    first.append(chunk)
-                    size += len(chunk)
-                    if size > self.settings.max_body:
-                        break
-                else:
-                    await send({"type": "http.response.start", "status": response.status, "headers": headers})
-                    await send({"type": "http.response.body", "body": b"".join(first), "more_body": False})
-                    return
-            except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+                # One deadline for the whole page: sock_read alone restarts on every byte, so an
+                # upstream dripping a byte at a time would hold the visitor for ever.
+                with anyio.fail_after(self.settings.read_timeout):
+                    async for chunk in response.content.iter_chunked(CHUNK):
+                        first.append(chunk)
+                        size += len(chunk)
+                        if size > self.settings.max_body:
+                            break
+                    else:
+                        complete = True
+            except (asyncio.TimeoutError, TimeoutError, aiohttp.ServerTimeoutError):
                 await self._send_page(send, GATEWAY_TIMEOUT)
                 return
             except (aiohttp.ClientError, OSError):
                 await self._send_page(send, BAD_GATEWAY)
+                return
+            if complete:
+                await send({"type": "http.response.start", "status": response.status, "headers": headers})
+                await send({"type": "http.response.body", "body": b"".join(first), "more_body": False})
                 return
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         if head_only:
@@ -248,6 +258,11 @@ async def _request_body(receive):
             yield body
         if not message.get("more_body", False):
             return
+
+
+def _has_dot_segment(raw_path: bytes) -> bool:
+    path = unquote(raw_path.split(b"?", 1)[0].decode("latin-1")).replace("\\", "/")
+    return any(segment in (".", "..") for segment in path.split("/"))
 
 
 def _strip_cookie_domain(cookie: str) -> str:

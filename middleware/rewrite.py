@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import zlib
 from typing import Awaitable, Callable
 
 import anyio
@@ -22,6 +21,7 @@ from eldermode.transforms import Context
 from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
+from .codings import DECODABLE, DecodeError, decode_content
 from .endpoints import build_endpoints
 from .modes import ModeChoice, choose_profile
 from .services import Services
@@ -36,7 +36,6 @@ Send = Callable[[Message], Awaitable[None]]
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 SKIP_STATUSES = frozenset({204, 206, 304})
-DECODABLE = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br"})
 # A compressed page may expand; past this factor of max_body it is not rewritten (zip bombs).
 EXPANSION_LIMIT = 4
 VERSION = "1"
@@ -65,44 +64,6 @@ def skip_reason(method: str, status: int, headers: Headers, max_body: int) -> st
 
 def is_page(headers: Headers) -> bool:
     return headers.get("content-type", "").split(";")[0].strip().lower() in PAGE_TYPES
-
-
-class DecodeError(ValueError):
-    pass
-
-
-def decode_content(body: bytes, coding: str, limit: int) -> bytes:
-    """The body without its Content-Encoding; raises DecodeError when truncated, corrupt or too large."""
-    coding = coding.strip().lower()
-    if coding in ("", "identity"):
-        return body
-    try:
-        if coding in ("gzip", "x-gzip", "deflate"):
-            wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else zlib.MAX_WBITS
-            if coding == "deflate" and body[:1] and (body[0] & 0x0F) != 8:
-                wbits = -zlib.MAX_WBITS  # raw deflate, as some servers send
-            decoder = zlib.decompressobj(wbits)
-            out = decoder.decompress(body, limit + 1)
-            if len(out) > limit:
-                raise DecodeError("decoded body too large")
-            if not decoder.eof:
-                raise DecodeError("truncated compressed body")
-            return out
-        if coding == "br":
-            import brotli
-
-            decoder = brotli.Decompressor()
-            out = decoder.process(body, output_buffer_limit=limit + 1)  # brotli >= 1.2: bombs stop here
-            if len(out) > limit:
-                raise DecodeError("decoded body too large")
-            if not decoder.is_finished():
-                raise DecodeError("truncated compressed body")
-            return out
-    except (zlib.error, Exception) as exc:  # brotli raises brotli.error, a plain Exception subclass
-        if isinstance(exc, DecodeError):
-            raise
-        raise DecodeError(f"corrupt {coding} body: {exc}") from exc
-    raise DecodeError(f"unsupported content-encoding {coding}")
 
 
 _ETAG = re.compile(r'^(?:W/)?"(.*)"$')

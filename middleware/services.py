@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 import anyio
 from starlette.datastructures import Headers
 
+from .codings import DecodeError, decode_content
 from .rewrite_cache import RewriteCache
 
 from .stylesheets import StylesheetAnalyses
@@ -85,6 +86,7 @@ class Services:
         like = like or {}
         headers = [(k, v) for k, v in like.get("headers", []) if k in _FORWARDED]
         headers.append((b"accept", b"text/html,application/xhtml+xml"))
+        headers.append((b"accept-encoding", b"identity"))  # and whatever still comes compressed is decoded below
         scope = {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -139,7 +141,16 @@ class Services:
             raise FetchError(f"the page could not be fetched: {type(exc).__name__}", status=502) from exc
         if not started:
             raise FetchError("the page could not be fetched", status=502)
-        return FetchedPage(started["status"], Headers(raw=started.get("headers", [])), b"".join(chunks))
+        raw_headers = started.get("headers", [])
+        body = b"".join(chunks)
+        coding = Headers(raw=raw_headers).get("content-encoding", "")
+        if coding.strip().lower() not in ("", "identity"):
+            try:
+                body = decode_content(body, coding, limit * 4)
+            except DecodeError as exc:
+                raise FetchError(f"the page could not be decoded: {exc}", status=502) from exc
+            raw_headers = [(k, v) for k, v in raw_headers if k.lower() not in (b"content-encoding", b"content-length")]
+        return FetchedPage(started["status"], Headers(raw=raw_headers), body)
 
     async def fetch_html(self, url: str, like: dict | None = None) -> tuple[str, FetchedPage]:
         """(local path, page) for an HTML page of this site; FetchError (with a status) for anything else."""

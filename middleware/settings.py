@@ -48,6 +48,9 @@ class Settings:
     cookie_max_age: int = _setting(365 * 24 * 3600, "Lifetime of that cookie in seconds.")
     connect_timeout: float = _setting(10.0, "Seconds to wait for a connection to the upstream (then 502/504).")
     read_timeout: float = _setting(30.0, "Seconds to wait for upstream data (then 504).")
+    trusted_proxies: str = _setting(
+        "127.0.0.1", "Comma-separated addresses whose X-Forwarded-For/-Proto the proxy believes (your TLS terminator)."
+    )
     preserve_host: bool = _setting(False, "Send the visitor's Host header upstream instead of the upstream's own.")
     overrides_file: str = _setting("", "TOML file of per-site landmark overrides (CSS selector → role and name).")
     speech: bool = _setting(True, "Offer 朗读 (server-side speech) on pages.")

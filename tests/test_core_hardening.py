@@ -103,3 +103,21 @@ def test_text_view_refuses_paths_that_could_leave_the_site():
         assert r.status_code == 400, url
         assert "evil" not in r.text
     assert get(app, "/__eldermode/text", params={"url": "/report.html"}).status_code == 200
+
+
+def test_endpoints_read_a_page_the_site_sends_compressed():
+    import gzip
+
+    from starlette.responses import Response
+
+    table = "<table><tr><th>项目</th><th>数量</th></tr><tr><td>申请</td><td>12</td></tr></table>"
+
+    async def page(request):
+        return Response(gzip.compress(PAGE.replace("</h1>", "</h1>" + table).encode()),
+                        media_type="text/html; charset=utf-8", headers={"Content-Encoding": "gzip"})
+
+    app = ElderModeMiddleware(Starlette(routes=[Route("/p.html", page)]), settings=Settings())
+    text = get(app, "/__eldermode/text", params={"url": "/p.html"})
+    assert text.status_code == 200 and "<li>数量: 12</li>" in text.text
+    tables = get(app, "/__eldermode/tables", params={"url": "/p.html"})
+    assert tables.status_code == 200 and tables.json()["tables"]

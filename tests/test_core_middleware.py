@@ -416,7 +416,7 @@ def test_a_brotli_bomb_is_stopped_at_the_limit_and_the_original_sent():
 def test_decoding_stops_at_the_limit_instead_of_inflating_everything():
     import tracemalloc
 
-    from eldermode.middleware.rewrite import DecodeError, decode_content
+    from eldermode.middleware.codings import DecodeError, decode_content
 
     for coding, bomb in (("br", brotli.compress(b"\0" * (64 * 1024 * 1024), quality=1)),
                          ("gzip", gzip.compress(b"\0" * (64 * 1024 * 1024), 1))):

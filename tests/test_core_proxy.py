@@ -80,7 +80,17 @@ def upstream_app(seed_gbk: bytes, hits: list) -> Starlette:
 
         return StreamingResponse(gen(), media_type="text/html")
 
+    async def drip_page(request: Request):
+        async def gen():
+            yield b"<html><body><p>"
+            for _ in range(120):  # a byte every half second: each read is quick, the page never ends
+                await asyncio.sleep(0.5)
+                yield b"x"
+
+        return StreamingResponse(gen(), media_type="text/html")
+
     return Starlette(routes=[
+        Route("/drip.html", drip_page),
         Route("/page.html", page), Route("/gbk.html", gbk), Route("/echo/{rest:path}", echo, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/body", echo_body, methods=["POST", "PUT"]), Route("/redirect/{kind}", redirect),
         Route("/cookie", cookie), Route("/hop", hop), Route("/download", download),
@@ -307,3 +317,18 @@ def test_cli_errors_are_one_line_with_exit_codes(run_process):
     out = proc.output().strip()
     assert code == 2
     assert out.count("\n") == 0 and "upstream" in out
+
+
+def test_an_upstream_dripping_a_page_gets_504_within_the_read_timeout(stack):
+    proxy, _, _ = stack
+    r = get(proxy + "/drip.html")  # read_timeout is 1.5 s in this stack; the drip would last 60 s
+    assert r.status_code == 504
+
+
+def test_dot_segments_are_refused(stack):
+    proxy, _, hits = stack
+    port = int(proxy.rsplit(":", 1)[1])
+    for target in (b"/echo/../echo/x", b"/echo/%2e%2e/x", b"/echo/.%2E/x"):
+        reply = raw_request(port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert reply.split(b" ")[1] == b"400", target
+    assert hits == []
