@@ -26,6 +26,7 @@ from .endpoints import build_endpoints
 from .modes import ModeChoice, choose_profile
 from .services import Services
 from .settings import Settings
+from .version import code_version
 
 __all__ = ["ElderModeMiddleware", "skip_reason"]
 
@@ -38,7 +39,7 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml")
 SKIP_STATUSES = frozenset({204, 206, 304})
 # A compressed page may expand; past this factor of max_body it is not rewritten (zip bombs).
 EXPANSION_LIMIT = 4
-VERSION = "1"
+VERSION = code_version()  # in every ETag: a validator from an older eldermode never matches
 
 
 def skip_reason(method: str, status: int, headers: Headers, max_body: int) -> str | None:
@@ -79,7 +80,7 @@ def mode_etag(etag: str | None, key: str) -> str | None:
     return f'W/"{match.group(1)}-em{VERSION}-{key}"'
 
 
-_OUR_TAG = re.compile(r"^(.*)-em[0-9]+-([0-9.]+|o)$")
+_OUR_TAG = re.compile(r"^(.*)-em[0-9a-f]+-([0-9.]+|o)$")
 
 
 def original_etags(if_none_match: str, key: str, active: bool) -> tuple[str | None, bool]:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from eldermode.transforms import PageOptions
 
+from .version import code_version
+
 __all__ = ["Settings", "SettingsError", "load_settings", "settings_table"]
 
 ENV_PREFIX = "ELDERMODE_"
@@ -112,6 +114,7 @@ class Settings:
             landmark_overrides=_load_overrides(self.overrides_file),
             speech=self.speech,
             cookie_name=self.cookie_name,
+            asset_version=code_version(),
         )
 
     def to_env(self) -> dict[str, str]:
