@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
@@ -9,6 +11,8 @@ from starlette.responses import Response
 from .services import FetchError
 
 __all__ = ["text_view_endpoint"]
+
+log = logging.getLogger("eldermode.access")
 
 
 async def text_view_endpoint(request: Request) -> Response:
@@ -29,5 +33,8 @@ async def text_view_endpoint(request: Request) -> Response:
                                               settings.page_options())
     except NotHTML:
         return error_response("that URL is not an HTML page", 415)
+    except Exception:  # markup no repair foresaw: a short answer, the traceback stays in the log
+        log.exception("text view of %s failed", local)
+        return error_response("the text view of that page could not be built", 502)
     return Response(body, media_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=60", "Vary": "Cookie"})

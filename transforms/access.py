@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -20,11 +21,15 @@ __all__ = [
     "PageModel",
     "compact",
     "describe",
+    "int_attribute",
+    "join_url",
     "lowest_common_ancestor",
     "precedes",
     "is_english",
     "key_of",
     "page_model",
+    "parse_int",
+    "split_url",
     "squash",
     "text_of",
     "ui",
@@ -80,6 +85,46 @@ def key_of(el: lxml.html.HtmlElement) -> str:
     if not ident and not cls:
         return ""
     return f"{ident or ''} {cls or ''}".lower()
+
+
+def int_attribute(el, name: str, default: int | None) -> int | None:
+    """The attribute as a whole number, or ``default`` when absent or not one (see ``parse_int``)."""
+    return parse_int(el.get(name), default)
+
+
+def parse_int(text: str | None, default: int | None) -> int | None:
+    """``text`` as a whole number, or ``default`` when it is not one.
+
+    Only ASCII digits count (as HTML's "valid integer" does): ``str.isdigit`` and
+    ``int`` also take "²", "٣" or "１", which either raise or mean a number no author typed.
+    """
+    value = (text or "").strip()
+    if value.startswith(("+", "-")):
+        sign, digits = value[0], value[1:]
+    else:
+        sign, digits = "", value
+    if not (digits.isascii() and digits.isdecimal()) or len(digits) > 9:
+        return default
+    return int(sign + digits)
+
+
+_NO_URL = SplitResult("", "", "", "", "")
+
+
+def split_url(url: str | None) -> SplitResult:
+    """``urlsplit`` that never raises: author hrefs like ``http://[x`` read as an empty URL."""
+    try:
+        return urlsplit(url or "")
+    except ValueError:
+        return _NO_URL
+
+
+def join_url(base: str | None, url: str) -> str:
+    """``urljoin`` that never raises; a URL that cannot be resolved is returned as written."""
+    try:
+        return urljoin(base or "", url)
+    except ValueError:
+        return url
 
 
 def is_english(ctx: Context) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import lxml.html
 
 from . import Context, PageOptions, Profile
-from .access import compact, squash
+from .access import compact, int_attribute, squash
 from .document import parse_document, serialize_document
 from .landmarks import existing_landmarks
 from .names import has_name
@@ -51,7 +51,7 @@ def inventory(root: lxml.html.HtmlElement) -> dict:
     for el in body.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         levels[el.tag] += 1
     for el in body.xpath(".//*[@role='heading']"):
-        levels[f"h{el.get('aria-level', '2')}"] += 1
+        levels[f"h{int_attribute(el, 'aria-level', 2)}"] += 1  # ARIA: a heading without a valid level is 2
     found["headings"] = dict(sorted(levels.items()))
     for img in body.iter("img"):
         found["images"] += 1

@@ -13,7 +13,7 @@ import re
 import lxml.html
 
 from . import Context
-from .access import describe, page_model
+from .access import describe, int_attribute, page_model
 from .assets import asset_url
 
 __all__ = ["link_access_assets", "restore_focus"]
@@ -43,8 +43,7 @@ def restore_focus(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if onfocus and _BLUR.search(onfocus):
             del attrs["onfocus"]
             ctx.report.note("focus", "removed blur-on-focus", describe(el))
-        tabindex = attrs.get("tabindex")
-        if tabindex and tabindex.strip().isdigit() and int(tabindex) > 0:
+        if (int_attribute(el, "tabindex", 0) or 0) > 0:
             attrs["tabindex"] = "0"
             ctx.report.note("focus", "positive tabindex reset to 0", describe(el))
         style = attrs.get("style")

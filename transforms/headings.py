@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import compact, page_model, squash, text_of
+from .access import compact, int_attribute, page_model, squash, text_of
 
 __all__ = ["NUMBERED_RANKS", "ensure_title", "heading_rank", "infer_headings"]
 
@@ -89,8 +89,9 @@ def _title_level(title) -> int | None:
     if level:
         return level
     for el in (title, title[0] if len(title) else None):
-        if el is not None and el.get("role") == "heading" and (el.get("aria-level") or "").isdigit():
-            return int(el.get("aria-level"))
+        level = int_attribute(el, "aria-level", None) if el is not None and el.get("role") == "heading" else None
+        if level is not None:
+            return level
     return None
 
 
@@ -223,8 +224,7 @@ def _scan(el, entries: list) -> None:
         if not isinstance(tag, str) or tag in _NOT_PROSE:
             continue
         level = _HEADING_TAG_LEVEL.get(tag) or (
-            int(child.get("aria-level")) if child.get("role") == "heading" and (child.get("aria-level") or "").isdigit()
-            else None)
+            int_attribute(child, "aria-level", None) if child.get("role") == "heading" else None)
         if level is not None:
             entries.append((child, heading_rank(compact(text_of(child))), "", level))
             continue

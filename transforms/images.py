@@ -12,12 +12,11 @@ guessed name; an author's alt, aria-label or role is never touched.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import lxml.html
 
 from . import Context
-from .access import compact, is_english, page_model, squash
+from .access import compact, is_english, join_url, page_model, parse_int, split_url, squash
 
 __all__ = ["FILE_WORDS", "image_name", "link_target_texts", "name_images"]
 
@@ -63,8 +62,8 @@ _HOME_HREFS = frozenset({"/", "./", "index.html", "index.htm", "/index.html", "/
 
 def _is_decorative(img, sole_content_of_link: bool) -> bool:
     for attr in ("width", "height"):
-        value = (img.get(attr) or "").strip().rstrip("px")
-        if value.isdigit() and int(value) <= 2:
+        size = parse_int((img.get(attr) or "").strip().lower().removesuffix("px"), None)  # authors write "1px"
+        if size is not None and 0 <= size <= 2:
             return True
     if sole_content_of_link:
         return False  # an arrow that is a link's only content names the link
@@ -85,12 +84,16 @@ def link_target_texts(model) -> dict[str, str]:
     return texts
 
 
-def _section_for(href: str, targets: dict[str, str]) -> str:
-    """The text of the link to the nearest enclosing section of ``href`` (``/ztzl/2021/`` → 专题专栏)."""
+def _section_for(href: str, targets: dict[str, str], page_url: str) -> str:
+    """The text of the link to the nearest enclosing section of ``href`` (``/ztzl/2021/`` → 专题专栏).
+
+    A relative href (``list.html``) is resolved against the page first, so its folder is known.
+    """
     if href in targets:
         return targets[href]
-    path = urlsplit(href).path
-    while path and path != "/":
+    path = split_url(join_url(page_url, href)).path
+    # Each step drops the last segment, so the path gets shorter until no "/" is left.
+    while "/" in path.rstrip("/"):
         path = path.rstrip("/").rsplit("/", 1)[0] + "/"
         if path != "/" and path in targets:
             return targets[path]
@@ -98,7 +101,7 @@ def _section_for(href: str, targets: dict[str, str]) -> str:
 
 
 def _file_word(src: str, ctx: Context, site_name: str) -> str:
-    name = urlsplit(src or "").path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    name = split_url(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
     tokens = _FILE_TOKENS.findall(name)
     if "logo" in tokens or name.startswith("logo"):
         return site_name
@@ -115,12 +118,12 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
         return title
     src = img.get("src") or ""
     word = _file_word(src, ctx, model.site_name)
-    if link is None and not word and _MASTHEAD.match(urlsplit(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()):
+    if link is None and not word and _MASTHEAD.match(split_url(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()):
         return model.site_name  # an unlinked masthead picture shows the site's name
     if link is None or (word and word == model.site_name):
         return word  # a logo says the site's name, wherever it links
     href = (link.get("href") or "").strip()
-    host = urlsplit(href).netloc.lower()
+    host = split_url(href).netloc.lower()
     if host in _KNOWN_HOSTS:
         return _KNOWN_HOSTS[host][1 if is_english(ctx) else 0]
     if href.lower().startswith("javascript:") or not href:
@@ -128,7 +131,7 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
     caption = _caption_after(link)
     if caption:
         return caption
-    section = _section_for(href, targets)
+    section = _section_for(href, targets, ctx.url)
     if word and section and section not in word:
         return f"{word}：{section}" if not is_english(ctx) else f"{word}: {section}"
     if word or section:

@@ -13,13 +13,12 @@ carry ``data-em-button``.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import compact, describe, is_english, page_model, squash, ui
+from .access import compact, describe, is_english, page_model, split_url, squash, ui
 from .images import FILE_WORDS, link_target_texts
 
 __all__ = ["GENERIC_LINK_TEXTS", "has_name", "name_controls", "name_form_fields", "name_iframes"]
@@ -65,7 +64,13 @@ def has_name(el) -> bool:
 
 
 # javascript:openWin('/zwgk/a.html') still goes to a page: it stays a link (Enter works natively).
-_NAVIGATING_SCRIPT = re.compile(r"""(?:location(?:\.href)?|open\w*|go\w*)\s*[=(]\s*['"](?:/|https?:|[\w./-]+\.s?html?)""", re.I)
+# Every repetition is bounded so the search stays linear on a hostile href ("gogogo…" was quadratic),
+# and only the start of the href is examined: the navigating call comes first in real pages.
+_NAVIGATING_SCRIPT = re.compile(
+    r"""(?:location(?:\.href)?|open\w{0,40}|go\w{0,40})\s{0,20}[=(]\s{0,20}['"](?:/|https?:|[\w./-]{1,200}\.s?html?)""",
+    re.I,
+)
+_SCRIPT_SCAN = 1000
 
 
 def _is_script_href(href: str) -> bool:
@@ -74,7 +79,7 @@ def _is_script_href(href: str) -> bool:
 
 
 def _acts_as_button(href: str) -> bool:
-    return _is_script_href(href) and not _NAVIGATING_SCRIPT.search(href)
+    return _is_script_href(href) and not _NAVIGATING_SCRIPT.search(href[:_SCRIPT_SCAN])
 
 
 def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -174,8 +179,8 @@ def _link_name(a, ctx: Context, targets: dict[str, str]) -> str:
         return ""
     if href in targets:
         return targets[href]
-    host = urlsplit(href).netloc
-    path = urlsplit(href).path
+    parts = split_url(href)
+    host, path = parts.netloc, parts.path
     if path in ("", "/") and not host:
         return ui(ctx, "首页", "Home")
     return ""
@@ -300,7 +305,8 @@ def name_iframes(root: lxml.html.HtmlElement, ctx: Context) -> None:
             continue
         src = frame.get("src") or ""
         hint = (frame.get("name") or frame.get("id") or "").strip()
-        where = urlsplit(src).netloc or urlsplit(src).path.rsplit("/", 1)[-1]
+        parts = split_url(src)
+        where = parts.netloc or parts.path.rsplit("/", 1)[-1]
         title = ui(ctx, "内嵌页面", "Embedded page") + (f"：{hint or where}" if (hint or where) else "")
         if is_english(ctx) and (hint or where):
             title = f"Embedded page: {hint or where}"

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from . import Context, PageOptions, Profile, language, links
-from .access import page_model, squash, text_of, ui
+from .access import int_attribute, page_model, split_url, squash, text_of, ui
 from .assets import asset_url
 from .document import parse_document, serialize_document
 from .modebar import mode_href
@@ -91,7 +91,7 @@ def build_text_view(root: lxml.html.HtmlElement, ctx: Context) -> lxml.html.Html
     body = html.makeelement("body", {"class": "em-textview"})
     html.append(body)
 
-    page_path = urlsplit(ctx.url).path or "/"
+    page_path = split_url(ctx.url).path or "/"
     nav = body.makeelement("nav", {"class": "em-textview-nav", "aria-label": ui(ctx, "纯文本视图", "Text view")})
     back = nav.makeelement("a", {"href": page_path + mode_href(ctx.url, mode="access")})
     back.text = ui(ctx, "返回网页", "Back to the page")
@@ -190,7 +190,7 @@ class _Writer:
             return
         if el.get("role") in ("button", "search", "navigation") or tag == "nav":
             return  # controls and link lists do nothing in a reading view
-        level = _HEADINGS.get(tag) or (int(el.get("aria-level", "2")) if el.get("role") == "heading" else 0)
+        level = _HEADINGS.get(tag) or (int_attribute(el, "aria-level", 2) if el.get("role") == "heading" else 0)
         if level:
             self.flush()
             heading = self.container.makeelement(f"h{min(max(level, 1), 6)}", {})
@@ -236,8 +236,12 @@ class _Writer:
             if label and el.get("role") != "button":
                 self.text(label)
             return
-        target = urljoin(self.page_path, href)
-        if urlsplit(target).scheme.lower() not in _SAFE_SCHEMES:
+        try:
+            target = urljoin(self.page_path, href)
+            scheme = urlsplit(target).scheme.lower()
+        except ValueError:  # "javascript://[x…" cannot be parsed: it must not become a link either
+            scheme = None
+        if scheme not in _SAFE_SCHEMES:
             self.text(label)  # javascript:, data:, vbscript: … never become links on eldermode's origin
             return
         a = self.container.makeelement("a", {"href": target})
