@@ -304,7 +304,7 @@ class _Exchange:
                 cache_key = self._cache_key(body, headers)
                 new_body = self.mw.services.rewritten.get(cache_key)
                 if new_body is None:
-                    new_body = await anyio.to_thread.run_sync(self._rewrite, body, headers, cache_key)
+                    new_body = await self._rewrite_in_thread(body, headers, cache_key)
             else:
                 new_body = self._splice_entry(body, headers)
         except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
@@ -359,6 +359,18 @@ class _Exchange:
     def _decoded(self, body: bytes, headers: Headers) -> bytes:
         limit = self.mw.settings.max_body * EXPANSION_LIMIT
         return decode_content(body, headers.get("content-encoding", ""), limit)
+
+    async def _rewrite_in_thread(self, body: bytes, headers: Headers, cache_key: bytes) -> bytes | None:
+        """The rewrite off the event loop, abandoned after ``rewrite_timeout`` (the original is sent).
+
+        A thread cannot be stopped, so a transform that never finishes keeps its thread; the
+        visitor still gets the page, and the log names it.
+        """
+        timeout = self.mw.settings.rewrite_timeout
+        with anyio.move_on_after(timeout):
+            return await anyio.to_thread.run_sync(self._rewrite, body, headers, cache_key, abandon_on_cancel=True)
+        log.error("eldermode: rewriting %s took over %.1f s; sent the original page", self.choice.page_url, timeout)
+        return None
 
     def _cache_key(self, body: bytes, headers: Headers) -> bytes:
         return self.mw.services.rewritten.key(body, headers.get("content-type", ""),

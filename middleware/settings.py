@@ -40,6 +40,9 @@ class Settings:
     listen: str = _setting("127.0.0.1:8000", "Address the proxy listens on, HOST:PORT.")
     workers: int = _setting(1, "Proxy worker processes.")
     max_body: int = _setting(8 * 1024 * 1024, "HTML bodies larger than this many bytes stream through untouched.")
+    rewrite_timeout: float = _setting(
+        5.0, "Seconds a page's rewrite may take; past that the visitor gets the original page."
+    )
     entry_link: bool = _setting(
         True, "Splice a small 长者模式 · 无障碍 entry link into original (mode off) pages. "
         "Turn off when the site already links to ?eldermode=elder; off-mode pages are then the exact original bytes."

@@ -427,3 +427,22 @@ def test_decoding_stops_at_the_limit_instead_of_inflating_everything():
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak < 16 * 1024 * 1024, (coding, peak)
+
+
+def test_a_rewrite_that_never_ends_still_gives_the_visitor_the_original(monkeypatch, caplog):
+    import threading
+
+    release = threading.Event()
+
+    def stuck(root, ctx):
+        release.wait(30)  # a transform caught in a loop
+
+    monkeypatch.setitem(pipeline.PIPELINES, "elder", pipeline.PIPELINES["elder"] + (("stuck", stuck),))
+    app = wrap(upstream(PAGE.encode()), rewrite_timeout=0.5)
+    try:
+        with caplog.at_level(logging.ERROR, logger="eldermode"):
+            status, _, body, _ = run(call(app, path="/slow.html", query=b"eldermode=elder"))
+        assert status == 200 and body == PAGE.encode()
+        assert "/slow.html" in caplog.text
+    finally:
+        release.set()
