@@ -13,7 +13,10 @@ Audio is WAV, or Ogg Vorbis / MP3 when sox is installed, chosen by ``f=`` or
 ``Accept``; responses support ``Range`` and are cacheable forever (the URL
 determines the audio). Synthesis goes through a bounded queue: beyond
 ``speech_queue`` distinct pending segments the answer is 429 with Retry-After;
-with no engine installed it is 503 with a message saying so.
+with no engine installed it is 503 with a message saying so. A whole-article
+download is made one at a time (joining and encoding it is seconds of CPU),
+kept in the audio cache, and its ETag is known from the page's bytes, so a
+revalidation does no audio work at all.
 """
 
 from __future__ import annotations
@@ -102,6 +105,7 @@ class SpeechService:
         self.max_pending = max(1, int(settings.speech_queue))
         self._speaker = speaker
         self._inflight: dict[str, asyncio.Future] = {}
+        self._articles: dict[str, asyncio.Future] = {}  # whole articles being made (one at a time)
         self._limiter: anyio.CapacityLimiter | None = None
 
     @property
@@ -151,19 +155,75 @@ class SpeechService:
             pending.add_done_callback(lambda _f, k=key: self._inflight.pop(k, None))
         return await asyncio.shield(pending)
 
-    async def article(self, segments: list[str], lang: str, rate: str) -> bytes:
-        if len(self._inflight) >= self.max_pending:
-            raise _Busy()
+    def article_key(self, body: bytes, content_type: str | None, rate: str, audio_format: str) -> str:
+        """What determines a whole-article download: the page's bytes, the engine, rate and format.
+
+        Known before any work, so it is both the cache key and the ETag (a revalidation costs a page fetch).
+        The hashed material starts with "article", so it never names a sentence's entry in the audio cache.
+        """
+        engine = getattr(getattr(self.speaker, "voice", None), "name", "") or ""
+        digest = hashlib.sha256()
+        for part in ("article", _ARTICLE_VERSION, engine, rate, audio_format, content_type or ""):
+            digest.update(part.encode("utf-8") + b"\0")
+        digest.update(body)
+        return digest.hexdigest()[:32]
+
+    async def article(self, key: str, segments_of, rate: str, audio_format: str) -> bytes:
+        """The whole article as one encoded file: from the audio cache, or made once.
+
+        Joining a long article (68 MB of WAV for the seed report) and encoding it takes
+        seconds of CPU and tens of MB, so one article is made at a time, and counts against
+        ``speech_queue`` while it is: another article meanwhile is _Busy (429); requests for
+        the same article wait for the one being made. ``segments_of()`` → (sentences, language)
+        runs only when the article has to be made; it may raise NotHTML or NoArticleText.
+        """
+        hit = await self._article_lookup(key)
+        if hit is not None:
+            return hit
+        pending = self._articles.get(key)
+        if pending is None:
+            if self._articles or len(self._inflight) >= self.max_pending:
+                raise _Busy()
+            pending = asyncio.ensure_future(self._make_article(key, segments_of, rate, audio_format))
+            marker = "article:" + key
+            self._articles[key] = self._inflight[marker] = pending
+            pending.add_done_callback(lambda f: self._article_done(f, key, marker))
+        return await asyncio.shield(pending)
+
+    def _article_done(self, future: asyncio.Future, key: str, marker: str) -> None:
+        self._articles.pop(key, None)
+        self._inflight.pop(marker, None)
+        if not future.cancelled():
+            future.exception()  # retrieved: a visitor who left before the end must not log "never retrieved"
+
+    async def _make_article(self, key: str, segments_of, rate: str, audio_format: str) -> bytes:
+        segments, lang = await anyio.to_thread.run_sync(segments_of)
+        if not segments:
+            raise NoArticleText()
         speaker = self.speaker
         if not speaker.available:
             raise BackendUnavailable(speaker.unavailable_reason)
-        marker = f"article:{id(segments)}"
-        future = asyncio.ensure_future(
-            anyio.to_thread.run_sync(speaker.render_article, segments, lang, rate, limiter=self.limiter)
-        )
-        self._inflight[marker] = future
-        future.add_done_callback(lambda _f: self._inflight.pop(marker, None))
-        return await asyncio.shield(future)
+        segments = segments[:MAX_ARTICLE_SEGMENTS]
+        data = await anyio.to_thread.run_sync(speaker.render_article, segments, lang, rate, limiter=self.limiter)
+        if audio_format != "wav":
+            data = await anyio.to_thread.run_sync(encode, data, audio_format)
+        await self._article_store(key, data)
+        return data
+
+    async def _article_lookup(self, key: str) -> bytes | None:
+        cache = getattr(self.speaker, "cache", None)
+        if cache is None:
+            return None
+        return await anyio.to_thread.run_sync(cache.get, key)  # megabytes: off the event loop
+
+    async def _article_store(self, key: str, data: bytes) -> None:
+        cache = getattr(self.speaker, "cache", None)
+        if cache is None or len(data) > ARTICLE_CACHE_MAX:
+            return
+        try:
+            await anyio.to_thread.run_sync(cache.put, key, data)
+        except OSError as exc:  # a full or read-only disk costs the cache, not the download
+            log.warning("audio cache write failed: %s", exc)
 
 
 _BUILD_LOCK = threading.Lock()
@@ -171,6 +231,18 @@ _BUILD_LOCK = threading.Lock()
 
 class _Busy(Exception):
     pass
+
+
+class NoArticleText(Exception):
+    """The page has no text to read aloud."""
+
+
+MAX_ARTICLE_SEGMENTS = 600  # about 40,000 characters: a very long report
+# An encoded article (MP3 at 32 kbit/s: 6 MB for the seed report's 26 minutes) is kept in the audio
+# cache; a longer one (a WAV download of a long report) is made again, still one at a time.
+ARTICLE_CACHE_MAX = 32 * 1024 * 1024
+_ARTICLE_VERSION = "1"  # bump when the joining or the encoder settings change what a key sounds like
+ARTICLE_RETRY_AFTER = "15"  # an article takes seconds to make, not the fraction of a sentence
 
 
 def _build_speaker(settings) -> Speaker:
@@ -329,9 +401,6 @@ async def arbitrary_audio(request: Request) -> Response:
     return await _speak(request, text, speech_lang(request.query_params.get("l", "zh")))
 
 
-MAX_ARTICLE_SEGMENTS = 600  # about 40,000 characters: a very long report
-
-
 def article_segments(body: bytes, content_type: str | None, url: str, settings) -> tuple[list[str], str]:
     """(sentences, speech language) of an original page, exactly as the page transform splits them."""
     from eldermode.transforms import Context, Profile
@@ -364,40 +433,36 @@ async def article_audio(request: Request) -> Response:
         return _error(str(exc), exc.status)
     if page.status != 200:
         return _error(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
+    service = speech_service(services)
+    speaker = await service.ready_speaker()
+    # a whole article is long (the seed report: 26 minutes, 68 MB as WAV): compress when we can
+    wanted = request.path_params.get("ext") or ("mp3" if "mp3" in speaker.formats else "wav")
+    if wanted not in speaker.formats:
+        return _error(f"format must be one of: {', '.join(speaker.formats)}", 406)
+    key = service.article_key(page.body, page.content_type, rate, wanted)
+    stem = Path(url.split("?", 1)[0].rstrip("/")).stem or "article"
+
+    def respond(data: bytes) -> Response:
+        return audio_response(request, data, wanted, key, vary=False, filename=f"{stem}.{wanted}",
+                              cache_control="private, max-age=300")  # the page may change
+
+    if f'"{key}"' in request.headers.get("if-none-match", ""):
+        return respond(b"")  # the visitor has this article already: no join, no encode, no cache read
     try:
-        segments, lang = await anyio.to_thread.run_sync(
-            article_segments, page.body, page.content_type, url, settings
-        )
+        data = await service.article(
+            key, lambda: article_segments(page.body, page.content_type, url, settings), rate, wanted)
+    except _Busy:
+        return _error("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": ARTICLE_RETRY_AFTER})
     except NotHTML:
         return _error("that URL is not an HTML page", 415)
-    if not segments:
+    except NoArticleText:
         return _error("no article text found on that page", 404)
-    segments = segments[:MAX_ARTICLE_SEGMENTS]
-    service = speech_service(services)
-    await service.ready_speaker()
-    try:
-        data = await service.article(segments, lang, rate)
-    except _Busy:
-        return _error("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": RETRY_AFTER})
     except BackendUnavailable as exc:
         return _error(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
     except SpeechError as exc:
-        log.warning("article synthesis failed: %s", exc)
+        log.warning("article synthesis or encoding failed: %s", exc)
         return _error("朗读失败 (speech synthesis failed)", 500)
-    # a whole article is long (the seed report: 26 minutes, 68 MB as WAV): compress when we can
-    wanted = request.path_params.get("ext") or ("mp3" if "mp3" in service.speaker.formats else "wav")
-    if wanted not in service.speaker.formats:
-        return _error(f"format must be one of: {', '.join(service.speaker.formats)}", 406)
-    if wanted != "wav":
-        try:
-            data = await anyio.to_thread.run_sync(encode, data, wanted)
-        except SpeechError as exc:
-            log.warning("article encoding failed: %s", exc)
-            return _error("朗读失败 (audio encoding failed)", 500)
-    etag = hashlib.sha256(data).hexdigest()[:32]
-    stem = Path(url.split("?", 1)[0].rstrip("/")).stem or "article"
-    return audio_response(request, data, wanted, etag, vary=False, filename=f"{stem}.{wanted}",
-                          cache_control="private, max-age=300")  # the page may change
+    return respond(data)
 
 
 async def status(request: Request) -> Response:
