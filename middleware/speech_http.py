@@ -162,8 +162,9 @@ class SpeechService:
         The hashed material starts with "article", so it never names a sentence's entry in the audio cache.
         """
         engine = getattr(getattr(self.speaker, "voice", None), "name", "") or ""
+        voices = repr(sorted(getattr(self.speaker, "voice_overrides", {}).items()))
         digest = hashlib.sha256()
-        for part in ("article", _ARTICLE_VERSION, engine, rate, audio_format, content_type or ""):
+        for part in ("article", _ARTICLE_VERSION, engine, voices, rate, audio_format, content_type or ""):
             digest.update(part.encode("utf-8") + b"\0")
         digest.update(body)
         return digest.hexdigest()[:32]
