@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import lxml.html
@@ -71,6 +72,7 @@ def _ncr(text: str) -> str:
     return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text)
 
 
+@lru_cache(maxsize=1024)
 def entry_link_bytes(url: str) -> bytes:
     """The small entry link for pages served in mode ``off``, as ASCII bytes.
 
@@ -102,9 +104,10 @@ _BODY_TAG = re.compile(
 
 def splice_after_body(body: bytes, insert: bytes) -> bytes | None:
     """``body`` with ``insert`` right after the ``<body>`` tag, or None when there is no such tag."""
-    if b"data-eldermode=\"entry\"" in body:
-        return body
     for match in _BODY_TAG.finditer(body):
         if match.group(0)[:5].lower() == b"<body":
-            return body[: match.end()] + insert + body[match.end() :]
+            end = match.end()
+            if body.startswith(b'<div data-eldermode="entry"', end):
+                return body  # spliced already (eldermode in front of eldermode)
+            return body[:end] + insert + body[end:]
     return None
