@@ -7,7 +7,7 @@ Invalid values are ignored, never echoed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote
 
 from eldermode.transforms import Profile
@@ -79,7 +79,7 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
 
     query_string = b"&".join(kept)
     page_url = _page_path(scope) + ("?" + query_string.decode("latin-1") if query_string else "")
-    return ModeChoice(profile=replace(chosen), query_string=query_string, set_cookie=set_cookie, page_url=page_url)
+    return ModeChoice(profile=chosen, query_string=query_string, set_cookie=set_cookie, page_url=page_url)
 
 
 def _page_path(scope: dict) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import logging
 import os
 from urllib.parse import unquote, urlsplit
@@ -280,7 +279,3 @@ def app_from_environment() -> ElderModeMiddleware:
     settings = load_settings(env=os.environ)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     return build_proxy_app(settings)
-
-
-def describe(settings: Settings) -> str:
-    return json.dumps({"upstream": settings.upstream, "listen": settings.listen, "workers": settings.workers})

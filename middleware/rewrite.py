@@ -48,8 +48,7 @@ def skip_reason(method: str, status: int, headers: Headers, max_body: int) -> st
         return "method"
     if status in SKIP_STATUSES or status < 200 or 300 <= status < 400:
         return "status"
-    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in PAGE_TYPES:
+    if not is_page(headers):
         return "content-type"
     if "no-transform" in headers.get("cache-control", "").lower():
         return "no-transform"
@@ -68,6 +67,16 @@ def is_page(headers: Headers) -> bool:
 
 
 _ETAG = re.compile(r'^(?:W/)?"(.*)"$')
+
+
+def _etag_values(header: str) -> list[str]:
+    """The opaque values of the well-formed entity tags in an If-None-Match header."""
+    values = []
+    for tag in header.split(","):
+        match = _ETAG.match(tag.strip())
+        if match:
+            values.append(match.group(1))
+    return values
 
 
 def mode_etag(etag: str | None, key: str) -> str | None:
@@ -326,7 +335,7 @@ class _Exchange:
         tag = mode_etag(headers.get("etag"), self.key) or self._hash_etag(body)
         out["etag"] = tag
         self._add_cookie(out)
-        if tag and self.client_inm and _weak_match(self.client_inm, tag):
+        if self.client_inm and _weak_match(self.client_inm, tag):
             await self._send_not_modified(out)
             return
         await self.downstream(start)
@@ -336,13 +345,7 @@ class _Exchange:
 
     def _client_holds_our_copy(self) -> bool:
         """The client's If-None-Match names a page eldermode made (so a 304 is about that page)."""
-        if not self.client_inm:
-            return False
-        for tag in self.client_inm.split(","):
-            match = _ETAG.match(tag.strip())
-            if match and _OUR_TAG.match(match.group(1)):
-                return True
-        return False
+        return bool(self.client_inm) and any(_OUR_TAG.match(v) for v in _etag_values(self.client_inm))
 
     def _hash_etag(self, body: bytes) -> str:
         """A validator for a page the app sent without one: a hash of the original bytes and URL."""
@@ -396,8 +399,4 @@ def _weak_match(if_none_match: str, tag: str) -> bool:
     if if_none_match.strip() == "*":
         return True
     wanted = _ETAG.match(tag)
-    for candidate in if_none_match.split(","):
-        match = _ETAG.match(candidate.strip())
-        if match and wanted and match.group(1) == wanted.group(1):
-            return True
-    return False
+    return bool(wanted) and wanted.group(1) in _etag_values(if_none_match)
