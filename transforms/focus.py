@@ -14,7 +14,7 @@ import lxml.html
 
 from . import Context
 from .access import describe, int_attribute, page_model
-from .assets import asset_url
+from .assets import link_asset
 
 __all__ = ["link_access_assets", "restore_focus"]
 
@@ -56,17 +56,5 @@ def restore_focus(root: lxml.html.HtmlElement, ctx: Context) -> None:
 
 def link_access_assets(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Link access.css (skip link, focus ring) and access.js (keys for pseudo-buttons, contrast) last in ``<head>``."""
-    head = root.find("head")
-    if head is None:
-        head = root.makeelement("head", {})
-        root.insert(0, head)
-    if head.find("link[@data-eldermode='access-css']") is None:
-        link = head.makeelement("link", {"rel": "stylesheet", "href": asset_url(ctx, "access.css"),
-                                         "data-eldermode": "access-css"})
-        link.tail = "\n"
-        head.append(link)
-    if head.find("script[@data-eldermode='access-js']") is None:
-        script = head.makeelement("script", {"src": asset_url(ctx, "access.js"), "defer": "",
-                                             "data-eldermode": "access-js"})
-        script.tail = "\n"
-        head.append(script)
+    link_asset(root, ctx, "access.css", "access-css")
+    link_asset(root, ctx, "access.js", "access-js")

@@ -29,6 +29,7 @@ from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
 
 from . import Context
 from .access import page_model
+from .assets import link_asset
 
 __all__ = ["collect_segments", "control_name", "prepare_speech", "segment_key", "speakable_text"]
 
@@ -251,10 +252,6 @@ def _replace_text(el, where: str, made: list) -> None:
             anchor = span
 
 
-def _asset(ctx: Context, name: str) -> str:
-    return f"{ctx.options.prefix}assets/{name}?v={ctx.options.asset_version}"
-
-
 def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Mark and sign the sentences of the article, link speech.js/.css, add the controls it needs."""
     if not ctx.options.speech:
@@ -281,15 +278,9 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     content.set("data-em-speech-main", "")
 
     text = TEXT["en" if lang == "en" else "zh"]
-    script = head.makeelement("script", {
-        "src": _asset(ctx, "speech.js"), "defer": "", "data-eldermode": MARK,
-        "data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang,
-    })
-    script.tail = "\n"
-    head.append(script)
-    link = head.makeelement("link", {"rel": "stylesheet", "href": _asset(ctx, "speech.css"), "data-eldermode": MARK})
-    link.tail = "\n"
-    head.append(link)
+    link_asset(root, ctx, "speech.js", MARK,
+               **{"data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang})
+    link_asset(root, ctx, "speech.css", MARK)
 
     has_toolbar_button = body.find(".//button[@data-em-action='speak']") is not None
     bar = body.makeelement("div", {"class": "em-speech-bar", "data-eldermode": "speech-controls", "role": "group",
