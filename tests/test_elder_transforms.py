@@ -289,3 +289,12 @@ def test_gbk_seed_gets_the_same_elder_changes(seed_gbk_bytes):
     assert len(root.findall(".//div[@data-eldermode='table-scroll']")) == 3
     assert root.find(".//*[@data-eldermode='toolbar']") is not None
     assert root.get("data-em-mode") == "elder"
+
+
+def test_a_stylesheet_href_that_cannot_be_parsed_is_skipped_not_fatal():
+    root = tree('<html><head><link rel="stylesheet" href="http://[x/a.css"><link rel="stylesheet" href="/b.css">'
+                "</head><body></body></html>")
+    ctx = ctx_for(url="/news/a.html")
+    ctx.services = FakeServices()
+    link_site_overrides(root, ctx)
+    assert ctx.services.stylesheets.calls == [[("link", "/b.css")]]

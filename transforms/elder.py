@@ -21,12 +21,12 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from . import Context
+from .access import join_url, split_url
 from .css import scaled_font_size, split_declarations
 
 __all__ = [
@@ -324,8 +324,8 @@ def _same_site_path(href: str, page_url: str, origins: tuple[str, ...]) -> str |
             href = href[len(origin.rstrip("/")) :]
     if href.startswith("//"):
         return None
-    parts = urlsplit(urljoin(page_url or "/", href))
-    if parts.scheme or parts.netloc:
+    parts = split_url(join_url(page_url or "/", href))  # never raise on hrefs like http://[x
+    if parts.scheme or parts.netloc or not parts.path:
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
