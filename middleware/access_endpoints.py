@@ -8,6 +8,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .endpoints import error_response, services_of, settings_of
 from .services import FetchError
 
 __all__ = ["text_view_endpoint"]
@@ -20,10 +21,8 @@ async def text_view_endpoint(request: Request) -> Response:
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.textview import text_view_page
 
-    from .endpoints import error_response
-
-    services = request.scope["eldermode.services"]
-    settings = request.scope["eldermode.settings"]
+    services = services_of(request)
+    settings = settings_of(request)
     try:
         local, page = await services.fetch_html(request.query_params.get("url", ""), like=request.scope)
     except FetchError as exc:

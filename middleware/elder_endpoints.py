@@ -7,12 +7,14 @@ from starlette.responses import HTMLResponse, Response
 
 from eldermode.transforms.toolbar import help_page
 
+from .endpoints import settings_of
+
 __all__ = ["help_endpoint"]
 
 
 async def help_endpoint(request: Request) -> Response:
     """The toolbar help page, in English when the visitor's browser prefers English (``?lang=en`` forces it)."""
-    settings = request.scope["eldermode.settings"]
+    settings = settings_of(request)
     lang = request.query_params.get("lang", "")
     if lang not in ("en", "zh"):
         first = request.headers.get("accept-language", "").split(",")[0].strip().lower()

@@ -18,13 +18,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, Router
 
-from .access_endpoints import text_view_endpoint
-from .elder_endpoints import help_endpoint
-from .stylesheets import overrides_endpoint
-
-from .speech_http import speech_routes
-from .tables_http import tables_routes
-
 __all__ = ["build_endpoints", "services_of", "settings_of", "error_response"]
 
 ASSETS = Path(__file__).with_name("assets")
@@ -39,9 +32,9 @@ def settings_of(request: Request):
     return request.scope["eldermode.settings"]
 
 
-def error_response(message: str, status: int) -> PlainTextResponse:
+def error_response(message: str, status: int, **headers: str) -> PlainTextResponse:
     """A short plain-text error; never echoes what the visitor sent."""
-    return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store"})
+    return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store", **headers})
 
 
 async def health(request: Request) -> Response:
@@ -81,6 +74,13 @@ async def asset(request: Request) -> Response:
 
 
 def _routes(prefix: str) -> list[Route]:
+    # Imported here, not at the top: each feature's handlers use this module's helpers.
+    from .access_endpoints import text_view_endpoint
+    from .elder_endpoints import help_endpoint
+    from .speech_http import speech_routes
+    from .stylesheets import overrides_endpoint
+    from .tables_http import tables_routes
+
     routes = [
         Route(prefix + "health", health, methods=["GET", "HEAD"]),
         Route(prefix + "assets/{name}", asset, methods=["GET", "HEAD"]),

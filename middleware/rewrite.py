@@ -21,7 +21,7 @@ from eldermode.transforms import Context
 from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
-from .codings import DECODABLE, DecodeError, decode_content
+from .codings import DECODABLE, decode_content
 from .endpoints import build_endpoints
 from .modes import ModeChoice, choose_profile
 from .services import Services

@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from eldermode.transforms.speech import segment_key, speakable_text
@@ -43,6 +43,8 @@ from eldermode.voices.base import RATES
 from eldermode.voices.cache import DiskCache, RedisCache
 from eldermode.voices.speaker import MEDIA_TYPES, Speaker, encode
 from eldermode.voices.text import MAX_SEGMENT, speech_lang
+
+from .endpoints import error_response, services_of, settings_of
 
 __all__ = ["SpeechService", "article_segments", "cmd_speak", "load_secret", "register_cli", "speech_routes", "speech_service"]
 
@@ -272,10 +274,6 @@ def speech_service(services) -> SpeechService:
 # --------------------------------------------------------------------------- helpers
 
 
-def _error(message: str, status: int, **headers: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store", **headers})
-
-
 def _choose_format(request: Request, formats: tuple[str, ...]) -> str | None:
     """``f=`` when given, else the best of ``formats`` the Accept header prefers; ``*/*`` means WAV."""
     wanted = request.query_params.get("f")
@@ -348,25 +346,25 @@ def audio_response(request: Request, data: bytes, audio_format: str, etag: str, 
 
 
 async def _speak(request: Request, text: str, lang: str) -> Response:
-    service = speech_service(request.scope["eldermode.services"])
+    service = speech_service(services_of(request))
     rate = _rate(request)
     if rate is None:
-        return _error("r must be slow, normal or fast", 400)
+        return error_response("r must be slow, normal or fast", 400)
     try:
         speaker = await service.ready_speaker()
         audio_format = _choose_format(request, speaker.formats)
         if audio_format is None:
-            return _error(f"f must be one of: {', '.join(speaker.formats)}", 406)
+            return error_response(f"f must be one of: {', '.join(speaker.formats)}", 406)
         data = await service.audio(text, lang, rate, audio_format)
     except _Busy:
-        return _error("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": RETRY_AFTER})
+        return error_response("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": RETRY_AFTER})
     except BackendUnavailable as exc:
-        return _error(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
+        return error_response(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
     except SynthesisTimeout:
-        return _error("朗读超时，请重试 (speech synthesis timed out)", 503, **{"Retry-After": RETRY_AFTER})
+        return error_response("朗读超时，请重试 (speech synthesis timed out)", 503, **{"Retry-After": RETRY_AFTER})
     except SpeechError as exc:
         log.warning("speech synthesis failed: %s", exc)
-        return _error("朗读失败 (speech synthesis failed)", 500)
+        return error_response("朗读失败 (speech synthesis failed)", 500)
     etag = speaker.prepared(text, lang, rate, audio_format)[3]
     return audio_response(request, data, audio_format, etag, vary="f" not in request.query_params)
 
@@ -380,25 +378,25 @@ async def segment_audio(request: Request) -> Response:
     text = speakable_text(request.query_params.get("t", ""))
     lang = speech_lang(request.query_params.get("l", "zh"))
     if not text:
-        return _error("t (the sentence) is required", 400)
+        return error_response("t (the sentence) is required", 400)
     if len(text) > MAX_SEGMENT * 2:
-        return _error("sentence too long", 413)
-    service = speech_service(request.scope["eldermode.services"])
+        return error_response("sentence too long", 413)
+    service = speech_service(services_of(request))
     if not service.verify(key, lang, text):
-        return _error("this sentence was not signed by this server (reload the page)", 403)
+        return error_response("this sentence was not signed by this server (reload the page)", 403)
     return await _speak(request, text, lang)
 
 
 async def arbitrary_audio(request: Request) -> Response:
     """Audio of any text, when ``speech_arbitrary_text`` is on: ``say?text=…&l=&r=&f=``."""
-    settings = request.scope["eldermode.settings"]
+    settings = settings_of(request)
     if not settings.speech_arbitrary_text:
-        return _error("arbitrary-text speech is switched off on this server (setting speech_arbitrary_text)", 404)
+        return error_response("arbitrary-text speech is switched off on this server (setting speech_arbitrary_text)", 404)
     text = speakable_text(request.query_params.get("text", ""))
     if not text:
-        return _error("text is required", 400)
+        return error_response("text is required", 400)
     if len(text) > settings.speech_max_text:
-        return _error(f"text too long: {len(text)} characters, the limit is {settings.speech_max_text}", 413)
+        return error_response(f"text too long: {len(text)} characters, the limit is {settings.speech_max_text}", 413)
     return await _speak(request, text, speech_lang(request.query_params.get("l", "zh")))
 
 
@@ -422,24 +420,24 @@ async def article_audio(request: Request) -> Response:
 
     from .services import FetchError
 
-    services = request.scope["eldermode.services"]
-    settings = request.scope["eldermode.settings"]
+    services = services_of(request)
+    settings = settings_of(request)
     rate = _rate(request)
     if rate is None:
-        return _error("r must be slow, normal or fast", 400)
+        return error_response("r must be slow, normal or fast", 400)
     url = request.query_params.get("url", "")
     try:
         page = await services.fetch_page(url, like=request.scope)
     except FetchError as exc:
-        return _error(str(exc), exc.status)
+        return error_response(str(exc), exc.status)
     if page.status != 200:
-        return _error(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
+        return error_response(f"the page answered {page.status}", 502 if page.status >= 500 else 404)
     service = speech_service(services)
     speaker = await service.ready_speaker()
     # a whole article is long (the seed report: 26 minutes, 68 MB as WAV): compress when we can
     wanted = request.path_params.get("ext") or ("mp3" if "mp3" in speaker.formats else "wav")
     if wanted not in speaker.formats:
-        return _error(f"format must be one of: {', '.join(speaker.formats)}", 406)
+        return error_response(f"format must be one of: {', '.join(speaker.formats)}", 406)
     key = service.article_key(page.body, page.content_type, rate, wanted)
     stem = Path(url.split("?", 1)[0].rstrip("/")).stem or "article"
 
@@ -453,23 +451,23 @@ async def article_audio(request: Request) -> Response:
         data = await service.article(
             key, lambda: article_segments(page.body, page.content_type, url, settings), rate, wanted)
     except _Busy:
-        return _error("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": ARTICLE_RETRY_AFTER})
+        return error_response("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": ARTICLE_RETRY_AFTER})
     except NotHTML:
-        return _error("that URL is not an HTML page", 415)
+        return error_response("that URL is not an HTML page", 415)
     except NoArticleText:
-        return _error("no article text found on that page", 404)
+        return error_response("no article text found on that page", 404)
     except BackendUnavailable as exc:
-        return _error(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
+        return error_response(f"朗读暂不可用：服务器未安装语音引擎 (speech unavailable: {exc})", 503)
     except SpeechError as exc:
         log.warning("article synthesis or encoding failed: %s", exc)
-        return _error("朗读失败 (speech synthesis failed)", 500)
+        return error_response("朗读失败 (speech synthesis failed)", 500)
     return respond(data)
 
 
 async def status(request: Request) -> Response:
     """Whether 朗读 works here. speech.js asks when the visitor reaches for a 朗读 control, which
     also starts the engine before the click (a cold pyttsx3 pool takes a few hundred ms)."""
-    service = speech_service(request.scope["eldermode.services"])
+    service = speech_service(services_of(request))
     speaker = await service.ready_speaker()
     return JSONResponse(
         {
@@ -477,7 +475,7 @@ async def status(request: Request) -> Response:
             "engine": speaker.voice.name if speaker.voice else None,
             "formats": list(speaker.formats),
             "reason": "" if speaker.available else speaker.unavailable_reason,
-            "arbitrary_text": bool(request.scope["eldermode.settings"].speech_arbitrary_text),
+            "arbitrary_text": bool(settings_of(request).speech_arbitrary_text),
         },
         headers={"Cache-Control": "no-store"},
     )

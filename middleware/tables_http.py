@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .endpoints import error_response, services_of
 from .services import FetchError
 
 __all__ = ["register_cli", "tables_endpoint", "tables_routes"]
@@ -27,9 +28,7 @@ async def tables_endpoint(request: Request) -> Response:
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.tables import format_readings, read_page
 
-    from .endpoints import error_response
-
-    services = request.scope["eldermode.services"]
+    services = services_of(request)
     fmt = request.query_params.get("format", "json")
     if fmt not in FORMATS:
         return error_response("format must be json, text or csv", 400)

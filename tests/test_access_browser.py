@@ -7,7 +7,6 @@ be gone; the structure a screen reader navigates by must be there.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette

@@ -14,10 +14,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from eldermode.transforms import Context, Profile, Report
-from eldermode.transforms.document import parse_document, serialize_document
+from eldermode.transforms import Context, Profile
 from eldermode.transforms.pipeline import rewrite_page
-from eldermode.transforms.table_model import HeaderAssigner, document_id_lookup, form_table
+from eldermode.transforms.table_model import document_id_lookup, form_table
 from eldermode.transforms.tables import (
     annotate_tables,
     cell_text,
@@ -25,7 +24,6 @@ from eldermode.transforms.tables import (
     format_readings,
     normalise_text,
     read_page,
-    read_tables,
 )
 
 GOLDEN = Path(__file__).parent / "golden" / "tables"
