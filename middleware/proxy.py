@@ -21,6 +21,7 @@ from multidict import CIMultiDict
 from starlette.datastructures import Headers
 
 from .rewrite import ElderModeMiddleware, is_page
+from .services import has_dot_segment
 from .settings import Settings, load_settings
 
 __all__ = ["ReverseProxy", "build_proxy_app", "app_from_environment"]
@@ -98,7 +99,7 @@ class ReverseProxy:
         if scope["type"] != "http":
             return  # websockets are not proxied
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
-        if not raw_path.startswith(b"/") or _has_dot_segment(raw_path):
+        if not raw_path.startswith(b"/") or has_dot_segment(unquote(raw_path.split(b"?", 1)[0].decode("latin-1"))):
             # Dot segments are never needed (browsers resolve them) and could step out of an
             # upstream's base path (--upstream https://host/base).
             await self._send_page(send, BAD_REQUEST)
@@ -257,11 +258,6 @@ async def _request_body(receive):
             yield body
         if not message.get("more_body", False):
             return
-
-
-def _has_dot_segment(raw_path: bytes) -> bool:
-    path = unquote(raw_path.split(b"?", 1)[0].decode("latin-1")).replace("\\", "/")
-    return any(segment in (".", "..") for segment in path.split("/"))
 
 
 def _strip_cookie_domain(cookie: str) -> str:

@@ -19,7 +19,7 @@ from .rewrite_cache import RewriteCache
 
 from .stylesheets import StylesheetAnalyses
 
-__all__ = ["FetchError", "FetchedPage", "Services"]
+__all__ = ["FetchError", "FetchedPage", "Services", "has_dot_segment"]
 
 # Request headers worth forwarding to the app when fetching a page on a visitor's behalf.
 _FORWARDED = frozenset({b"host", b"cookie", b"accept-language", b"user-agent", b"authorization",
@@ -43,6 +43,11 @@ class FetchedPage:
     @property
     def content_type(self) -> str | None:
         return self.headers.get("content-type")
+
+
+def has_dot_segment(path: str) -> bool:
+    """Whether a (percent-decoded) path has a "." or ".." segment; "\\" counts as "/", as in browsers."""
+    return any(segment in (".", "..") for segment in path.replace("\\", "/").split("/"))
 
 
 class Services:
@@ -71,9 +76,7 @@ class Services:
         decoded = unquote(parts.path)
         # Browsers read "\" as "/", and dot segments let a path walk out of where it points:
         # either would let a link built from this path leave the site.
-        if "\\" in decoded or any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded) or any(
-            segment in (".", "..") for segment in decoded.split("/")
-        ):
+        if "\\" in decoded or any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded) or has_dot_segment(decoded):
             raise FetchError("url must be a plain path on this site")
         if parts.path.startswith(self.settings.prefix):
             raise FetchError("url must not point at eldermode's own endpoints")
