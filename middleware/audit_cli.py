@@ -15,12 +15,13 @@ import os
 import sys
 from pathlib import Path
 
+from .endpoints import load_asset
+
 __all__ = ["axe_before_after", "find_axe", "register"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ASSETS = Path(__file__).with_name("assets")
 _ORIGIN = "http://eldermode-audit.invalid"
 
 
@@ -39,12 +40,10 @@ def _route_handler(page_html: bytes, prefix: str):
         if path == "/__audit__/page":
             return route.fulfill(status=200, body=page_html, content_type="text/html; charset=utf-8")
         if path.startswith(prefix + "assets/"):
-            name = path[len(prefix + "assets/"):]
-            file = ASSETS / name
-            if "/" not in name and file.is_file():
-                kind = {"css": "text/css", "js": "application/javascript", "svg": "image/svg+xml"}.get(
-                    name.rsplit(".", 1)[-1], "application/octet-stream")
-                return route.fulfill(status=200, body=file.read_bytes(), content_type=kind)
+            loaded = load_asset(path[len(prefix + "assets/"):])  # the same files the middleware serves
+            if loaded is not None:
+                data, _, media_type, _ = loaded
+                return route.fulfill(status=200, body=data, content_type=media_type)
         return route.fulfill(status=404, body=b"")
     return handle
 

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, Router
 
-__all__ = ["build_endpoints", "services_of", "settings_of", "error_response"]
+__all__ = ["build_endpoints", "error_response", "load_asset", "services_of", "settings_of"]
 
 ASSETS = Path(__file__).with_name("assets")
 _ASSET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.(css|js|html|svg|png|ico|json)$")
@@ -42,7 +42,8 @@ async def health(request: Request) -> Response:
 
 
 @lru_cache(maxsize=64)
-def _load_asset(name: str) -> tuple[bytes, bytes, str, str] | None:
+def load_asset(name: str) -> tuple[bytes, bytes, str, str] | None:
+    """(bytes, gzipped bytes, media type, ETag) of one of eldermode's assets, or None for any other name."""
     path = ASSETS / name
     if not _ASSET_NAME.match(name) or not path.is_file():
         return None
@@ -55,7 +56,7 @@ def _load_asset(name: str) -> tuple[bytes, bytes, str, str] | None:
 
 
 async def asset(request: Request) -> Response:
-    loaded = _load_asset(request.path_params["name"])
+    loaded = load_asset(request.path_params["name"])
     if loaded is None:
         return error_response("no such asset", 404)
     data, gzipped, media_type, etag = loaded
