@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ELDERMODE_SHARED", REPO.parent / "shared"))
+PAGES = REPO / "tests" / "fixtures" / "pages"  # the project's own copy of the seed report
 
 
 def median_ms(samples: list[float]) -> float:
@@ -79,7 +79,7 @@ def main() -> None:
     access_names = {name for name, _ in ACCESS_REPAIRS} | {"skip-link"}
     for name, content_type in (("report-2020.html", "text/html; charset=utf-8"),
                                ("report-2020.gbk.html", "text/html; charset=gb2312")):
-        body = (SHARED / "pages" / name).read_bytes()
+        body = (PAGES / name).read_bytes()
         floor, whole, view = [], [], []
         per_step: dict[str, list[float]] = {step: [] for step, _ in steps}
         for _ in range(args.repeat + 3):

@@ -28,7 +28,7 @@ from pathlib import Path
 import lxml.html
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ELDERMODE_SHARED", REPO.parent / "shared"))
+PAGES = REPO / "tests" / "fixtures" / "pages"  # the project's own copy of the seed report
 SITE = REPO / "examples" / "site"
 
 
@@ -66,7 +66,7 @@ def bench_rewrite(repeat: int = 60) -> None:
     print(f"{'input':<10} {'path':<22} {'ms':>8} {'× floor':>8}")
     for name, content_type in (("report-2020.html", "text/html; charset=utf-8"),
                                ("report-2020.gbk.html", "text/html; charset=gb2312")):
-        body = (SHARED / "pages" / name).read_bytes()
+        body = (PAGES / name).read_bytes()
         encoding = "gb18030" if "gbk" in name else "utf-8"
         text = body.decode(encoding)
 
@@ -105,7 +105,7 @@ def bench_steps(repeat: int = 30) -> None:
     from eldermode.transforms.document import parse_document, serialize_document
     from eldermode.transforms.pipeline import PIPELINES
 
-    body = (SHARED / "pages" / "report-2020.html").read_bytes()
+    body = (PAGES / "report-2020.html").read_bytes()
     services = page_services()
     print(f"## Cost of each step on the seed page (ms, median of {repeat} runs)")
     for mode in ("elder", "access"):

@@ -5,7 +5,7 @@ Run by hand on an otherwise idle machine (numbers go to the README; no test asse
     python benchmarks/bench_elder.py
     python benchmarks/bench_elder.py --repeat 100
 
-Measures, on the seed report page (shared/pages/report-2020.html):
+Measures, on the seed report page (tests/fixtures/pages/report-2020.html):
 
 * floor: lxml parse + serialise (raw lxml, and eldermode's own document codec);
 * the whole elder pipeline with the page's stylesheets already analysed (the steady state);
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import timed  # noqa: E402 - median of runs after warm-up, shared with the core benchmark
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ELDERMODE_SHARED", REPO.parent / "shared"))
+PAGES = REPO / "tests" / "fixtures" / "pages"  # the project's own copy of the seed report
 SITE_CSS = REPO / "examples" / "site" / "css" / "style.css"
 
 
@@ -57,7 +57,7 @@ def bench_page(repeat: int) -> None:
     from eldermode.transforms.document import parse_document, serialize_document
     from eldermode.transforms.pipeline import rewrite_page
 
-    body = (SHARED / "pages" / "report-2020.html").read_bytes()
+    body = (PAGES / "report-2020.html").read_bytes()
     text = body.decode("utf-8")
 
     def raw_lxml():

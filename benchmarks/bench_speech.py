@@ -30,7 +30,7 @@ from urllib.parse import quote
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ELDERMODE_SHARED", REPO.parent / "shared"))
+PAGES = REPO / "tests" / "fixtures" / "pages"  # the project's own copy of the seed report
 SPAN = re.compile(r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<')
 
 
@@ -39,7 +39,7 @@ def seed_sentences() -> list[str]:
     from eldermode.middleware.settings import Settings
     from eldermode.middleware.speech_http import article_segments
 
-    body = (SHARED / "pages" / "report-2020.html").read_bytes()
+    body = (PAGES / "report-2020.html").read_bytes()
     return article_segments(body, "text/html; charset=utf-8", "/report-2020.html", Settings())[0]
 
 

@@ -51,24 +51,81 @@ VIEWPORTS = {
 AXE_IMPACTS = ("critical", "serious", "moderate", "minor")
 
 
-def shared_pages_dir() -> Path:
-    """The shared seed pages: ``$ELDERMODE_SHARED/pages`` or ``shared/pages`` beside the repository.
-
-    CI clones the repository into another folder with a copy of ``shared/``
-    beside the clone, so the path is found relative to this file, never to
-    the current directory.
-    """
-    override = os.environ.get("ELDERMODE_SHARED")
-    shared = Path(override) if override else REPO_ROOT.parent / "shared"
-    return shared / "pages"
-
-
-def seed_page_path(name: str = "report-2020.html") -> Path:
-    return shared_pages_dir() / name
-
-
+PAGES_DIR = TESTS_DIR / "fixtures" / "pages"  # the project's own copy of the seed report (UTF-8 and GBK)
 SEED_HTML_NAME = "report-2020.html"
 SEED_GBK_NAME = "report-2020.gbk.html"
+
+
+def seed_page_path(name: str = SEED_HTML_NAME) -> Path:
+    """The seed report page as the CMS serves it, from the repository (a plain clone has it)."""
+    return PAGES_DIR / name
+
+
+# ---------------------------------------------------------------- the shared real-page corpus
+
+
+@dataclass(frozen=True)
+class CorpusPage:
+    """One real page of ``shared/corpus``: its file, the Content-Type to serve it with, its kind."""
+
+    name: str
+    path: Path
+    content_type: str
+    kind: str
+    site: str
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def corpus_dir() -> Path | None:
+    """``$ELDERMODE_CORPUS`` or ``../shared/corpus`` beside the repository; None when absent.
+
+    The corpus holds real pages from public repositories: they are read from
+    there and never copied into the project.
+    """
+    override = os.environ.get("ELDERMODE_CORPUS")
+    path = Path(override) if override else REPO_ROOT.parent / "shared" / "corpus"
+    return path if (path / "manifest.json").is_file() else None
+
+
+CORPUS_MISSING = (
+    "the shared real-page corpus is absent (set ELDERMODE_CORPUS, or put shared/corpus beside the "
+    "repository): tests over real government pages are skipped"
+)
+
+
+def corpus_pages() -> list[CorpusPage]:
+    """Every page of the corpus in name order, or [] when the corpus is absent."""
+    import json
+
+    root = corpus_dir()
+    if root is None:
+        return []
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        CorpusPage(name, root / "pages" / name, entry.get("content_type", "text/html"),
+                   entry.get("kind", ""), entry.get("site", ""))
+        for name, entry in sorted(manifest.items())
+        if (root / "pages" / name).is_file()
+    ]
+
+
+def corpus_params() -> list[Any]:
+    """``pytest.param`` per corpus page (id = file name), or one skipped param saying why."""
+    import pytest
+
+    pages = corpus_pages()
+    if not pages:
+        return [pytest.param(None, id="no-corpus", marks=pytest.mark.skip(reason=CORPUS_MISSING))]
+    return [pytest.param(page, id=page.name) for page in pages]
+
+
+def peer_suites_dir() -> Path | None:
+    """``$ELDERMODE_PEER_SUITES`` or ``../shared/peer-suites``; None when absent."""
+    override = os.environ.get("ELDERMODE_PEER_SUITES")
+    path = Path(override) if override else REPO_ROOT.parent / "shared" / "peer-suites"
+    return path if path.is_dir() else None
 
 
 def load_example(name: str) -> Any:
