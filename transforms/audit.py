@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 import lxml.html
 
 from . import Context, PageOptions, Profile
-from .access import compact, int_attribute, squash
+from .markup import int_attribute
+from .textwalk import compact, squash
 from .document import parse_document, serialize_document
 from .landmarks import existing_landmarks
 from .names import has_name
