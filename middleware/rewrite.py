@@ -223,7 +223,7 @@ class _Exchange:
 
     __slots__ = (
         "mw", "choice", "key", "client_inm", "downstream", "method", "head", "headers_only",
-        "wants_get", "mode", "start", "chunks", "size", "coding",
+        "wants_get", "mode", "start", "chunks", "size", "coding", "cache_result",
     )
 
     def __init__(self, mw: ElderModeMiddleware, choice: ModeChoice, key: str, client_inm: str | None,
@@ -242,6 +242,7 @@ class _Exchange:
         self.chunks: list[bytes] = []
         self.size = 0
         self.coding = coding  # what the visitor accepts for a rewritten page: "br", "gzip" or ""
+        self.cache_result = ""  # for a rewritten page: "hit", "shared" (another instance's) or "miss"
 
     @property
     def rewriting(self) -> bool:
@@ -360,6 +361,7 @@ class _Exchange:
             out["content-encoding"] = coding
         if self.choice.profile.active:
             out["content-type"] = "text/html; charset=utf-8"
+            out["eldermode-cache"] = self.cache_result  # whether this page cost a rewrite here
             make_private(out)
         if self.choice.profile.active or coding:
             add_vary(out, "Accept-Encoding")  # the same URL answers br, gzip or identity
@@ -404,8 +406,16 @@ class _Exchange:
         cache_key = self._cache_key(body, headers)
         found = cache.get(_coded_key(cache_key, coding))
         if found is not None:
+            self.cache_result = "hit"
             count("rewrite_cache", result="hit")
             return found
+        if cache.shared is not None:
+            found = await cache.get_shared(_coded_key(cache_key, coding))
+            if found is not None:
+                self.cache_result = "shared"
+                count("rewrite_cache", result="shared")
+                return found
+        self.cache_result = "miss"
         count("rewrite_cache", result="miss")
         return await self.mw.runner.run(self._rewrite, body, headers, cache_key, coding,
                                         timeout=self.mw.settings.rewrite_timeout)
