@@ -276,7 +276,7 @@ def app_from_environment() -> ElderModeMiddleware:
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = build_proxy_app(settings)
     if settings.speech and settings.speech_backend != "none":
-        from .speech_http import start_speech_in_background
+        from .speech_service import start_speech_in_background
 
         start_speech_in_background(app.services)  # engines ready before the first 朗读, never on the event loop
     return app

@@ -19,13 +19,14 @@ from typing import Awaitable, Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 
-from eldermode.transforms import Context
+from eldermode.transforms import Context, TransformError
+from eldermode.transforms.document import NotHTML
 from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
-from .codings import DECODABLE, accepted_coding, decode_content, encode_content
+from . import metrics
+from .codings import DECODABLE, DecodeError, accepted_coding, decode_content, encode_content
 from .endpoints import build_endpoints
-from .metrics import count, observe
 from .modes import ModeChoice, choose_profile
 from .rewrite_runner import Busy, RewriteRunner, RewriteTimeout
 from .services import Services
@@ -345,11 +346,12 @@ class _Exchange:
                       self.mw.settings.rewrite_timeout)
             fallback, new_body = "timeout", None
         except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
-            log.warning("eldermode: sent the original page for %s: %s", self.choice.page_url, exc,
-                        exc_info=log.isEnabledFor(logging.DEBUG))
-            count("rewrite_fallback", reason="error")
+            fallback = fallback_reason(exc)
+            log.warning("eldermode: sent the original page for %s (%s): %s", self.choice.page_url, fallback,
+                        _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
             new_body = None
         if new_body is None:
+            metrics.count("page_fallbacks", reason=fallback)  # busy: shed, the queue was full
             await self._send_original(body, fallback=fallback if self.choice.profile.active else "")
             return
         out = MutableHeaders(scope=start)
@@ -407,16 +409,16 @@ class _Exchange:
         found = cache.get(_coded_key(cache_key, coding))
         if found is not None:
             self.cache_result = "hit"
-            count("rewrite_cache", result="hit")
+            metrics.count("rewrite_cache", result="hit")
             return found
         if cache.shared is not None:
             found = await cache.get_shared(_coded_key(cache_key, coding))
             if found is not None:
                 self.cache_result = "shared"
-                count("rewrite_cache", result="shared")
+                metrics.count("rewrite_cache", result="shared")
                 return found
         self.cache_result = "miss"
-        count("rewrite_cache", result="miss")
+        metrics.count("rewrite_cache", result="miss")
         return await self.mw.runner.run(self._rewrite, body, headers, cache_key, coding,
                                         timeout=self.mw.settings.rewrite_timeout)
 
@@ -447,8 +449,8 @@ class _Exchange:
             )
             started = time.perf_counter()
             out = rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
-            observe("rewrite_seconds", time.perf_counter() - started, mode=self.choice.profile.mode)
-            count("rewrites", mode=self.choice.profile.mode)
+            metrics.observe("rewrite_seconds", time.perf_counter() - started, mode=self.choice.profile.mode)
+            metrics.count("rewrites", mode=self.choice.profile.mode)
             cacheable = not ctx.data.get("uncacheable")
             if cacheable:
                 cache.put(cache_key, out)
@@ -464,6 +466,22 @@ class _Exchange:
 
 def _coded_key(cache_key: bytes, coding: str) -> bytes:
     return cache_key + coding.encode("ascii") if coding else cache_key
+
+
+def fallback_reason(exc: BaseException) -> str:
+    """The ``reason`` label of a whole-page fallback: what the page could not do without."""
+    if isinstance(exc, DecodeError):
+        return "decode"  # Content-Encoding (gzip/br) corrupt or over the limit
+    if isinstance(exc, NotHTML):
+        return "not-html"  # empty, binary, or not parseable whole
+    if isinstance(exc, TransformError):
+        return exc.name  # "serialise" (steps never raise out of the pipeline)
+    return "error"
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def _weak_match(if_none_match: str, tag: str) -> bool:

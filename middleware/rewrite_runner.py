@@ -18,8 +18,6 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, TypeVar
 
-from .metrics import count
-
 __all__ = ["Busy", "RewriteRunner", "RewriteTimeout"]
 
 log = logging.getLogger("eldermode")
@@ -61,7 +59,6 @@ class RewriteRunner:
                 future = executor.submit(fn, *args)
                 self._inflight.add(future)
         if busy:
-            count("rewrite_shed", reason="busy")
             raise Busy()
         future.add_done_callback(self._done)
         try:
@@ -71,7 +68,6 @@ class RewriteRunner:
             if not future.cancel():  # not merely queued: it is running and cannot be stopped
                 self._replace(executor)
             self._done(future)  # a stuck rewrite no longer takes a place in the queue
-            count("rewrite_shed", reason="timeout")
             raise RewriteTimeout() from None
 
     def _done(self, future) -> None:

@@ -53,7 +53,7 @@ def test_a_full_queue_sends_the_original_at_once_and_says_why(monkeypatch):
     status, headers, body, _ = third
     assert status == 200 and body == PAGE.encode()  # the original, not a wait
     assert header(headers, "eldermode-fallback") == "busy"
-    assert metrics.value("rewrite_shed", reason="busy") == 1
+    assert metrics.value("page_fallbacks", reason="busy") == 1
     for status, headers, body, _ in (first, second):  # the two that got a place were rewritten
         assert status == 200 and b"data-eldermode" in body and header(headers, "eldermode-fallback") is None
 
@@ -71,7 +71,7 @@ def test_a_rewrite_past_its_deadline_is_counted_and_named(monkeypatch):
         status, headers, body, _ = run(call(app, path="/slow.html", query=b"eldermode=elder"))
         assert status == 200 and body == PAGE.encode()
         assert header(headers, "eldermode-fallback") == "timeout"
-        assert metrics.value("rewrite_shed", reason="timeout") == 1
+        assert metrics.value("page_fallbacks", reason="timeout") == 1
         # the stuck thread does not hold up the next page: a new rewrite thread takes it
         release.set()
         monkeypatch.setitem(pipeline.PIPELINES, "elder", pipeline.PIPELINES["elder"][:-1])
