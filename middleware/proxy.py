@@ -276,4 +276,9 @@ def app_from_environment() -> ElderModeMiddleware:
     settings = load_settings(env=os.environ)
     configure_logging(settings.log_level, settings.log_format, settings.access_log)  # a worker is a fresh interpreter
     log.debug("worker %d: settings from the environment, upstream %s", os.getpid(), settings.upstream)
-    return build_proxy_app(settings)
+    app = build_proxy_app(settings)
+    if settings.speech and settings.speech_backend != "none":
+        from .speech_service import start_speech_in_background
+
+        start_speech_in_background(app.services)  # engines ready before the first 朗读, never on the event loop
+    return app

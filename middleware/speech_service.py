@@ -26,7 +26,7 @@ from eldermode.voices.text import speech_lang
 from .speech_secret import load_secret
 
 __all__ = ["ARTICLE_RETRY_AFTER", "RETRY_AFTER", "Busy", "NoArticleText", "SpeechService", "article_segments",
-           "build_speaker", "speech_service"]
+           "build_speaker", "speech_service", "start_speech_in_background"]
 
 log = logging.getLogger("eldermode.speech")
 
@@ -197,6 +197,18 @@ def build_speaker(settings) -> Speaker:
     else:
         cache = DiskCache(settings.cache_path / "speech", max_bytes=settings.cache_max_bytes)
     return Speaker(voice, cache, unavailable_reason=reason)
+
+
+def start_speech_in_background(services) -> threading.Thread:
+    """Build the speech engines now, on a thread of their own (the proxy calls this at process start).
+
+    Building spawns engine processes and scans the audio cache (≈ 170 ms); done at first use it
+    would hold up that request, and done on the event loop every request.
+    """
+    service = speech_service(services)
+    thread = threading.Thread(target=lambda: service.speaker, name="eldermode-speech-start", daemon=True)
+    thread.start()
+    return thread
 
 
 def speech_service(services) -> SpeechService:
