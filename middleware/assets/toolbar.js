@@ -241,6 +241,12 @@
         line = null;
       }
     }
+    // ---------------------------------------------------------------- pictures that did not load collapse
+    function broken(img) { img.setAttribute("data-em-broken", ""); }
+    Array.prototype.forEach.call(doc.images, function (img) {
+      if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) broken(img);
+      else img.addEventListener("error", function () { broken(img); }, { once: true });
+    });
     // ---------------------------------------------------------------- calm page: stop carousels we can ask
     if (html.getAttribute("data-em-mode") === "elder") {
       Array.prototype.forEach.call(doc.querySelectorAll(".swiper, .swiper-container"), function (el) {
