@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from eldermode.transforms import PageOptions
+from eldermode.transforms import MODES, PageOptions
 
 from .version import code_version
 
@@ -42,6 +42,13 @@ class Settings:
     max_body: int = _setting(8 * 1024 * 1024, "HTML bodies larger than this many bytes stream through untouched.")
     rewrite_timeout: float = _setting(
         5.0, "Seconds a page's rewrite may take; past that the visitor gets the original page."
+    )
+    rewrite_threads: int = _setting(
+        1, "Threads per worker process that rewrite pages (one uses the worker's core; run more workers for more cores)."
+    )
+    rewrite_queue: int = _setting(
+        24, "First rewrites allowed to wait per worker; when full, the visitor gets the original page at once "
+        "(header Eldermode-Fallback: busy) instead of waiting."
     )
     entry_link: bool = _setting(
         True, "Splice a small 长者模式 · 无障碍 entry link into original (mode off) pages. "
@@ -83,12 +90,16 @@ class Settings:
                 raise SettingsError(f"upstream: {self.upstream!r} is not an http(s) origin")
             if parts.query or parts.fragment:
                 raise SettingsError("upstream: must not have a query or fragment")
-        if self.default_mode not in ("off", "elder", "access"):
-            raise SettingsError(f"default_mode: {self.default_mode!r} is not one of off, elder, access")
+        if self.default_mode not in MODES:
+            raise SettingsError(f"default_mode: {self.default_mode!r} is not one of {', '.join(MODES)}")
         if not (self.prefix.startswith("/") and self.prefix.endswith("/") and len(self.prefix) > 2):
             raise SettingsError("prefix: must start and end with '/' (e.g. /__eldermode/)")
         if self.max_body < 1024:
             raise SettingsError("max_body: must be at least 1024 bytes")
+        if self.rewrite_threads < 1:
+            raise SettingsError("rewrite_threads: must be at least 1")
+        if self.rewrite_queue < 0:
+            raise SettingsError("rewrite_queue: must be 0 or more")
         if self.workers < 1:
             raise SettingsError("workers: must be at least 1")
         host, _, port = self.listen.rpartition(":")

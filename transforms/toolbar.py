@@ -21,6 +21,7 @@ from lxml import etree
 
 from . import Context, Profile
 from .modebar import PARAM, mode_href
+from .profile import MENU_MODES
 
 __all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
 
@@ -149,7 +150,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return box
 
     modes = group("modes")
-    for mode in ("elder", "access", "off"):
+    for mode in MENU_MODES:
         attrib = {"href": mode_href(url, mode=mode), "data-em-mode-link": mode}
         if mode == p.mode:
             attrib["aria-current"] = "true"
