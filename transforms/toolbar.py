@@ -128,7 +128,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
 
     # ---- the row
-    _el(form, "span", {"class": "em-tb-mode"}, t[p.mode] if p.mode in ("elder", "access") else t["off"])
+    _el(form, "span", {"class": "em-tb-mode"}, t.get(p.mode, t["off"]))
     if elder:
         index = LEVELS.index(p.text)
         _choice_button(form, "text", LEVELS[max(index - 1, 0)], t["smaller"], None,
