@@ -1,9 +1,13 @@
-"""朗读 benchmark: engine real-time factor, time to first audio (cold and cached), cached latency under load.
+"""朗读 benchmark: text normalisation per sentence, engine real-time factor, time to first audio, cached latency under load.
 
 Run by hand on an otherwise idle machine (numbers go to the README; no test asserts them):
 
     python benchmarks/bench_speech.py                 # everything (≈ 2 minutes)
-    python benchmarks/bench_speech.py --only rtf      # rtf | first | load
+    python benchmarks/bench_speech.py --only text     # text | rtf | first | load
+
+"text" times the Chinese normaliser itself (``normalize_zh``, not the cached ``normalize``) on
+the seed report's sentences and on the inputs of the peers' test suites (when
+``$ELDERMODE_PEER_SUITES`` or ../shared/peer-suites holds them).
 
 "first" and "load" run ``eldermode demo`` (the demo site behind the real reverse proxy) in a
 child process with a fresh cache directory, and fetch what speech.js fetches: the page, then
@@ -42,6 +46,47 @@ def seed_sentences() -> list[str]:
 
     body = (PAGES / "report-2020.html").read_bytes()
     return article_segments(body, "text/html; charset=utf-8", "/report-2020.html", Settings())[0]
+
+
+# ---------------------------------------------------------------- text normalisation
+
+
+def peer_suite_inputs() -> list[str]:
+    """The input side of every case of the peers' suites (empty when they are absent)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import support
+
+    root = support.peer_suites_dir()
+    if root is None:
+        return []
+    inputs = []
+    for pattern, separator in (("tn/wetext/*.txt", "=>"), ("tn/nemo/*.txt", "~")):
+        for path in sorted(root.glob(pattern)):
+            inputs += [line.partition(separator)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                       if separator in line]
+    return inputs
+
+
+def bench_text(rounds: int = 60) -> None:
+    from eldermode.voices.text import normalize_zh
+
+    print(f"## Text normalisation (normalize_zh, uncached; {rounds} rounds: median, and best = least disturbed)")
+    print(f"{'sentences':<44} {'n':>5} {'chars/sentence':>15} {'µs median':>10} {'µs best':>8}")
+    for label, texts in (("seed report (every sentence 朗读 reads)", seed_sentences()),
+                         ("peers' suite inputs (wetext + nemo)", peer_suite_inputs())):
+        if not texts:
+            print(f"{label:<44} absent")
+            continue
+        per_round = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for text in texts:
+                normalize_zh(text)
+            per_round.append((time.perf_counter() - start) / len(texts))
+        chars = sum(map(len, texts)) / len(texts)
+        median, best = statistics.median(per_round) * 1e6, min(per_round) * 1e6
+        print(f"{label:<44} {len(texts):>5} {chars:>15.1f} {median:>10.1f} {best:>8.1f}")
+    print()
 
 
 # ---------------------------------------------------------------- real-time factor
@@ -203,9 +248,11 @@ def bench_load(duration: int = 10, connections: int = 20) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("rtf", "first", "load"))
+    parser.add_argument("--only", choices=("text", "rtf", "first", "load"))
     args = parser.parse_args()
     print(f"# eldermode speech benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    if args.only in (None, "text"):
+        bench_text()
     if args.only in (None, "rtf"):
         bench_rtf()
     if args.only in (None, "first"):
