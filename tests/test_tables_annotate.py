@@ -16,15 +16,15 @@ import pytest
 
 from eldermode.transforms import Context, Profile
 from eldermode.transforms.pipeline import rewrite_page
-from eldermode.transforms.table_model import document_id_lookup, form_table
+from eldermode.transforms.tables.model import document_id_lookup, form_table
 from eldermode.transforms.tables import (
     annotate_tables,
     cell_text,
-    plain_text_only,
     format_readings,
     normalise_text,
     read_page,
 )
+from eldermode.transforms.tables.text import plain_text_only
 
 GOLDEN = Path(__file__).parent / "golden" / "tables"
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
