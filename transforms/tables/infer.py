@@ -19,6 +19,8 @@ class Inference:
     note: Cell | None = None
     # cell index -> (row header cells, column header cells incl. sections): lists shared between cells
     parts: dict[int, tuple[list[Cell], list[Cell]]] = field(default_factory=dict)
+    sections: frozenset = frozenset()  # grid rows that are full-width section rows
+    inbody: frozenset = frozenset()  # grid rows that repeat header rows inside the body
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -156,7 +158,7 @@ def infer(t: Table) -> Inference | None:
             roles[c.index] = "data"
 
     headers, parts = _associate(t, top, left, sections, inbody, roles)
-    return Inference(top, left, roles, headers, note, parts)
+    return Inference(top, left, roles, headers, note, parts, frozenset(sections), frozenset(inbody))
 
 
 def _span_closure(t: Table, rows: list[list[Cell]]) -> int:

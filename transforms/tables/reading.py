@@ -26,7 +26,7 @@ class CellReading:
 class TableReading:
     """A data table of a page, read cell by cell."""
 
-    index: int  # position among all <table> elements of the page (0-based)
+    index: int  # position among the page's <table> elements as the page came (0-based), before any split
     caption: str
     description: str  # the corner note, or ""
     source: str  # "inferred" (eldermode chose the headers) or "author" (the page's own markup)
@@ -34,9 +34,15 @@ class TableReading:
     cols: int
     summary: str = ""
     cells: list[CellReading] = field(default_factory=list)
+    # The page's <table> element this reading is of; when eldermode split it into one table per
+    # section, ``parts`` lists them all (``element`` first). Not serialised.
+    element: object = field(default=None, repr=False, compare=False)
+    parts: list = field(default_factory=list, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = {f: getattr(self, f) for f in ("index", "caption", "description", "source", "rows", "cols", "summary")}
+        out["cells"] = [asdict(c) for c in self.cells]
+        return out
 
 
 def labels_for(lang: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from .classify import classify
 from .common import MARK, MAX_CELLS, MAX_SLOTS, READING
 from .infer import fill_texts, infer
 from .model import TableTooLarge, document_id_lookup, form_table, table_structure
+from .sections import PART, section_starts, split_sections
 from .reading import TableReading, inferred_headers, labels_for, read, spec_headers
 from .text import cell_text
 
@@ -61,6 +62,7 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             description = _described_by(table_el, lookup)
             source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
             reading = read(t, index, caption, description, source, lang, data, spec_headers(t, lookup))
+            reading.element, reading.parts = table_el, [table_el]
             if any(c.row or c.col for c in reading.cells):
                 readings.append(reading)  # (th used for looks only, with no header of anything: nothing to read)
             continue
@@ -73,7 +75,11 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
         annotate(t, inf, index, ids, caption, report)
         description = inf.note.data.get("text", "") if inf.note is not None else ""
         data = [c for c in t.cells if inf.roles[c.index] == "data"]
-        readings.append(read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf)))
+        reading = read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf))
+        starts = section_starts(t, inf)
+        reading.element = table_el
+        reading.parts = split_sections(t, inf, caption, starts, report, index) if starts else [table_el]
+        readings.append(reading)
     return readings
 
 
@@ -109,12 +115,16 @@ def _reading_details(table_el, reading: TableReading, lang: str):
 
 
 def _has_reading_after(table_el) -> bool:
+    """The linear view is already there (a page rewritten twice), or the table is one part of a split
+    table whose view follows its last part."""
     anchor = table_el
     parent = table_el.getparent()
     if parent is not None and parent.get(MARK) == "table-scroll":
         anchor = parent
     nxt = anchor.getnext()
-    return nxt is not None and nxt.get(MARK) == READING
+    if nxt is not None and nxt.get(MARK) == "table-scroll" and len(nxt):
+        nxt = nxt[0]
+    return nxt is not None and nxt.get(MARK) in (READING, PART)
 
 
 def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -126,10 +136,9 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
     ctx.data["tables"] = readings
     if not readings:
         return
-    tables = list(body.iter("table"))
     for reading in readings:
-        table_el = tables[reading.index]
-        if not reading.cells or _has_reading_after(table_el):
+        table_el = reading.parts[-1] if reading.parts else reading.element  # the linear view follows the last part
+        if table_el is None or not reading.cells or _has_reading_after(table_el):
             continue
         details = _reading_details(table_el, reading, ctx.lang)
         anchor = table_el
