@@ -37,7 +37,7 @@ SPAN = re.compile(r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<')
 def seed_sentences() -> list[str]:
     """The sentences 朗读 reads on the seed report, in order."""
     from eldermode.middleware.settings import Settings
-    from eldermode.middleware.speech_http import article_segments
+    from eldermode.middleware.speech_service import article_segments
 
     body = (PAGES / "report-2020.html").read_bytes()
     return article_segments(body, "text/html; charset=utf-8", "/report-2020.html", Settings())[0]

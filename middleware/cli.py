@@ -11,67 +11,23 @@ import asyncio
 import importlib.util
 import logging
 import sys
-import urllib.request
 from pathlib import Path
 
-from .settings import Settings, SettingsError, load_settings, settings_table
+from eldermode.transforms.profile import MENU_MODES
 
-__all__ = ["main", "load_source"]
+from .command import EXIT_OK, EXIT_USAGE, CommandError, load_source, settings_from, write_output
+from .features import register_commands
+from .settings import Settings, SettingsError, settings_table
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+__all__ = ["build_parser", "main"]
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-class CommandError(Exception):
-    """A failure to report as one line, with an exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED):
-        super().__init__(message)
-        self.code = code
-
-
-def load_source(source: str, limit: int = 32 * 1024 * 1024) -> tuple[bytes, str | None, str]:
-    """(bytes, content type, page path) of a file or an http(s) URL."""
-    if source.startswith(("http://", "https://")):
-        request = urllib.request.Request(source, headers={"User-Agent": "eldermode", "Accept": "text/html"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - scheme checked above
-                body = response.read(limit + 1)
-                content_type = response.headers.get("Content-Type")
-        except OSError as exc:
-            raise CommandError(f"cannot fetch {source}: {exc}") from exc
-        if len(body) > limit:
-            raise CommandError(f"{source} is larger than {limit} bytes")
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(source)
-        return body, content_type, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    path = Path(source)
-    try:
-        return path.read_bytes(), None, "/" + path.name
-    except OSError as exc:
-        raise CommandError(f"cannot read {source}: {exc.strerror or exc}") from exc
-
-
-def _write_output(data: bytes, out: str | None) -> None:
-    if not out or out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        Path(out).write_bytes(data)
-    except OSError as exc:
-        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
-
-
-def _settings_from(args: argparse.Namespace, **flags) -> Settings:
-    return load_settings(getattr(args, "config", None), **flags)
 
 
 # --- proxy ---------------------------------------------------------------------------------
 
 def cmd_proxy(args: argparse.Namespace) -> int:
-    settings = _settings_from(
+    settings = settings_from(
         args, upstream=args.upstream, listen=args.listen, workers=args.workers,
         entry_link=False if args.no_entry_link else None, log_level=args.log_level,
     )
@@ -129,7 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise CommandError(f"demo: no demo site at {site}")
     host = "127.0.0.1"
     site_port = args.port + 1
-    settings = _settings_from(args, upstream=f"http://{host}:{site_port}", listen=f"{host}:{args.port}",
+    settings = settings_from(args, upstream=f"http://{host}:{site_port}", listen=f"{host}:{args.port}",
                               log_level=args.log_level)
     site_app = _load_site_app(site)
     proxy_app = build_proxy_app(settings)
@@ -165,21 +121,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.pipeline import rewrite_page
 
-    settings = _settings_from(args)
+    settings = settings_from(args)
     body, content_type, path = load_source(args.source)
     try:
         profile = Profile(mode=args.mode, text=args.text, contrast=args.contrast)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from exc
     if profile.mode == "off":
-        _write_output(body, args.output)
+        write_output(body, args.output)
         return EXIT_OK
     ctx = Context(profile=profile, url=path, options=settings.page_options())
     try:
         out = rewrite_page(body, content_type, ctx)
     except NotHTML as exc:
         raise CommandError(f"render: {args.source} is not an HTML page ({exc})") from exc
-    _write_output(out, args.output)
+    write_output(out, args.output)
     return EXIT_OK
 
 
@@ -219,25 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="transform one page offline")
     p.add_argument("source", metavar="FILE_OR_URL")
-    p.add_argument("--mode", choices=("elder", "access", "off"), default="elder")
+    p.add_argument("--mode", choices=MENU_MODES, default="elder")
     p.add_argument("--text", choices=("standard", "large", "xlarge"), default="standard")
     p.add_argument("--contrast", choices=("default", "high", "yellow"), default="default")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     p.set_defaults(func=cmd_render)
 
-    for register in _feature_commands():
-        register(sub)
+    register_commands(sub)
     return parser
-
-
-def _feature_commands():
-    """Subcommands that features own, each registered by a function in its own module."""
-    from .audit_cli import register as register_audit
-    from .speech_http import register_cli as register_speak
-    from .tables_http import register_cli as register_tables
-
-    registrars = [register_tables, register_audit, register_speak]
-    return registrars
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,11 +17,13 @@ from typing import Awaitable, Callable
 import anyio
 from starlette.datastructures import Headers, MutableHeaders
 
-from eldermode.transforms import Context
+from eldermode.transforms import Context, TransformError
+from eldermode.transforms.document import NotHTML
 from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
-from .codings import DECODABLE, decode_content
+from . import metrics
+from .codings import DECODABLE, DecodeError, decode_content
 from .endpoints import build_endpoints
 from .modes import ModeChoice, choose_profile
 from .services import Services
@@ -317,8 +319,10 @@ class _Exchange:
             else:
                 new_body = self._splice_entry(body, headers)
         except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
-            log.warning("eldermode: sent the original page for %s: %s", self.choice.page_url, exc,
-                        exc_info=log.isEnabledFor(logging.DEBUG))
+            reason = fallback_reason(exc)
+            log.warning("eldermode: sent the original page for %s (%s): %s", self.choice.page_url, reason,
+                        _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+            metrics.count("page_fallbacks", reason=reason)
             new_body = None
         if new_body is None:
             await self._send_original(body)
@@ -373,6 +377,7 @@ class _Exchange:
         with anyio.move_on_after(timeout):
             return await anyio.to_thread.run_sync(self._rewrite, body, headers, cache_key, abandon_on_cancel=True)
         log.error("eldermode: rewriting %s took over %.1f s; sent the original page", self.choice.page_url, timeout)
+        metrics.count("page_fallbacks", reason="timeout")
         return None
 
     def _cache_key(self, body: bytes, headers: Headers) -> bytes:
@@ -393,6 +398,22 @@ class _Exchange:
 
     def _splice_entry(self, body: bytes, headers: Headers) -> bytes | None:
         return splice_after_body(self._decoded(body, headers), entry_link_bytes(self.choice.page_url))
+
+
+def fallback_reason(exc: BaseException) -> str:
+    """The ``reason`` label of a whole-page fallback: what the page could not do without."""
+    if isinstance(exc, DecodeError):
+        return "decode"  # Content-Encoding (gzip/br) corrupt or over the limit
+    if isinstance(exc, NotHTML):
+        return "not-html"  # empty, binary, or not parseable whole
+    if isinstance(exc, TransformError):
+        return exc.name  # "serialise" (steps never raise out of the pipeline)
+    return "error"
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def _weak_match(if_none_match: str, tag: str) -> bool:

@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 
 from .codings import DecodeError, decode_content
 from .rewrite_cache import RewriteCache
-
+from .speech_secret import load_secret
 from .stylesheets import StylesheetAnalyses
 
 __all__ = ["FetchError", "FetchedPage", "Services", "has_dot_segment"]
@@ -63,9 +63,7 @@ class Services:
 
     @cached_property
     def speech_secret(self) -> bytes:
-        """The key that signs 朗读 sentence keys in pages (middleware/speech_http.py)."""
-        from .speech_http import load_secret
-
+        """The key that signs 朗读 sentence keys in pages (middleware/speech_secret.py)."""
         return load_secret(self.settings)
 
     def local_path(self, url: str) -> str:

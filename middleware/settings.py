@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from eldermode.transforms import PageOptions
+from eldermode.transforms import MODES, PageOptions
 
 from .version import code_version
 
@@ -83,8 +83,8 @@ class Settings:
                 raise SettingsError(f"upstream: {self.upstream!r} is not an http(s) origin")
             if parts.query or parts.fragment:
                 raise SettingsError("upstream: must not have a query or fragment")
-        if self.default_mode not in ("off", "elder", "access"):
-            raise SettingsError(f"default_mode: {self.default_mode!r} is not one of off, elder, access")
+        if self.default_mode not in MODES:
+            raise SettingsError(f"default_mode: {self.default_mode!r} is not one of {', '.join(MODES)}")
         if not (self.prefix.startswith("/") and self.prefix.endswith("/") and len(self.prefix) > 2):
             raise SettingsError("prefix: must start and end with '/' (e.g. /__eldermode/)")
         if self.max_body < 1024:

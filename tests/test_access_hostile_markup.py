@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from eldermode.middleware import ElderModeMiddleware, Settings
 from eldermode.transforms import Context, Profile
-from eldermode.transforms.access import int_attribute, parse_int
+from eldermode.transforms.markup import int_attribute, parse_int
 from eldermode.transforms.focus import restore_focus
 from eldermode.transforms.images import name_images
 from eldermode.transforms.names import name_controls

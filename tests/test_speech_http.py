@@ -19,7 +19,7 @@ from starlette.routing import Route
 from eldermode.middleware.rewrite import ElderModeMiddleware
 from eldermode.middleware.services import Services
 from eldermode.middleware.settings import Settings
-from eldermode.middleware.speech_http import SpeechService
+from eldermode.middleware.speech_service import SpeechService
 from eldermode.transforms.speech import segment_key
 from eldermode.voices import check_wav
 from eldermode.voices.cache import DiskCache
@@ -229,7 +229,7 @@ def test_whole_article_download(make_server) -> None:
 
 
 def test_secret_persists_in_the_cache_dir_when_not_configured(tmp_path: Path) -> None:
-    from eldermode.middleware.speech_http import load_secret
+    from eldermode.middleware.speech_secret import load_secret
 
     settings = Settings(cache_dir=str(tmp_path / "c"))
     first = load_secret(settings)

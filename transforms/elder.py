@@ -26,7 +26,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import join_url, split_url
+from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
 
 __all__ = [

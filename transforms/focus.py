@@ -13,7 +13,8 @@ import re
 import lxml.html
 
 from . import Context
-from .access import describe, int_attribute, page_model
+from .markup import describe, int_attribute
+from .pagemodel import page_model
 from .assets import link_asset
 
 __all__ = ["link_access_assets", "restore_focus"]

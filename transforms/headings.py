@@ -17,7 +17,9 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import compact, int_attribute, page_model, squash, text_of
+from .markup import int_attribute
+from .pagemodel import page_model
+from .textwalk import HEADING_LEVEL, compact, squash, text_of
 
 __all__ = ["NUMBERED_RANKS", "ensure_title", "heading_rank", "infer_headings"]
 
@@ -29,8 +31,8 @@ NUMBERED_RANKS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\d{1,2}[.．、](?![\d.．])"),
     re.compile(r"^[（(]\d{1,2}[）)]"),
 )
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_HEADING_TAG_LEVEL = {f"h{i}": i for i in range(1, 7)}
+_HEADING_TAGS = frozenset(HEADING_LEVEL)
+_HEADING_TAG_LEVEL = HEADING_LEVEL
 # Subtrees that never hold section headings of the running text.
 _NOT_PROSE = frozenset({"table", "ul", "ol", "dl", "nav", "header", "footer", "a", "button", "form", "select",
                         "script", "style", "noscript", "textarea", "aside", "figure", "pre"})

@@ -16,7 +16,11 @@ import re
 import lxml.html
 
 from . import Context
-from .access import compact, is_english, join_url, page_model, parse_int, split_url, squash
+from .markup import parse_int
+from .pagemodel import page_model
+from .textwalk import compact, squash
+from .uitext import is_english
+from .urls import join_url, split_url
 
 __all__ = ["FILE_WORDS", "image_name", "link_target_texts", "name_images"]
 

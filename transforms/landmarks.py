@@ -18,7 +18,11 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import PageModel, compact, describe, key_of, lowest_common_ancestor, page_model, precedes, ui
+from .markup import describe, key_of
+from .pagemodel import PageModel, page_model
+from .textwalk import compact
+from .tree import lowest_common_ancestor, precedes
+from .uitext import ui
 
 __all__ = ["LANDMARK_ROLES", "add_skip_link", "existing_landmarks", "infer_landmarks"]
 

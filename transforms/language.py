@@ -7,6 +7,7 @@ import re
 import lxml.html
 
 from . import Context
+from .textwalk import EMBEDDED, NOT_RENDERED, walk
 
 __all__ = ["detect_language", "set_lang"]
 
@@ -14,7 +15,12 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "iframe"})
+# The page's own prose: not scripts, styles or embedded fallbacks, and nothing eldermode injected.
+_NOT_TEXT = NOT_RENDERED | EMBEDDED
+
+
+def _own(el) -> bool:
+    return el.get("data-eldermode") is None
 
 
 def visible_text(root: lxml.html.HtmlElement, limit: int = 2000) -> str:
@@ -25,27 +31,15 @@ def visible_text(root: lxml.html.HtmlElement, limit: int = 2000) -> str:
     """
     body = root.find("body")
     start = body if body is not None else root
-    pieces: list[str] = [start.text or ""]
-    size = len(pieces[0])
-    # (children still to visit, element whose tail follows them)
-    stack: list[tuple] = [(iter(start), None)]
-    while stack and size < limit:
-        children, owner = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if owner is not None and owner.tail:
-                pieces.append(owner.tail)
-                size += len(owner.tail)
+    pieces: list[str] = []
+    size = 0
+    for _, kind, text in walk(start, skip=_NOT_TEXT, keep=_own):
+        if kind == "br":
             continue
-        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT and child.get("data-eldermode") is None:
-            if child.text:
-                pieces.append(child.text)
-                size += len(child.text)
-            stack.append((iter(child), child))
-        elif child.tail:
-            pieces.append(child.tail)
-            size += len(child.tail)
+        pieces.append(text)
+        size += len(text)
+        if size >= limit:
+            break
     return "".join(pieces)[:limit]
 
 

@@ -18,7 +18,11 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import compact, describe, is_english, page_model, split_url, squash, ui
+from .markup import describe
+from .pagemodel import page_model
+from .textwalk import compact, squash
+from .uitext import is_english, ui
+from .urls import split_url
 from .images import FILE_WORDS, link_target_texts
 
 __all__ = ["GENERIC_LINK_TEXTS", "has_name", "name_controls", "name_form_fields", "name_iframes"]

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .access import describe
+from .markup import describe
 
 __all__ = ["ALLOWED_ROLES", "apply_overrides", "compile_selector"]
 

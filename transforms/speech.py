@@ -28,21 +28,18 @@ import lxml.html
 from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
 
 from . import Context
-from .access import page_model
 from .assets import link_asset
+from .pagemodel import page_model
+from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED
+from .textwalk import walk as walk_text
 
 __all__ = ["collect_segments", "control_name", "prepare_speech", "segment_key", "speakable_text"]
 
 MARK = "speech"
 _WS = re.compile(r"[\s\u00a0\u3000\ufeff\u200b]+")
-# Blocks whose text is read as a unit (a sentence never crosses one of these).
-_BLOCKS = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "figcaption", "pre", "address",
-    "div", "section", "article", "main", "td", "th", "caption", "ul", "ol", "dl", "table", "tr", "tbody",
-    "thead", "tfoot", "header", "footer", "aside", "nav", "figure", "form", "details", "summary", "center",
-})
-_SKIP = frozenset({"script", "style", "noscript", "template", "button", "select", "textarea", "input", "object",
-                   "iframe", "svg", "math", "audio", "video", "canvas", "map"})
+# A sentence never crosses a block; controls, drawings and embedded fallbacks are not read.
+_BLOCKS = BLOCK
+_SKIP = NOT_RENDERED | EMBEDDED | GRAPHICS | CONTROLS
 _NOT_READ = frozenset({"table", "details", "form", "nav"})  # read on request (表格朗读) or not at all
 
 TEXT = {
@@ -116,27 +113,13 @@ def _linear_items(root) -> list:
     return [el for d in root.iter("details") if _is_linear_reading(d) for el in d.iter("p", "li")]
 
 
+def _shown(el) -> bool:
+    return not _hidden(el)
+
+
 def _pieces(block) -> list[tuple[object, str, str]]:
     """(element, "text"|"tail", string) for the text of ``block`` in order; ``<br>`` as a "\\n" piece."""
-    pieces: list[tuple[object, str, str]] = []
-
-    def walk(el, top: bool) -> None:
-        if el.text and el.tag not in _SKIP:
-            pieces.append((el, "text", el.text))
-        for child in el:
-            if not isinstance(child.tag, str):  # comments, processing instructions
-                if child.tail:
-                    pieces.append((child, "tail", child.tail))
-                continue
-            if child.tag == "br":
-                pieces.append((child, "br", "\n"))
-            elif child.tag not in _SKIP and not _hidden(child):
-                walk(child, False)
-            if child.tail:
-                pieces.append((child, "tail", child.tail))
-
-    walk(block, True)
-    return pieces
+    return list(walk_text(block, skip=_SKIP, keep=_shown))
 
 
 def _sentences(block, lang: str):

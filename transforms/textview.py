@@ -16,20 +16,22 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from . import Context, PageOptions, Profile, language, links
-from .access import int_attribute, page_model, split_url, squash, text_of, ui
+from .markup import int_attribute
+from .pagemodel import page_model
+from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, HEADING_LEVEL, NOT_RENDERED, squash, text_of
+from .uitext import ui
+from .urls import split_url
 from .assets import asset_url
 from .document import parse_document, serialize_document
 from .modebar import mode_href
 
 __all__ = ["build_text_view", "text_view_page", "text_view_path"]
 
-_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "frame", "object", "embed", "input",
-                   "select", "textarea", "button", "form", "map", "area", "svg", "canvas", "video", "audio",
-                   "head", "title", "meta", "link"})
-_BLOCK = frozenset({"p", "div", "section", "article", "center", "blockquote", "header", "footer", "main", "aside",
-                    "nav", "address", "pre", "td", "th", "tr", "tbody", "thead", "tfoot", "caption", "figure",
-                    "figcaption", "hr", "dt", "dd", "fieldset", "font"})
-_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+# Controls, forms, drawings and embedded content do nothing in a reading view.
+_SKIP = NOT_RENDERED | EMBEDDED | GRAPHICS | CONTROLS | {"form"}
+# Old editors wrap each paragraph in its own <font>: in the reading view it is a paragraph.
+_BLOCK = BLOCK | {"font"}
+_HEADINGS = HEADING_LEVEL
 _SAFE_SCHEMES = frozenset({"", "http", "https", "mailto", "tel", "ftp"})
 _TABLE_ATTRS = frozenset({"id", "headers", "scope", "colspan", "rowspan", "abbr", "aria-describedby", "aria-label"})
 
@@ -220,7 +222,7 @@ class _Writer:
         if tag == "a":
             self._link(el)
             return
-        if tag in _BLOCK or tag in ("li",):
+        if tag in _BLOCK:
             self.flush()
             self.block(el)
             self.flush()

@@ -21,6 +21,7 @@ from lxml import etree
 
 from . import Context, Profile
 from .modebar import PARAM, mode_href
+from .profile import MENU_MODES
 
 __all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
 
@@ -116,7 +117,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
 
     modes = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["modes"]})
-    for mode in ("elder", "access", "off"):
+    for mode in MENU_MODES:
         attrib = {"href": mode_href(url, mode=mode), "data-em-mode-link": mode}
         if mode == p.mode:
             attrib["aria-current"] = "true"

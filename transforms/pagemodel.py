@@ -1,42 +1,26 @@
-"""Shared ground for the 无障碍 transforms: one indexed walk of the page and the inferred page model.
+"""The page model the 无障碍 transforms share: where the article text, its title and the site's name are.
 
 Landmarks, headings, names and images all ask the same questions (where is the
-article, which element is its title, what does this element say). This module
-answers them once per page and caches the answers in ``ctx.data`` so every
-access transform stays a single pass over the tree.
+article, which element is its title). This module answers them once per page,
+from one indexed walk, and caches the answers in ``ctx.data`` so every access
+transform stays a single pass over the tree.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from . import Context
+from .markup import key_of
+from .textwalk import compact, squash
+from .tree import levels_apart
 
-__all__ = [
-    "PageModel",
-    "compact",
-    "describe",
-    "int_attribute",
-    "join_url",
-    "lowest_common_ancestor",
-    "precedes",
-    "is_english",
-    "key_of",
-    "page_model",
-    "parse_int",
-    "split_url",
-    "squash",
-    "text_of",
-    "ui",
-]
+__all__ = ["PageModel", "page_model"]
 
-_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "textarea", "object"})
 # Class/id words of the element that holds an article's text on CMS pages.
 _CONTENT_KEY = re.compile(
     r"(?:^|[^a-z])(?:zoom|content|article|artibody|detail|text|main|zw|zhengwen|con|conts?|txt|body|view|info_?con)"
@@ -46,94 +30,6 @@ _TITLE_KEY = re.compile(r"(?:^|[^a-z])(?:title|tit|bt|biaoti|headline|art_?title
 # Box headers ("hd") title a section; they become the page title only when their text is the page's title.
 _BOX_TITLE_KEY = re.compile(r"(?:^|[^a-z])(?:hd|head|name|caption|lm_?name|column_?name)(?:[^a-z]|$)")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|--)\s*")
-
-
-def squash(text: str | None) -> str:
-    """Whitespace (including U+00A0 and U+3000) collapsed to single spaces, trimmed."""
-    return _SPACE.sub(" ", text or "").strip()
-
-
-def compact(text: str | None) -> str:
-    """Text with every kind of whitespace removed: how CJK text is compared."""
-    return _SPACE.sub("", text or "")
-
-
-def text_of(el: lxml.html.HtmlElement) -> str:
-    """The element's visible text (scripts and styles left out), whitespace collapsed."""
-    parts: list[str] = []
-    _collect_text(el, parts)
-    return squash("".join(parts))
-
-
-def _collect_text(el, parts: list[str]) -> None:
-    if el.text and el.tag not in _NOT_TEXT:
-        parts.append(el.text)
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
-            if child.tag == "br":
-                parts.append(" ")
-            else:
-                _collect_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
-
-
-def key_of(el: lxml.html.HtmlElement) -> str:
-    """``id`` and ``class`` lower-cased, space separated: what the class/id heuristics match on."""
-    ident = el.get("id")
-    cls = el.get("class")
-    if not ident and not cls:
-        return ""
-    return f"{ident or ''} {cls or ''}".lower()
-
-
-def int_attribute(el, name: str, default: int | None) -> int | None:
-    """The attribute as a whole number, or ``default`` when absent or not one (see ``parse_int``)."""
-    return parse_int(el.get(name), default)
-
-
-def parse_int(text: str | None, default: int | None) -> int | None:
-    """``text`` as a whole number, or ``default`` when it is not one.
-
-    Only ASCII digits count (as HTML's "valid integer" does): ``str.isdigit`` and
-    ``int`` also take "²", "٣" or "１", which either raise or mean a number no author typed.
-    """
-    value = (text or "").strip()
-    if value.startswith(("+", "-")):
-        sign, digits = value[0], value[1:]
-    else:
-        sign, digits = "", value
-    if not (digits.isascii() and digits.isdecimal()) or len(digits) > 9:
-        return default
-    return int(sign + digits)
-
-
-_NO_URL = SplitResult("", "", "", "", "")
-
-
-def split_url(url: str | None) -> SplitResult:
-    """``urlsplit`` that never raises: author hrefs like ``http://[x`` read as an empty URL."""
-    try:
-        return urlsplit(url or "")
-    except ValueError:
-        return _NO_URL
-
-
-def join_url(base: str | None, url: str) -> str:
-    """``urljoin`` that never raises; a URL that cannot be resolved is returned as written."""
-    try:
-        return urljoin(base or "", url)
-    except ValueError:
-        return url
-
-
-def is_english(ctx: Context) -> bool:
-    return ctx.lang.lower().startswith("en")
-
-
-def ui(ctx: Context, zh: str, en: str) -> str:
-    """An injected UI string in the page's language."""
-    return en if is_english(ctx) else zh
 
 
 # The tags the access transforms look at, collected in one C-filtered walk. Paragraphs,
@@ -238,9 +134,6 @@ def _document_titles(root) -> tuple[str, str]:
     return article, site
 
 
-_BLOCKS_WITH_TEXT = ("p", "div", "td", "span", "font", "section", "article")
-
-
 def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     """The element holding the article's running text.
 
@@ -304,74 +197,10 @@ def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
         if el.tag == "div" and any(child.tag in ("div", "ul", "table", "p") for child in el):
             continue  # a "title" box that holds a whole section, not a title line
         exact = bool(wanted) and (text == wanted or (len(wanted) >= 6 and wanted in text and len(text) - len(wanted) < 10))
-        distance = _distance(el, content)
+        distance = levels_apart(el, content)
         if not exact and (distance is None or not _TITLE_KEY.search(key_of(el)) and el.tag not in ("h1", "h2")):
             continue
         rank = (0 if exact else 1, distance if distance is not None else 99)
         if best_rank is None or rank < best_rank:
             best, best_rank = el, rank
     return best
-
-
-def _distance(el, content) -> int | None:
-    """How many levels above ``el`` the common ancestor with the content is, when ``el`` precedes the content."""
-    if content is None:
-        return None
-    ancestors = {}
-    depth = 0
-    node = content
-    while node is not None:
-        ancestors[node] = depth
-        node = node.getparent()
-        depth += 1
-    node = el
-    up = 0
-    while node is not None and node not in ancestors:
-        node = node.getparent()
-        up += 1
-    if node is None or node is el or node.tag in ("body", "html"):
-        return None
-    return up + ancestors[node]
-
-
-def lowest_common_ancestor(a, b):
-    seen = set()
-    node = a
-    while node is not None:
-        seen.add(node)
-        node = node.getparent()
-    node = b
-    while node is not None and node not in seen:
-        node = node.getparent()
-    return node
-
-
-def precedes(a, b) -> bool:
-    """``a`` starts before ``b`` in document order (an ancestor starts before its descendants)."""
-    path_a = _path(a)
-    path_b = _path(b)
-    for depth in range(min(len(path_a), len(path_b))):
-        if path_a[depth] is not path_b[depth]:
-            parent = path_a[depth].getparent()
-            return parent.index(path_a[depth]) < parent.index(path_b[depth])
-    return len(path_a) < len(path_b)
-
-
-def _path(el) -> list:
-    path = []
-    while el is not None:
-        path.append(el)
-        el = el.getparent()
-    path.reverse()
-    return path
-
-
-def describe(el) -> str:
-    """A short CSS-like label of an element for reports: ``div#zoom.article``."""
-    label = el.tag if isinstance(el.tag, str) else "node"
-    if el.get("id"):
-        label += "#" + el.get("id")
-    cls = (el.get("class") or "").split()
-    if cls:
-        label += "." + ".".join(cls[:2])
-    return label
