@@ -1,4 +1,4 @@
-"""Cell text as a listener hears it: blocks separated, CJK joined, image ``alt``; and what kind of value it is."""
+"""Cell text as a listener hears it (through the shared :mod:`..textwalk`, CJK joined), and what kind of value it is."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ import re
 
 from lxml import etree
 
+from ..textwalk import BLOCK, walk
 from .common import MARK
 
 SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_BLOCK = frozenset(
-    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "section", "blockquote",
-     "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "center"}
-)
-_NO_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"  # CJK, its punctuation, fullwidth forms
@@ -32,24 +28,8 @@ def normalise_text(raw: str) -> str:
     return SPACE_BETWEEN_WIDE.sub("", text) if " " in text else text
 
 
-def _collect(el, parts: list[str]) -> None:
-    if el.text:
-        parts.append(el.text)
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in _NO_TEXT and child.get(MARK) is None:
-            if tag == "br":
-                parts.append("\n")
-            elif tag == "img":
-                parts.append(child.get("alt") or "")
-            elif tag in _BLOCK:
-                parts.append("\n")
-                _collect(child, parts)
-                parts.append("\n")
-            else:
-                _collect(child, parts)
-        if child.tail:
-            parts.append(child.tail)
+def _not_ours(el) -> bool:
+    return el.get(MARK) is None  # eldermode's own nodes (captions it wrote, readings) are not the cell's text
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -86,9 +66,8 @@ def cell_text(el, plain: bool = False) -> str:
         raw = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
         if not _ASCII_WORD.search(raw) or _single_chain(el):
             return normalise_text(raw)
-    parts: list[str] = []
-    _collect(el, parts)
-    return normalise_text("".join(parts))
+    # The project's one text walker: blocks and <br> break the text, images give their alt.
+    return normalise_text("".join(s for _, _, s in walk(el, keep=_not_ours, blocks=BLOCK, images=True)))
 
 
 _NUMBER = re.compile(
