@@ -68,7 +68,9 @@ def section_starts(t: Table, inf: Inference) -> list[int] | None:
 
 
 def _caption(table_el, title: str, section_cell):
-    cap = table_el.makeelement("caption", {MARK: "caption", "class": "em-table-section"})
+    # position:relative: the visually hidden title is placed inside the caption, so it stays in a scroll
+    # container with the table instead of widening the page from where a wide caption would put it.
+    cap = table_el.makeelement("caption", {MARK: "caption", "class": "em-table-section", "style": "position:relative"})
     if title:
         hidden = cap.makeelement("span", {"class": "em-visually-hidden"})
         hidden.text = title + SEPARATOR
