@@ -274,4 +274,9 @@ def app_from_environment() -> ElderModeMiddleware:
     """uvicorn factory for worker processes: settings come from ``ELDERMODE_*`` variables."""
     settings = load_settings(env=os.environ)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    return build_proxy_app(settings)
+    app = build_proxy_app(settings)
+    if settings.speech and settings.speech_backend != "none":
+        from .speech_service import start_speech_in_background
+
+        start_speech_in_background(app.services)  # engines ready before the first 朗读, never on the event loop
+    return app

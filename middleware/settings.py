@@ -43,6 +43,13 @@ class Settings:
     rewrite_timeout: float = _setting(
         5.0, "Seconds a page's rewrite may take; past that the visitor gets the original page."
     )
+    rewrite_threads: int = _setting(
+        1, "Threads per worker process that rewrite pages (one uses the worker's core; run more workers for more cores)."
+    )
+    rewrite_queue: int = _setting(
+        24, "First rewrites allowed to wait per worker; when full, the visitor gets the original page at once "
+        "(header Eldermode-Fallback: busy) instead of waiting."
+    )
     entry_link: bool = _setting(
         True, "Splice a small 长者模式 · 无障碍 entry link into original (mode off) pages. "
         "Turn off when the site already links to ?eldermode=elder; off-mode pages are then the exact original bytes."
@@ -73,7 +80,7 @@ class Settings:
     cache_dir: str = _setting(".eldermode-cache", "Directory for the audio cache and stylesheet analyses.")
     cache_max_bytes: int = _setting(512 * 1024 * 1024, "Size bound of the on-disk audio cache.")
     redis_url: str = _setting("", "redis:// URL of a shared audio cache for several proxy instances (optional).")
-    secret: str = _setting("", "Secret that signs speech segment keys; set the same value on every instance.")
+    secret: str = _setting("", "Secret that signs each rewritten page's speech token; set the same value on every instance.")
     log_level: str = _setting("info", "Log level: debug, info, warning, error.")
 
     def __post_init__(self) -> None:
@@ -89,6 +96,10 @@ class Settings:
             raise SettingsError("prefix: must start and end with '/' (e.g. /__eldermode/)")
         if self.max_body < 1024:
             raise SettingsError("max_body: must be at least 1024 bytes")
+        if self.rewrite_threads < 1:
+            raise SettingsError("rewrite_threads: must be at least 1")
+        if self.rewrite_queue < 0:
+            raise SettingsError("rewrite_queue: must be 0 or more")
         if self.workers < 1:
             raise SettingsError("workers: must be at least 1")
         host, _, port = self.listen.rpartition(":")

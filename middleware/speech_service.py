@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 import logging
-import re
 import threading
 from pathlib import Path
 
 import anyio
 
-from eldermode.transforms.speech import segment_key
 from eldermode.voices import BackendUnavailable, create_voice
 from eldermode.voices.cache import DiskCache, RedisCache
 from eldermode.voices.speaker import Speaker, encode
@@ -27,12 +24,11 @@ from eldermode.voices.text import speech_lang
 from .speech_secret import load_secret
 
 __all__ = ["ARTICLE_RETRY_AFTER", "RETRY_AFTER", "Busy", "NoArticleText", "SpeechService", "article_segments",
-           "build_speaker", "speech_service"]
+           "build_speaker", "speech_service", "start_speech_in_background"]
 
 log = logging.getLogger("eldermode.speech")
 
 RETRY_AFTER = "2"
-_KEY = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
 class SpeechService:
@@ -67,9 +63,6 @@ class SpeechService:
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(2)
         return self._limiter
-
-    def verify(self, key: str, lang: str, text: str) -> bool:
-        return bool(_KEY.match(key)) and hmac.compare_digest(key, segment_key(self.secret, lang, text))
 
     async def audio(self, text: str, lang: str, rate: str, audio_format: str) -> bytes:
         """Cached audio, or a place in the synthesis queue; raises _Busy when the queue is full."""
@@ -198,6 +191,18 @@ def build_speaker(settings) -> Speaker:
     else:
         cache = DiskCache(Path(settings.cache_dir) / "speech", max_bytes=settings.cache_max_bytes)
     return Speaker(voice, cache, unavailable_reason=reason)
+
+
+def start_speech_in_background(services) -> threading.Thread:
+    """Build the speech engines now, on a thread of their own (the proxy calls this at process start).
+
+    Building spawns engine processes and scans the audio cache (≈ 170 ms); done at first use it
+    would hold up that request, and done on the event loop every request.
+    """
+    service = speech_service(services)
+    thread = threading.Thread(target=lambda: service.speaker, name="eldermode-speech-start", daemon=True)
+    thread.start()
+    return thread
 
 
 def speech_service(services) -> SpeechService:
