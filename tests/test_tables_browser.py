@@ -98,5 +98,5 @@ def test_linear_view_opens_without_javascript(new_page, base_url):
     assert item.is_visible()
     caption = page.locator("caption").first
     assert caption.text_content() == "二、主动公开政府信息情况：第二十条第（一）项"
-    hidden = caption.locator(".em-visually-hidden")  # the title part is for screen readers only
+    hidden = caption.locator(".em-table-title")  # the title part is for screen readers only
     assert hidden.text_content() == "二、主动公开政府信息情况：" and hidden.bounding_box()["width"] <= 1

@@ -5,7 +5,7 @@ JAWS on Chrome) gives a cell every column header in its column, from every secti
 and ignores ``headers``; no markup inside one ``<table>`` can stop 上一年项目数量 of
 section （五） heading the cells of section （一）. One table per section can: each
 part keeps its own header rows, and its ``<caption>`` is the section
-(``<caption><span class=em-visually-hidden>二、…情况：</span>第二十条第（一）项</caption>``),
+(``<caption><span>二、…情况：</span>第二十条第（一）项</caption>``, the title hidden from sight),
 so the table is announced by the report's title and its section. The parts sit
 flush (no margin between them), the section text keeps its own markup, so a sighted
 visitor sees the same table.
@@ -17,6 +17,8 @@ from .common import MARK
 from .infer import Inference
 from .model import Table
 
+_HIDDEN_IN_FLOW = ("display:inline-block;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;"
+                   "clip-path:inset(50%);white-space:nowrap")
 PART = "table-part"  # data-eldermode of a table made from a section of another
 SEPARATOR = "："  # between the table's title and the section in a part's caption
 
@@ -68,11 +70,11 @@ def section_starts(t: Table, inf: Inference) -> list[int] | None:
 
 
 def _caption(table_el, title: str, section_cell):
-    # position:relative: the visually hidden title is placed inside the caption, so it stays in a scroll
-    # container with the table instead of widening the page from where a wide caption would put it.
-    cap = table_el.makeelement("caption", {MARK: "caption", "class": "em-table-section", "style": "position:relative"})
+    cap = table_el.makeelement("caption", {MARK: "caption", "class": "em-table-section"})
     if title:
-        hidden = cap.makeelement("span", {"class": "em-visually-hidden"})
+        # Hidden in flow, not absolutely positioned (.em-visually-hidden): an absolute box escapes the
+        # elder mode's scroll container and, placed where a wide caption centres it, widens the page.
+        hidden = cap.makeelement("span", {"class": "em-table-title", "style": _HIDDEN_IN_FLOW})
         hidden.text = title + SEPARATOR
         cap.append(hidden)
     else:
