@@ -35,7 +35,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "tests" / "fixtures" / "pages"  # the project's own copy of the seed report
-SPAN = re.compile(r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<')
+SPAN = re.compile(r'data-em-seg="(\d+)">([^<]*)<')
+SCRIPT = re.compile(r'data-em-page="([^"]+)" data-em-url="([^"]*)" data-em-profile="([^"]*)"')
 
 
 def seed_sentences() -> list[str]:
@@ -162,13 +163,16 @@ class Demo:
 
     def sentences(self) -> list[tuple[str, str]]:
         page = httpx.get(self.base + "/report-2020.html?eldermode=elder", timeout=30).text
+        token, url, profile = (unescape(v) for v in SCRIPT.search(page).groups())
+        self.page_query = f"&u={quote(url)}&m={quote(profile)}"  # how speech.js names the page
         seen: dict[str, tuple[str, str]] = {}
-        for key, seg, text in SPAN.findall(page):
-            seen.setdefault(seg, (key, unescape(text)))
+        for seg, text in SPAN.findall(page):
+            seen.setdefault(seg, (f"{token}.{seg}", unescape(text)))
         return list(seen.values())
 
     def url(self, key: str, text: str, fmt: str, rate: str = "normal") -> str:
-        return f"{self.base}/__eldermode/speech/seg/{key}?l=zh&r={rate}&f={fmt}&t={quote(text)}"
+        return (f"{self.base}/__eldermode/speech/seg/{key}?l=zh&r={rate}&f={fmt}"
+                f"{getattr(self, 'page_query', '')}&t={quote(text)}")
 
     def close(self) -> None:
         self.process.terminate()

@@ -17,6 +17,7 @@ from starlette.datastructures import Headers
 from .codings import DecodeError, decode_content
 from .rewrite_cache import RewriteCache
 from .shared_store import shared_store
+from .speech_pages import SpeechPages
 from .speech_secret import load_secret
 from .stylesheets import StylesheetAnalyses
 
@@ -62,6 +63,8 @@ class Services:
         # Rewritten pages, so a page many visitors read is rewritten once (middleware/rewrite_cache.py).
         # Shared with other instances through Redis when redis_url is set (middleware/shared_store.py).
         self.rewritten = RewriteCache(settings.rewrite_cache_bytes, shared=shared_store(settings, "page"))
+        # The sentences of rewritten pages, by page token: what 朗读 may speak (middleware/speech_pages.py).
+        self.speech_pages = SpeechPages(shared=shared_store(settings, "speech-pages"))
 
     @cached_property
     def speech_secret(self) -> bytes:

@@ -80,7 +80,7 @@ class Settings:
     cache_dir: str = _setting(".eldermode-cache", "Directory for the audio cache and stylesheet analyses.")
     cache_max_bytes: int = _setting(512 * 1024 * 1024, "Size bound of the on-disk audio cache.")
     redis_url: str = _setting("", "redis:// URL of a shared audio cache for several proxy instances (optional).")
-    secret: str = _setting("", "Secret that signs speech segment keys; set the same value on every instance.")
+    secret: str = _setting("", "Secret that signs each rewritten page's speech token; set the same value on every instance.")
     log_level: str = _setting("info", "Log level: debug, info, warning, error.")
 
     def __post_init__(self) -> None:

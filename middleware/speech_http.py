@@ -1,12 +1,16 @@
 """The /__eldermode/speech/ endpoints: sentence audio, whole-article audio, opt-in arbitrary text, status.
 
 Which text may the server speak? Only sentences of pages it rewrote. The page
-transform (transforms/speech.py) signs every sentence with an HMAC under a
-server secret (middleware/speech_secret.py) and puts the key in the page; speech.js
-sends the sentence back with its key (``seg/KEY?t=…``) and the server synthesises
-only when the key verifies. This is stateless — no key→text store to fill, bound or
-lose on a restart — and works across instances that share the secret. Arbitrary
-text (``say?text=…``) is a separate endpoint, off unless ``speech_arbitrary_text``.
+transform (transforms/speech.py) numbers every sentence, signs the page once (a
+token: an HMAC under the server secret, middleware/speech_secret.py, over the page's
+URL, language and sentences) and puts the page's sentences in the sentence store
+(middleware/speech_pages.py). speech.js asks for ``seg/TOKEN.N?t=TEXT&u=URL&m=PROFILE``;
+the server speaks only when TEXT is sentence N of that page. A token the store does
+not hold (another worker or instance rewrote the page, a restart, an eviction) is
+looked up in the shared store, else learnt again by rewriting the page at ``u`` for
+profile ``m`` (one at a time): only a token the rewrite reproduces is accepted, so a
+page that changed since asks the visitor to reload. Arbitrary text (``say?text=…``)
+is a separate endpoint, off unless ``speech_arbitrary_text``.
 
 Audio is WAV, or Ogg Vorbis / MP3 when sox is installed, chosen by ``f=`` or
 ``Accept``; responses support ``Range`` and are cacheable forever (the URL
@@ -18,12 +22,17 @@ message saying so.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+
+import anyio
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from eldermode.transforms import Context, Profile
+from eldermode.transforms.pipeline import rewrite_page
 from eldermode.transforms.speech import speakable_text
 from eldermode.voices import BackendUnavailable, SpeechError, SynthesisTimeout
 from eldermode.voices.text import MAX_SEGMENT, speech_lang
@@ -31,6 +40,7 @@ from eldermode.voices.text import MAX_SEGMENT, speech_lang
 from .audio_http import audio_response, choose_format, rate_param
 from .endpoint_kit import error_response, services_of, settings_of
 from .services import FetchError
+from .speech_pages import speech_pages
 from .speech_service import ARTICLE_RETRY_AFTER, RETRY_AFTER, Busy, NoArticleText, article_segments, speech_service
 
 __all__ = ["routes"]
@@ -65,19 +75,53 @@ async def _speak(request: Request, text: str, lang: str) -> Response:
 # --------------------------------------------------------------------------- handlers
 
 
+_KEY = re.compile(r"^([A-Za-z0-9_-]{22})\.(\d{1,6})$")
+_RELEARN = anyio.CapacityLimiter(1)  # pages rewritten again to learn their sentences: one at a time
+
+
 async def segment_audio(request: Request) -> Response:
-    """Audio of one signed sentence: ``seg/KEY?t=TEXT&l=zh|en&r=slow|normal|fast[&f=wav|ogg|mp3]``."""
-    key = request.path_params["key"]
+    """Audio of sentence N of a page eldermode rewrote: ``seg/TOKEN.N?t=TEXT&u=URL&m=PROFILE&r=…[&f=…]``."""
+    match = _KEY.match(request.path_params["key"])
     text = speakable_text(request.query_params.get("t", ""))
-    lang = speech_lang(request.query_params.get("l", "zh"))
     if not text:
         return error_response("t (the sentence) is required", 400)
     if len(text) > MAX_SEGMENT * 2:
         return error_response("sentence too long", 413)
-    service = speech_service(services_of(request))
-    if not service.verify(key, lang, text):
-        return error_response("this sentence was not signed by this server (reload the page)", 403)
-    return await _speak(request, text, lang)
+    page = await _page_sentences(request, match.group(1)) if match else None
+    number = int(match.group(2)) if match else -1
+    if page is None or number >= len(page[1]) or page[1][number] != text:
+        return error_response("this sentence is not on a page this server rewrote (reload the page)", 403)
+    return await _speak(request, text, page[0])
+
+
+async def _page_sentences(request: Request, token: str) -> tuple[str, list[str]] | None:
+    """(language, sentences) of the page with this token: from the store, else by rewriting the page again."""
+    services = services_of(request)
+    store = speech_pages(services)
+    if store is None:
+        return None
+    found = await store.find(token)
+    if found is not None:
+        return found
+    url = request.query_params.get("u", "")
+    profile = Profile.from_cookie(request.query_params.get("m", ""))
+    if not url or not profile.active:
+        return None
+    async with _RELEARN:
+        found = store.get(token)  # learnt while this request waited
+        if found is not None:
+            return found
+        try:
+            local, page = await services.fetch_html(url, like=request.scope)
+        except FetchError:
+            return None
+        ctx = Context(profile=profile, url=local, options=settings_of(request).page_options(), services=services)
+        try:
+            await anyio.to_thread.run_sync(rewrite_page, page.body, page.content_type, ctx)
+        except Exception as exc:  # noqa: BLE001 - the page cannot be rewritten: nothing to speak
+            log.info("speech: %s could not be rewritten to learn its sentences: %r", local, exc)
+            return None
+    return store.get(token)
 
 
 async def arbitrary_audio(request: Request) -> Response:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 import logging
-import re
 import threading
 from pathlib import Path
 
 import anyio
 
-from eldermode.transforms.speech import segment_key
 from eldermode.voices import BackendUnavailable, create_voice
 from eldermode.voices.cache import DiskCache, RedisCache
 from eldermode.voices.speaker import Speaker, encode
@@ -32,7 +29,6 @@ __all__ = ["ARTICLE_RETRY_AFTER", "RETRY_AFTER", "Busy", "NoArticleText", "Speec
 log = logging.getLogger("eldermode.speech")
 
 RETRY_AFTER = "2"
-_KEY = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
 class SpeechService:
@@ -67,9 +63,6 @@ class SpeechService:
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(2)
         return self._limiter
-
-    def verify(self, key: str, lang: str, text: str) -> bool:
-        return bool(_KEY.match(key)) and hmac.compare_digest(key, segment_key(self.secret, lang, text))
 
     async def audio(self, text: str, lang: str, rate: str, audio_format: str) -> bytes:
         """Cached audio, or a place in the synthesis queue; raises _Busy when the queue is full."""

@@ -113,8 +113,9 @@ def test_warm_up_from_a_url_list_fills_the_cache_the_server_uses(tmp_path: Path,
     services.speech = SpeechService(settings, speaker=speaker)
     base = serve_app(ElderModeMiddleware(site, settings, services=services))
     page = httpx.get(base + "/notice.html?eldermode=elder").text
-    sentences = {seg: (key, unescape(text)) for key, seg, text in re.findall(
-        r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<', page)}
+    token = re.search(r'data-em-page="([^"]+)"', page).group(1)
+    sentences = {seg: (f"{token}.{seg}", unescape(text)) for seg, text in re.findall(
+        r'data-em-seg="(\d+)">([^<]*)<', page)}
     assert len(sentences) == 6
     for key, text in sentences.values():
         formats = ["wav"] + (["ogg"] if "ogg" in speaker.formats else [])
