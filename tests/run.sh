@@ -14,7 +14,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
-APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk espeak-ng libespeak-ng1 sox libsox-fmt-all redis-server wrk)
+APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk espeak-ng libespeak-ng1 sox libsox-fmt-all redis-server wrk nginx-light openssl systemd)
 VENV="$REPO/.venv"
 # Never let a tool fetch a browser of its own: the tests use Debian's /usr/bin/chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 CHROMEDRIVER_SKIP_DOWNLOAD=true
