@@ -84,6 +84,7 @@ def test_quick_commands(command):
 
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: TIME-WAIT is no obstacle
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
