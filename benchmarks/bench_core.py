@@ -264,10 +264,10 @@ def start_minimal(upstream: str) -> tuple[subprocess.Popen, str]:
 
 # Every request a different URL (the query is part of the rewrite's key; nginx ignores it), so
 # every request is a first rewrite; responses that carry Eldermode-Fallback are counted.
-COLD_LUA = """
+COLD_LUA = r"""
 local threads = {}
 function setup(thread) thread:set("id", #threads) table.insert(threads, thread) end
-function init(args) prefix = args[1] or "x" n = 0 fallbacks = 0 end
+function init(args) prefix = args[1] or "x" n = 0 fallbacks = 0 misses = 0 end
 function request()
   n = n + 1
   return wrk.format("GET", wrk.path .. "?cold=" .. prefix .. "-" .. id .. "-" .. n)
@@ -276,34 +276,39 @@ function response(status, headers, body)
   if headers["eldermode-fallback"] ~= nil or headers["Eldermode-Fallback"] ~= nil or status ~= 200 then
     fallbacks = fallbacks + 1
   end
+  if headers["eldermode-cache"] == "miss" then misses = misses + 1 end
 end
 function done(summary, latency, requests)
-  local total = 0
-  for _, t in ipairs(threads) do total = total + t:get("fallbacks") end
-  io.write(string.format("FALLBACKS %d\n", total))
+  local total, rewritten = 0, 0
+  for _, t in ipairs(threads) do total = total + t:get("fallbacks") rewritten = rewritten + t:get("misses") end
+  io.write(string.format("FALLBACKS %d\nMISSES %d\n", total, rewritten))
 end
 """
 
-# The memory run's mix: first rewrites, pages read again, mode off, images, 无障碍.
-MIXED_LUA = """
+# The memory run's mix, in sixteenths: 3 first rewrites (elder, 无障碍, a small page compressed),
+# 5 pages read before (50 of them, elder), 2 in 无障碍, 3 pages in mode off, 3 images.
+MIXED_LUA = r"""
 local threads = {}
 function setup(thread) thread:set("id", #threads) table.insert(threads, thread) end
 function init(args) prefix = args[1] or "x" n = 0 end
 function request()
   n = n + 1
-  local k = n % 8
-  if k == 0 or k == 1 then
-    return wrk.format("GET", "/report-2020.html?cold=" .. prefix .. "-" .. id .. "-" .. n, {Cookie = "eldermode=elder"})
+  local k = n % 16
+  local cold = "?cold=" .. prefix .. "-" .. id .. "-" .. n
+  if k == 0 then
+    return wrk.format("GET", "/report-2020.html" .. cold, {Cookie = "eldermode=elder"})
+  elseif k == 1 then
+    return wrk.format("GET", "/report-2020.html" .. cold, {Cookie = "eldermode=access"})
   elseif k == 2 then
-    return wrk.format("GET", "/report-2020.html?cold=" .. prefix .. "-" .. id .. "-" .. n, {Cookie = "eldermode=access"})
-  elseif k == 3 or k == 4 then
+    return wrk.format("GET", "/index.html" .. cold, {Cookie = "eldermode=elder", ["Accept-Encoding"] = "br, gzip"})
+  elseif k <= 7 then
     return wrk.format("GET", "/report-2020.html?warm=" .. (n % 50), {Cookie = "eldermode=elder"})
-  elseif k == 5 then
+  elseif k <= 9 then
+    return wrk.format("GET", "/list.html?warm=" .. (n % 50), {Cookie = "eldermode=access"})
+  elseif k <= 12 then
     return wrk.format("GET", "/list.html")
-  elseif k == 6 then
-    return wrk.format("GET", "/images/photo-50k.jpg")
   else
-    return wrk.format("GET", "/index.html?cold=" .. prefix .. "-" .. id .. "-" .. n, {Cookie = "eldermode=elder", ["Accept-Encoding"] = "br, gzip"})
+    return wrk.format("GET", "/images/photo-50k.jpg")
   end
 end
 """
@@ -337,9 +342,10 @@ def wrk(url: str, connections: int, seconds: int, cookie: str | None = None, lua
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     fallbacks = re.search(r"FALLBACKS (\d+)", out)
+    misses = re.search(r"MISSES (\d+)", out)
     total = re.search(r"(\d+) requests in", out)
     return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "non2xx": int(errors.group(1)) if errors else 0,
-            "fallbacks": int(fallbacks.group(1)) if fallbacks else 0, "requests": int(total.group(1)) if total else 0}
+            "fallbacks": int(fallbacks.group(1)) if fallbacks else 0, "misses": int(misses.group(1)) if misses else 0, "requests": int(total.group(1)) if total else 0}
 
 
 def bench_proxy(seconds: int) -> None:
@@ -383,12 +389,26 @@ def bench_proxy(seconds: int) -> None:
 # ---------------------------------------------------------------- cold traffic
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by every live process of a process group (a proxy and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, …, utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def bench_cold(seconds: int) -> None:
     """Every request a first rewrite (elder), 20 connections, 1 and 2 workers; warm for comparison."""
     print(f"## Cold elder traffic: every request a different page (wrk, 20 connections, {seconds} s)")
     upstream_proc, upstream = start_upstream(SITE)
     variants = [("eldermode", False)] + ([("before (--baseline)", True)] if BASELINE else [])
-    print(f"{'build':<22} {'workers':>7} {'traffic':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'originals':>10}")
+    print(f"{'build':<22} {'workers':>7} {'traffic':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'originals':>10} "
+          f"{'CPU ms/req':>11}")
     try:
         for workers in (1, 2):
             for label, baseline in variants:
@@ -396,15 +416,20 @@ def bench_cold(seconds: int) -> None:
                 try:
                     wrk(base + "/report-2020.html?cold=warmup", 2, 2, "eldermode=elder", lua=COLD_LUA)
                     for traffic, lua in (("cold", COLD_LUA), ("warm", None)):
+                        cpu = group_cpu_seconds(proc.pid)
                         r = wrk(base + "/report-2020.html", 20, seconds, "eldermode=elder", lua=lua)
+                        cpu = group_cpu_seconds(proc.pid) - cpu
+                        done = r["requests"] or 1
                         originals = f"{r['fallbacks']}" if lua else "-"
                         print(f"{label:<22} {workers:>7} {traffic:<6} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                              f"{originals:>10}")
+                              f"{originals:>10} {cpu * 1000 / done:11.2f}")
                 finally:
                     stop(proc)
     finally:
         stop(upstream_proc)
-    print("(originals: responses that were the original page — Eldermode-Fallback — or not 200)")
+    print("(originals: responses that were the original page — Eldermode-Fallback — or not 200; CPU ms/req: the\n"
+          " proxy's own CPU per request, which a busy shared machine does not inflate: an idle 2-core machine\n"
+          " serves at most 2000 / that many requests per second)")
     print()
 
 
