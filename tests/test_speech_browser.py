@@ -95,6 +95,7 @@ def test_rate_control_changes_the_requested_speed(site: str, page) -> None:
     page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
     page.goto(site + "/report-2020.html?eldermode=elder")
     page.wait_for_load_state("load")
+    page.click('[data-eldermode="toolbar"] summary')  # 语速 sits in the toolbar's 设置 panel
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak-rate"]')  # normal → slow
     assert page.text_content('[data-eldermode="toolbar"] button[data-em-action="speak-rate"]').endswith("慢")
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak"]')
@@ -113,6 +114,7 @@ def test_point_to_read_only_when_switched_on(site: str, page) -> None:
     page.wait_for_timeout(900)
     assert requests == []  # 指读 is off: pointing reads nothing
 
+    page.click('[data-eldermode="toolbar"] summary')  # in the toolbar's 设置 panel
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak-point"]')
     assert page.get_attribute('[data-eldermode="toolbar"] button[data-em-action="speak-point"]', "aria-pressed") == "true"
     page.hover(sentence)
@@ -137,6 +139,7 @@ def test_table_reading_reads_the_linear_sentences_of_the_nearest_table(site: str
     readings = page.locator("details[data-eldermode='table-reading']")
     assert readings.count() >= 1
     page.locator("table").nth(1).scroll_into_view_if_needed()
+    page.click('[data-eldermode="toolbar"] summary')  # in the toolbar's 设置 panel
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak-table"]')
     page.wait_for_function(PLAYING, timeout=20000)
     reading = page.locator(".em-say-current").first

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from . import (
-    Context, Step, TransformError, assets, elder, focus, headings, images, landmarks, language, links, modebar,
+    Context, Step, TransformError, assets, duplicates, elder, focus, headings, images, landmarks, language, links, modebar,
     names, overrides, speech, tables, toolbar,
 )
 from .document import Document, parse_document, serialize_document
@@ -37,6 +37,7 @@ ELDER_CHANGES: tuple[Step, ...] = (
     ("elder-styles", elder.rewrite_inline_styles),
     ("tables", tables.annotate_tables),
     ("table-scroll", elder.wrap_tables),
+    ("text-column", elder.mark_text_blocks),
 )
 
 # 无障碍 repairs inferred from the page (structure, names, focus); they run in elder mode too.
@@ -55,6 +56,7 @@ ACCESS_REPAIRS: tuple[Step, ...] = (
 
 # eldermode's own controls, last so they land first in <body> and see the settled page.
 CONTROLS: tuple[Step, ...] = (
+    ("duplicates", duplicates.hide_duplicates),  # the site's own 无障碍/长者模式/字号 controls: the toolbar has them
     ("toolbar", toolbar.inject_toolbar),
     ("modebar", modebar.inject_modebar),
     ("skip-link", landmarks.add_skip_link),  # after the bars: it must be the first thing in <body>

@@ -1,0 +1,138 @@
+"""Annotation: writing inferred headers into the table as markup screen readers use (th, scope, id/headers, caption)."""
+
+from __future__ import annotations
+
+from .common import ANNOTATED, HIDDEN_IN_FLOW, MARK
+from .infer import Inference
+from .model import Cell, Table
+
+class Ids:
+    """Generated ids: a per-table prefix, never equal to an id already in the document."""
+
+    def __init__(self, root):
+        self.taken = set(root.xpath("//@id")) if root is not None else set()
+
+    def new(self, base: str) -> str:
+        candidate = base
+        n = 2
+        while candidate in self.taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, report) -> None:
+    el = t.element
+    prefix = f"em-t{number}"
+    id_of: dict[int, str] = {}
+
+    def ensure_id(c: Cell) -> str:
+        if c.index not in id_of:
+            existing = c.element.get("id")
+            id_of[c.index] = existing if existing else ids.new(f"{prefix}-h{c.index}")
+            if not existing:
+                c.element.set("id", id_of[c.index])
+        return id_of[c.index]
+
+    promoted = 0
+    for c in t.cells:
+        role = inf.roles[c.index]
+        if role in ("col", "section", "note", "row"):
+            c.element.tag = "th"
+            scope = "row" if role == "row" else "col"
+            c.element.set("scope", scope)
+            c.is_header = True
+            c.scope = scope
+            c.data.pop("column header", None)  # cached classification of the old td
+            c.data.pop("row header", None)
+            ensure_id(c)
+            promoted += 1
+        elif c.element.get("scope") is not None:
+            del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
+    # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),
+    # alive as long as inf, so their ids key the joined strings.
+    joined: dict[int, str] = {}
+
+    def ids_of(cells: list[Cell]) -> str:
+        value = joined.get(id(cells))
+        if value is None:
+            value = joined[id(cells)] = " ".join(ensure_id(h) for h in cells)
+        return value
+
+    for index, (rows, cols) in inf.parts.items():
+        value = f"{ids_of(cols)} {ids_of(rows)}".strip()
+        if value:
+            t.cells[index].element.set("headers", value)
+    el.set(MARK, ANNOTATED)
+    if (inf.title is not None or inf.units) and t.caption is None and _caption_from_rows(t, inf, caption, ids, report):
+        pass
+    elif caption and t.caption is None:
+        add_caption(el, caption)
+        t.caption = el[0]
+        report.note("tables", "added caption", caption)
+    if inf.note is not None and el.get("aria-describedby") is None:
+        el.set("aria-describedby", ensure_id(inf.note))
+        report.note("tables", "linked corner note as description", inf.note.data.get("text", "")[:40])
+    report.note("tables", "annotated headers", f"table {number}: {promoted} header cells, top {inf.top} rows, "
+                f"left {inf.left} columns")
+
+
+def _move_content(cell, into) -> None:
+    """The cell's text and children, with their markup, appended to ``into``."""
+    if cell.text:
+        if len(into):
+            into[-1].tail = (into[-1].tail or "") + cell.text
+        else:
+            into.text = (into.text or "") + cell.text
+    for child in list(cell):
+        into.append(child)
+
+
+def add_caption(el, text: str) -> None:
+    """A visually hidden ``<caption>`` naming the table (the heading before it said what it is)."""
+    cap = el.makeelement("caption", {"class": "em-visually-hidden", MARK: "caption"})
+    cap.text = text
+    cap.tail = el.text
+    el.text = None
+    el.insert(0, cap)
+
+
+def _caption_from_rows(t: Table, inf: Inference, caption: str, ids: Ids, report) -> bool:
+    """Title and unit rows above the headers become the ``<caption>`` (title) and the table's description (units).
+
+    Inside the table they would be cells of the grid, heading every column below them in every
+    browser. The title keeps its own markup and stays visible; each unit line is a line of the
+    caption, linked by ``aria-describedby``; ``aria-label`` keeps the table's name the title alone.
+    """
+    el = t.element
+    lead = [c for c in [inf.title, *inf.units] if c is not None]
+    rows = [c.element.getparent() for c in lead]
+    if any(r is None or r.tag != "tr" or len([k for k in r if isinstance(k.tag, str)]) != 1 for r in rows):
+        return False
+    cap = el.makeelement("caption", {MARK: "caption", "class": "em-table-caption"})
+    if inf.title is not None:
+        _move_content(inf.title.element, cap)
+    elif caption:
+        hidden = cap.makeelement("span", {"class": "em-table-title", "style": HIDDEN_IN_FLOW})
+        hidden.text = caption
+        cap.append(hidden)
+    described = []
+    for unit in inf.units:
+        line = cap.makeelement("span", {"style": "display:block", "id": ids.new(f"em-unit-{unit.index}")})
+        _move_content(unit.element, line)
+        cap.append(line)
+        described.append(line.get("id"))
+    for row in rows:
+        row.getparent().remove(row)
+    cap.tail = el.text
+    el.text = None
+    el.insert(0, cap)
+    t.caption = cap
+    name = inf.title.data.get("text", "") if inf.title is not None else caption
+    if described and name and el.get("aria-label") is None:
+        el.set("aria-label", name)
+    if described and el.get("aria-describedby") is None:
+        el.set("aria-describedby", " ".join(described))
+    report.note("tables", "title and unit rows made the caption", name[:40])
+    return True
