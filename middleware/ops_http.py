@@ -105,7 +105,7 @@ def _metric_name(name: str) -> str:
 
 
 def render_metrics(services=None) -> bytes:
-    """Every counter and timing of metrics.py (and the live queue and cache sizes) in Prometheus' text format."""
+    """Every counter and timing of metrics.py (and the live speech queue) in Prometheus' text format."""
     from prometheus_client import CollectorRegistry, generate_latest
     from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
@@ -146,12 +146,7 @@ def render_metrics(services=None) -> bytes:
 
 
 def _live_gauges(services, Gauge):
-    cache = getattr(services, "rewritten", None)
-    if cache is not None:
-        for name, value in (("rewrite_cache_hits", cache.hits), ("rewrite_cache_misses", cache.misses)):
-            family = Gauge(_metric_name(name), f"rewrite cache {name.rsplit('_', 1)[1]} of this worker")
-            family.add_metric([], value)
-            yield family
+    """What is a level, not a count: the synthesis jobs running or waiting now."""
     speech = getattr(services, "speech", None)
     pending = getattr(speech, "_inflight", None)
     family = Gauge(_metric_name("speech_queue"), "synthesis jobs running or waiting in this worker")
