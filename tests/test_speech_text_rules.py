@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import support
+
 from eldermode.voices.text import normalize_zh
 
 NEGATIVES = [
@@ -198,3 +200,25 @@ def test_rules_never_raise_leave_no_digits_and_keep_spoken_text(text: str) -> No
     spoken = normalize_zh(text)
     assert not any(ch.isascii() and ch.isdigit() for ch in spoken)
     assert normalize_zh(spoken) == spoken  # spoken words are left as they are
+
+
+@pytest.mark.parametrize("corpus_page", support.corpus_params())
+def test_every_sentence_of_a_real_page_is_spoken_in_words(corpus_page) -> None:
+    """On the shared real pages, what 朗读 reads keeps no digit, percent or comparison sign, and is stable."""
+    from eldermode.middleware.settings import Settings
+    from eldermode.middleware.speech_service import article_segments
+    from eldermode.transforms.document import NotHTML
+
+    if "html" not in corpus_page.content_type:
+        pytest.skip(f"{corpus_page.name} is {corpus_page.content_type}: 朗读 reads HTML pages only")
+    try:
+        sentences, _lang = article_segments(corpus_page.path.read_bytes(), corpus_page.content_type,
+                                            "/" + corpus_page.name, Settings())
+    except NotHTML as exc:
+        pytest.skip(f"{corpus_page.name} is not a page 朗读 reads: {exc}")
+    # (the Chinese rules are applied even where a page declares lang="en" over Chinese text)
+    for sentence in sentences:
+        spoken = normalize_zh(sentence)
+        left = [ch for ch in spoken if (ch.isascii() and ch.isdigit()) or ch in "%‰≥≤±"]
+        assert not left, f"{sentence!r} → {spoken!r}"
+        assert normalize_zh(spoken) == spoken
