@@ -227,10 +227,21 @@ def _clean_tree(root) -> None:
                     el.set(name, clean_text(value))
 
 
+# Every element is an HtmlElement, chosen in C. lxml.html's own lookup runs a Python function for
+# each element proxy made (the top entry in a rewrite's profile) only to give form controls
+# their form-API classes, which no transform uses.
+_CLASS_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+)
+
+
 def _parser() -> lxml.html.HTMLParser:
     # A parser per call: lxml parsers are not safe to share between threads.
     # huge_tree: nesting up to 2048 deep (Word-pasted <font> soup nests deep), not libxml2's 256.
-    return lxml.html.HTMLParser(remove_comments=False, default_doctype=False, huge_tree=True)
+    parser = lxml.html.HTMLParser(remove_comments=False, default_doctype=False, huge_tree=True)
+    parser.set_element_class_lookup(_CLASS_LOOKUP)
+    return parser
 
 
 def _looks_binary(text: str) -> bool:

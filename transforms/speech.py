@@ -127,6 +127,10 @@ def _pieces(block) -> list[tuple[object, str, str]]:
 
 
 def _sentences(block, lang: str):
+    if len(block) == 0:  # plain text (every table-reading item): no walk needed
+        text = block.text if block.tag not in _SKIP else None
+        pieces = [(block, "text", text)] if text else []
+        return pieces, text or "", sentence_spans(text, MAX_SEGMENT, lang) if text else []
     pieces = _pieces(block)
     full = "".join(p[2] for p in pieces)
     return pieces, full, sentence_spans(full, MAX_SEGMENT, lang)
