@@ -179,10 +179,11 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
             raise NotHTML(f"the page cannot be parsed whole: {error.message}")
     if _ILLEGAL_REFERENCE.search(text):
         _clean_tree(root)  # rare: a character reference such as &#1; parsed into an XML-illegal character
-    for frame in root.iter("iframe"):
-        # An iframe's content is raw text that browsers never render; libxml2 escapes it on
-        # output but not on input, so it would grow "&amp;" on every pass. Dropped at parse
-        # time, so every transform sees the same tree on a first and a second pass.
+    for frame in root.iter("iframe", "noframes"):
+        # An iframe's (and, in browsers with frames, a noframes') content is raw text that browsers
+        # never render; libxml2 escapes it on output but not on input, so it would grow "&amp;" on
+        # every pass. Dropped at parse time, so every transform sees the same tree on a first and a
+        # second pass.
         if frame.text or len(frame):
             frame.text = None
             for child in list(frame):
