@@ -23,7 +23,7 @@ from . import Context, Profile
 from .modebar import PARAM, mode_href
 from .profile import MENU_MODES
 
-__all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
+__all__ = ["SHORTCUTS", "back_href", "help_page", "inject_toolbar", "profile_marks", "toolbar_strings"]
 
 STRINGS = {
     "zh": {
@@ -101,7 +101,10 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if body is None or _TOOLBARS(body):
         return
     if ctx.data.get("framed"):
-        return  # a page shown inside a frame of another page: that page has the toolbar
+        # A page shown inside a frame of another page: that page has the toolbar. The mark lets
+        # eldermode.css hide the other bars too (toolbar.js sets the class for frames it finds).
+        root.set("data-em-framed", "")
+        return
     t = toolbar_strings(ctx.lang)
     p = ctx.profile
     prefix = ctx.options.prefix
@@ -195,8 +198,25 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     ctx.report.note("toolbar", "added toolbar")
 
 
-def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
-    """The toolbar's help page: what each control does and the keyboard shortcuts (a whole HTML page)."""
+def profile_marks(profile: Profile | None) -> str:
+    """The ``data-em-*`` attributes of ``<html>`` for one of eldermode's own pages in the visitor's profile."""
+    if profile is None or profile.mode != "elder":
+        return ' data-em-mode="help"'
+    return "".join(f' data-em-{f.name}="{html.escape(getattr(profile, f.name))}"' for f in fields(Profile))
+
+
+def back_href(back: str, profile: Profile | None) -> str:
+    """Where 返回 goes: the page the visitor came from (a path on this site), in the visitor's mode."""
+    parts = urlsplit(back or "/")
+    path = parts.path if parts.path.startswith("/") and not parts.scheme and not parts.netloc else "/"
+    path = quote("/" + path.lstrip("/\\"), safe="/%:@!$&'()*+,;=~")  # never a link to another host
+    return path + mode_href(back or "/", mode=profile.mode if profile is not None else "off")
+
+
+def help_page(lang: str, asset_prefix: str, asset_version: str = "1", profile: Profile | None = None,
+              back: str = "/") -> str:
+    """The toolbar's help page: what each control does and the keyboard shortcuts (a whole HTML page),
+    in the visitor's size and colours, its 返回 leading to the page the visitor came from."""
     t = toolbar_strings(lang)
     english = t is STRINGS["en"]
     rows = "".join(
@@ -220,7 +240,7 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
             (t["reset"], "Back to the standard settings."),
             (t["exit"], "Back to the original page."),
         ]
-        shortcut_title, controls_title, back = "Keyboard shortcuts", "Controls", "Back"
+        shortcut_title, controls_title, back_label = "Keyboard shortcuts", "Controls", "Back"
     else:
         intro = (
             "辅助工具条位于每个页面的最上方。按 Tab 键进入工具条，用方向键在按钮之间移动，按回车或空格键使用。"
@@ -237,16 +257,19 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
             (t["reset"], "恢复标准设置。"),
             (t["exit"], "返回原版页面。"),
         ]
-        shortcut_title, controls_title, back = "快捷键", "按钮说明", "返回"
+        shortcut_title, controls_title, back_label = "快捷键", "按钮说明", "返回"
     items = "".join(f"<dt>{html.escape(a)}</dt><dd>{html.escape(b)}</dd>" for a, b in controls)
     lang_attr = "en" if english else "zh-CN"
-    css = f"{asset_prefix}assets/toolbar.css?v={html.escape(asset_version)}"
+    version = html.escape(asset_version)
+    sheets = "".join(f"<link rel=\"stylesheet\" href=\"{asset_prefix}assets/{name}?v={version}\">"
+                     for name in ("elder.css", "toolbar.css"))
     return (
-        f"<!DOCTYPE html>\n<html lang=\"{lang_attr}\" data-em-mode=\"help\"><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html>\n<html lang=\"{lang_attr}\"{profile_marks(profile)}><head><meta charset=\"utf-8\">"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{html.escape(t['help_title'])}</title><link rel=\"stylesheet\" href=\"{css}\"></head>"
+        f"<title>{html.escape(t['help_title'])}</title>{sheets}</head>"
         f"<body class=\"em-help\"><main><h1>{html.escape(t['help_title'])}</h1><p>{html.escape(intro)}</p>"
         f"<h2>{controls_title}</h2><dl>{items}</dl>"
         f"<h2>{shortcut_title}</h2><table><tbody>{rows}</tbody></table>"
-        f"<p><a href=\"/\">{back}</a></p></main></body></html>\n"
+        f"<p><a class=\"em-help-back\" href=\"{html.escape(back_href(back, profile), quote=True)}\">{back_label}</a></p>"
+        f"</main></body></html>\n"
     )

@@ -247,6 +247,16 @@
       if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) broken(img);
       else img.addEventListener("error", function () { broken(img); }, { once: true });
     });
+    // ---------------------------------------------------------------- wide tables say that they scroll
+    function markOverflow() {
+      Array.prototype.forEach.call(doc.querySelectorAll(".em-table-scroll"), function (box) {
+        if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("data-em-overflows", "");
+        else box.removeAttribute("data-em-overflows");
+      });
+    }
+    markOverflow();
+    window.addEventListener("resize", markOverflow, { passive: true });
+    doc.addEventListener("toggle", markOverflow, true);
     // ---------------------------------------------------------------- calm page: stop carousels we can ask
     if (html.getAttribute("data-em-mode") === "elder") {
       Array.prototype.forEach.call(doc.querySelectorAll(".swiper, .swiper-container"), function (el) {
