@@ -137,11 +137,11 @@ def test_tables_read_as_cards_with_the_grid_behind_a_switch(browser, phone_base)
         assert items == ["本年新制作数量：", "本年新公开数量：", "对外公开总数量："] and values == ["0", "0", "0"]
         grid = page.locator("details.em-table-grid").first
         assert not grid.locator("table").is_visible()
-        switch = grid.locator("summary")
+        switch = grid.locator("xpath=./summary")
         assert switch.text_content() == "查看原表格（需左右滑动）"
         switch.click()
         assert grid.locator("table").is_visible()
-        assert grid.locator(".em-table-hint").is_visible()
+        assert grid.locator("xpath=./p[@class='em-table-hint']").is_visible()
     finally:
         context.close()
 
@@ -151,7 +151,7 @@ def test_cards_work_without_javascript(browser, phone_base):
     context, page = open_page(browser, f"{phone_base}/report-2020.html?eldermode=elder", device)
     try:
         assert page.locator(".em-table-cards").first.is_visible()
-        page.locator("details.em-table-grid summary").first.click()
+        page.locator("details.em-table-grid > summary").first.click()
         assert page.locator("details.em-table-grid table").first.is_visible()
     finally:
         context.close()

@@ -13,6 +13,7 @@ It sits in normal flow: nothing is ever fixed over the content.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import fields
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -34,7 +35,7 @@ STRINGS = {
         "speech": "朗读", "speak": "朗读", "speak-rate": "语速", "speak-point": "指读", "speak-table": "表格朗读",
         "textview": "纯文本", "reset": "重置", "help": "帮助", "exit": "退出",
         "on": "已开启", "offstate": "已关闭", "help_title": "辅助工具条使用帮助",
-        "settings": "设置", "modes_short": "模式", "page": "其他",
+        "settings": "设置", "page": "其他", "elder_short": "长者模式", "access_short": "无障碍",
         "bigger": "A+", "smaller": "A−", "bigger_name": "A+ 放大字号", "smaller_name": "A− 缩小字号",
         "spacing_group": "行距", "cursor_group": "鼠标", "guide_group": "辅助线",
     },
@@ -43,10 +44,10 @@ STRINGS = {
         "off": "Original", "text": "Text size", "standard": "Standard", "large": "Large", "xlarge": "Extra large",
         "contrast": "Colours", "default": "Default",
         "high": "High contrast", "yellow": "Yellow on black", "spacing": "Wider lines", "cursor": "Large pointer",
-        "guide": "Reading guide", "speech": "Read aloud", "speak": "Read aloud", "speak-rate": "Speed",
+        "guide": "Reading guide", "speech": "Read aloud", "speak": "Listen", "speak-rate": "Speed",
         "speak-point": "Point to read", "speak-table": "Read table", "textview": "Text only", "reset": "Reset",
         "help": "Help", "exit": "Exit", "on": "on", "offstate": "off", "help_title": "Toolbar help",
-        "settings": "Settings", "page": "More",
+        "settings": "Settings", "page": "More", "elder_short": "Elder", "access_short": "Access",
         "bigger": "A+", "smaller": "A−", "bigger_name": "A+ larger text", "smaller_name": "A− smaller text",
         "spacing_group": "Line spacing", "cursor_group": "Pointer", "guide_group": "Guide",
     },
@@ -74,6 +75,17 @@ TOGGLES = (("spacing", "normal", "wide"), ("cursor", "normal", "large"), ("guide
 
 def toolbar_strings(lang: str) -> dict[str, str]:
     return STRINGS["en" if (lang or "").lower().startswith("en") else "zh"]
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _toolbar_lang(root, lang: str) -> str:
+    """The page's language for the toolbar's words: a Chinese page whose template says lang="en"
+    (common in CMS templates) still gets a Chinese toolbar."""
+    if (lang or "").lower().startswith("en") and _CJK.search(root.findtext(".//title") or ""):
+        return "zh"
+    return lang
 
 
 def _el(parent, tag: str, attrib: dict[str, str] | None = None, text: str | None = None):
@@ -105,7 +117,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
         # eldermode.css hide the other bars too (toolbar.js sets the class for frames it finds).
         root.set("data-em-framed", "")
         return
-    t = toolbar_strings(ctx.lang)
+    t = toolbar_strings(_toolbar_lang(root, ctx.lang))
     p = ctx.profile
     prefix = ctx.options.prefix
     url = ctx.url or "/"
@@ -131,7 +143,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
 
     # ---- the row
-    _el(form, "span", {"class": "em-tb-mode"}, t.get(p.mode, t["off"]))
+    _el(form, "span", {"class": "em-tb-mode"}, t.get(p.mode + "_short", t["off"]))
     if elder:
         index = LEVELS.index(p.text)
         _choice_button(form, "text", LEVELS[max(index - 1, 0)], t["smaller"], None,
