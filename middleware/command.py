@@ -60,5 +60,7 @@ def write_output(data: bytes, out: str | None) -> None:
 
 
 def settings_from(args: argparse.Namespace, **flags) -> Settings:
-    """The settings for a command: its flags over the environment over ``--config``."""
+    """The settings for a command: its flags (and the shared logging ones) over the environment over ``--config``."""
+    for name in ("log_level", "log_format", "access_log"):
+        flags.setdefault(name, getattr(args, name, None))
     return load_settings(getattr(args, "config", None), **flags)

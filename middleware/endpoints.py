@@ -1,4 +1,4 @@
-"""The ``/__eldermode/`` router: health and assets, then the routes of every feature (features.py).
+"""The ``/__eldermode/`` router: eldermode's assets, then the routes of every feature (features.py).
 
 The pipeline never rewrites these. Handlers reach the shared services and settings through
 endpoint_kit.py, which the router puts in the scope.
@@ -6,8 +6,6 @@ endpoint_kit.py, which the router puts in the scope.
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
 from .features import feature_routes
@@ -16,13 +14,8 @@ from .static import asset_endpoint
 __all__ = ["Endpoints", "build_endpoints"]
 
 
-async def health(request: Request) -> Response:
-    return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
-
-
 def _routes(prefix: str) -> list[Route]:
     return [
-        Route(prefix + "health", health, methods=["GET", "HEAD"]),
         Route(prefix + "assets/{name}", asset_endpoint, methods=["GET", "HEAD"]),
         *feature_routes(prefix),
     ]

@@ -13,7 +13,7 @@ from typing import Callable
 
 from starlette.routing import Route
 
-from . import access_endpoints, audit_cli, elder_endpoints, speech_cli, speech_http, tables_http
+from . import access_endpoints, audit_cli, elder_endpoints, ops_http, speech_cli, speech_http, tables_http
 
 __all__ = ["FEATURES", "Feature", "feature_routes", "register_commands"]
 
@@ -26,6 +26,7 @@ class Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
+    Feature("operations", routes=ops_http.routes),  # health, ready, metrics
     Feature("elder", routes=elder_endpoints.routes),
     Feature("access", routes=access_endpoints.routes, command=audit_cli.register),
     Feature("tables", routes=tables_http.routes, command=tables_http.register),

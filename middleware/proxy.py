@@ -20,6 +20,7 @@ import anyio
 from multidict import CIMultiDict
 from starlette.datastructures import Headers
 
+from .logs import configure_logging
 from .rewrite import ElderModeMiddleware, is_page
 from .services import has_dot_segment
 from .settings import Settings, load_settings
@@ -273,7 +274,8 @@ def build_proxy_app(settings: Settings) -> ElderModeMiddleware:
 def app_from_environment() -> ElderModeMiddleware:
     """uvicorn factory for worker processes: settings come from ``ELDERMODE_*`` variables."""
     settings = load_settings(env=os.environ)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format, settings.access_log)  # a worker is a fresh interpreter
+    log.debug("worker %d: settings from the environment, upstream %s", os.getpid(), settings.upstream)
     app = build_proxy_app(settings)
     if settings.speech and settings.speech_backend != "none":
         from .speech_service import start_speech_in_background

@@ -25,8 +25,10 @@ from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics
+from .asgi_headers import with_lower_names
 from .codings import DECODABLE, DecodeError, accepted_coding, decode_content, encode_content
 from .endpoints import build_endpoints
+from .extras import require_extras
 from .modes import ModeChoice, choose_profile
 from .rewrite_runner import Busy, RewriteRunner, RewriteTimeout
 from .services import Services
@@ -178,6 +180,7 @@ class ElderModeMiddleware:
     def __init__(self, app, settings: Settings | None = None, *, services: Services | None = None):
         self.app = app
         self.settings = settings or Settings()
+        require_extras(self.settings)  # a setting that needs a missing extra fails here, at start
         self.options = self.settings.page_options()
         self.services = services or Services(app, self.settings)
         self.endpoints = build_endpoints(self.settings, self.services)
@@ -187,6 +190,7 @@ class ElderModeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope = with_lower_names(scope)  # every header lookup below is by lower-case name
         path = scope.get("path", "")
         prefix = self.settings.prefix
         if path.startswith(prefix) or path == prefix[:-1]:
@@ -261,6 +265,7 @@ class _Exchange:
             await self.downstream(message)
 
     async def _on_start(self, message: Message) -> None:
+        message = with_lower_names(message)  # Django sends Content-Type as written
         headers = Headers(raw=message["headers"])
         reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
         if reason is None and self.rewriting:

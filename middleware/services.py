@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 import anyio
 from starlette.datastructures import Headers
 
+from .asgi_headers import with_lower_names
 from .codings import DecodeError, decode_content
 from .rewrite_cache import RewriteCache
 from .shared_store import shared_store
@@ -130,7 +131,7 @@ class Services:
         async def send(message):
             nonlocal size
             if message["type"] == "http.response.start":
-                started.update(message)
+                started.update(with_lower_names(message))
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
                 if size > limit:

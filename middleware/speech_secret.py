@@ -9,7 +9,6 @@ import hashlib
 import logging
 import os
 import time
-from pathlib import Path
 
 __all__ = ["load_secret"]
 
@@ -25,7 +24,7 @@ def load_secret(settings) -> bytes:
     """
     if settings.secret:
         return hashlib.sha256(b"eldermode speech key\0" + settings.secret.encode("utf-8")).digest()
-    path = Path(settings.cache_dir) / "speech-secret"
+    path = settings.cache_path / "speech-secret"
     for _ in range(50):
         try:
             data = path.read_bytes()

@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import logging
 import threading
-from pathlib import Path
 
 import anyio
 
@@ -189,7 +188,7 @@ def build_speaker(settings) -> Speaker:
     if settings.redis_url:
         cache = RedisCache(settings.redis_url)
     else:
-        cache = DiskCache(Path(settings.cache_dir) / "speech", max_bytes=settings.cache_max_bytes)
+        cache = DiskCache(settings.cache_path / "speech", max_bytes=settings.cache_max_bytes)
     return Speaker(voice, cache, unavailable_reason=reason)
 
 

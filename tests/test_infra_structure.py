@@ -78,7 +78,7 @@ def test_feature_modules_import_neither_the_router_nor_the_command_line():
     graph = _module_imports()
     from eldermode.middleware.features import FEATURES
 
-    assert {f.name for f in FEATURES} == {"elder", "access", "tables", "speech"}
+    assert {f.name for f in FEATURES} == {"operations", "elder", "access", "tables", "speech"}
     for feature in FEATURES:
         for fn in (feature.routes, feature.command):
             if fn is None:

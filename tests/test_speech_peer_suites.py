@@ -91,6 +91,20 @@ BARE_LONG_NUMBER_WHY = ("a bare 9–12-digit number is a code in reports (行政
 
 _N = "[零一二三四五六七八九十百千万亿两点幺]"
 
+# Report constructs across the suites' files (a case may show several), printed to see which kinds of
+# text are read right; the weak ones the issue measured are the first four.
+CONSTRUCTS = [
+    ("negative number", re.compile(r"(?<![\dA-Za-z])-\d|负\d|-百分之")),
+    ("currency symbol/code", re.compile(r"[￥¥$€£₩]|CNY|USD|HKD|RMB")),
+    ("year-month (no day)", re.compile(r"(?<![\d/.-])(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])|(?:0[1-9]|1[0-2])[-/.](?:19|20)\d\d)(?![\d/.-])")),
+    ("comparison/maths sign", re.compile(r"[=<>≤≥±+]")),
+    ("clock time", re.compile(r"\d[:：]\d\d")),
+    ("code or service number", re.compile(r"尾号|(?<!\d)(?:110|119|120|12306|12315|12345)(?!\d)|\d{3}-\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)")),
+    ("date with day", re.compile(r"\d[-/.·]\d{1,2}[-/.·]\d|月\d{1,2}[日号]|\d[日号]")),
+    ("percent or fraction", re.compile(r"%|\d/\d|分之")),
+    ("ordinal 第", re.compile(r"第\d")),
+]
+
 
 @dataclass(frozen=True)
 class Equivalence:
@@ -208,40 +222,54 @@ def test_peer_suites_scores(cases: list[Case], capsys: pytest.CaptureFixture[str
     used: dict[str, dict[str, int]] = {}
     failures: list[str] = []
     excluded: list[str] = []
+    constructs: dict[str, dict[str, list[int]]] = {}
     for suite in LAYOUT:
-        lines.append(f"\n{suite}: category — passed/cases" + " " * 8 + "(relevant?)")
+        lines.append(f"\n{suite}: category — passed/all cases, passed/counted (relevant, not excepted) cases")
         per_category: dict[str, list[int]] = {}
-        tally = totals.setdefault(suite, {"relevant": [0, 0], "relevant incl. excepted": [0, 0], "all": [0, 0]})
+        tally = totals.setdefault(suite, {"counted (target)": [0, 0], "relevant + excepted": [0, 0], "all cases": [0, 0]})
         for case in (c for c in cases if c.suite == suite):
             relevant, _why = CATEGORIES[(suite, case.category)]
             got = normalize_zh(case.text)
             needed = equivalences_needed(got, case.expected)
             ok = needed is not None
-            score = per_category.setdefault(case.category, [0, 0])
+            score = per_category.setdefault(case.category, [0, 0, 0, 0])  # all cases; counted cases
             score[0] += ok
             score[1] += 1
-            tally["all"][0] += ok
-            tally["all"][1] += 1
+            tally["all cases"][0] += ok
+            tally["all cases"][1] += 1
             if not relevant:
                 continue
-            tally["relevant incl. excepted"][0] += ok
-            tally["relevant incl. excepted"][1] += 1
+            tally["relevant + excepted"][0] += ok
+            tally["relevant + excepted"][1] += 1
             reason = _wrong_for_reports(case)
             if reason:
                 excluded.append(f"  {suite}: {case.text} → {got} (peer: {case.expected}) — {reason}")
                 continue
-            tally["relevant"][0] += ok
-            tally["relevant"][1] += 1
+            tally["counted (target)"][0] += ok
+            tally["counted (target)"][1] += 1
+            score[2] += ok
+            score[3] += 1
+            for name, pattern in CONSTRUCTS:
+                if pattern.search(case.text):
+                    construct = constructs.setdefault(name, {}).setdefault(suite, [0, 0])
+                    construct[0] += ok
+                    construct[1] += 1
             if ok:
                 for name in needed or []:
                     used.setdefault(name, {}).setdefault(suite, 0)
                     used[name][suite] += 1
             else:
                 failures.append(f"  {suite}/{case.category}: {case.text} → {got} (peer: {case.expected})")
-        for category, (ok, n) in per_category.items():
-            lines.append(f"  {category:<22} {_pct(ok, n):<18} {'yes' if CATEGORIES[(suite, category)][0] else 'no'}")
+        for category, (ok, n, counted_ok, counted) in per_category.items():
+            relevant = CATEGORIES[(suite, category)][0]
+            target = f"counted {_pct(counted_ok, counted)}" if relevant else "not government-relevant"
+            lines.append(f"  {category:<22} {_pct(ok, n):<18} {target}")
         for label, (ok, n) in tally.items():
             lines.append(f"  = {label:<20} {_pct(ok, n)}")
+    lines.append("\nreport constructs in the relevant cases (passed/cases per suite):")
+    for name, _pattern in CONSTRUCTS:
+        per_suite = constructs.get(name, {})
+        lines.append(f"  {name:<24} " + "   ".join(f"{suite} {_pct(*per_suite[suite])}" for suite in per_suite))
     lines.append("\nequivalences needed (cases per suite):")
     for eq in EQUIVALENCES:
         lines.append(f"  {eq.name:<12} {used.get(eq.name, {})} — {eq.why}")
@@ -256,7 +284,7 @@ def test_peer_suites_scores(cases: list[Case], capsys: pytest.CaptureFixture[str
     known = {(c.suite, c.text) for c in cases}
     assert not [key for key in WRONG_FOR_REPORTS if key not in known], "an exception names no case of the suites"
     for suite, tally in totals.items():
-        ok, n = tally["relevant"]
+        ok, n = tally["counted (target)"]
         assert ok / n >= TARGET, f"{suite}: {ok}/{n} government-relevant cases, target {TARGET:.0%}"
 
 

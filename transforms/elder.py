@@ -248,6 +248,15 @@ def wrap_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
             continue
         if any(a.tag == "table" and not is_layout_table(a) for a in table.iterancestors()):
             continue  # a table inside a data table scrolls with it
+        previous = table.getprevious()
+        if table.get("data-eldermode") == "table-part" and previous is not None and \
+                previous.get("data-eldermode") == "table-scroll":
+            # One part of a table the tables step split by section: it scrolls with the parts before it.
+            tail = table.tail  # lxml moves an element with its tail: the tail stays outside the container
+            previous.append(table)
+            table.tail = None
+            previous.tail = ((previous.tail or "") + (tail or "")) or None
+            continue
         number += 1
         name = _table_name(table, number, english)
         wrapper = table.makeelement(

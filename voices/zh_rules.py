@@ -85,6 +85,12 @@ def _list_marker(m: re.Match[str]) -> str:
     return pause_before + cardinal(LIST_MARKERS[m.group()]) + ("、" if nxt.isalnum() and nxt not in LIST_MARKERS else "")
 
 
+# A list number "1." opening an item (附件：1.知识竞答工作要求) is said with a pause, not as a decimal point.
+@_rule(r"(?:^|(?<=[：:\s]))(\d{1,2})[.．](?=\s*[" + CJK + r"])")
+def _list_number(m: re.Match[str]) -> str:
+    return cardinal(int(m.group(1))) + "、"
+
+
 # 公元前202年, 公元2934年, 2334bc, 1823年3月bc: an era makes any year a year, read digit by digit.
 @_rule(r"(公元前?|纪元)\s*(\d{1,4})(?=\s*年)")
 def _era_year(m: re.Match[str]) -> str:
@@ -108,8 +114,8 @@ def _document_number(m: re.Match[str]) -> str:
 
 # --------------------------------------------------------------------------- telephone numbers and codes
 
-# Landline 027-60896105, （027）87654321, 0711 3222000, with an optional extension.
-@_rule(r"(?<![\d.])(?:[(（](0\d{2,3})[)）]\s*|(0\d{2,3})[-\s—]?)(\d{7,8})(?:\s*(?:-|转|分机)\s*(\d{1,6}))?(?![\d.])")
+# Landline 027-60896105, （027）87654321, 0711 3222000, with an optional extension; a city's 12345: 023-12345.
+@_rule(r"(?<![\d.])(?:[(（](0\d{2,3})[)）]\s*|(0\d{2,3})[-\s—]?)(\d{7,8}|12[13]\d\d)(?:\s*(?:-|转|分机)\s*(\d{1,6}))?(?![\d.])")
 def _landline(m: re.Match[str]) -> str:
     spoken = f"{digits(m.group(1) or m.group(2), True)}，{digits(m.group(3), True)}"
     if m.group(4):
@@ -137,6 +143,19 @@ def _ip_address(m: re.Match[str]) -> str:
 @_rule(r"(电话|热线|拨打|传真|手机|邮编|邮政编码|短信|QQ|微信号)(\s*(?:号码)?\s*[:：是为]?\s*[“\"]?)(\d{3,12})(?![\d.%])")
 def _introduced_code(m: re.Match[str]) -> str:
     return m.group(1) + m.group(2) + digits(m.group(3), m.group(1) not in ("邮编", "邮政编码"))
+
+
+# Site record numbers in every government page's footer: 京ICP备20014478号-1, 京公网安备11010202007625号.
+@_rule(r"(ICP备|ICP证|公网安备|备案号)\s*[:：]?\s*(\d+)\s*号(?:\s*-\s*(\d+))?")
+def _record_number(m: re.Match[str]) -> str:
+    return m.group(1) + digits(m.group(2)) + "号" + (f"杠{digits(m.group(3))}" if m.group(3) else "")
+
+
+# Index numbers and other codes of dash-joined parts with letters (索引号 360A12-07-2024-0008-1):
+# every part digit by digit, the dashes said 杠.
+@_rule(r"(?<![0-9A-Za-z.-])(?=[0-9A-Za-z-]*[A-Za-z])[0-9A-Za-z]+(?:-[0-9A-Za-z]+){2,}(?![0-9A-Za-z-])")
+def _dashed_code(m: re.Match[str]) -> str:
+    return "杠".join(re.sub(r"\d+", lambda d: digits(d.group()), part) for part in m.group().split("-"))
 
 
 # Digits after 尾号 / 分机 / 转 / 编号 … are a code (尾号1702 → 尾号幺七零二), unless a count follows (转2次).
@@ -319,21 +338,23 @@ _AM_PM = r"(\s*[aApP]\.?\s*[mM]\.?(?![A-Za-z]))?"
 @_rule(r"(?<![\d.])(?<!\d[:：])([01]?\d|2[0-4])[:：]([0-5]\d)(?:[:：]([0-5]\d))?(?![\d:：])" + _AM_PM)
 def _clock(m: re.Match[str]) -> str:
     hour, minute, second, am_pm = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    seconds = int(second or 0)
     spoken = ("两" if hour == 2 else cardinal(hour)) + "点"
-    if minute or second is not None:  # written seconds are read, even 00 (a timestamp)
+    if minute or seconds:  # 发布日期 …19:21:00 is said 十九点二十一分, as 9:00 is 九点
         spoken += ("零" if 0 < minute < 10 else "") + f"{cardinal(minute)}分"
-    if second is not None:
-        spoken += f"{cardinal(int(second))}秒"
+    if seconds:
+        spoken += f"{cardinal(seconds)}秒"
     if am_pm:
         morning = am_pm.strip().lower().startswith("a")
         spoken = ("上午" if morning else "下午" if hour < 12 else "") + spoken
     return spoken
 
 
-# Ratios and scales that are not clock times: 78:96 → 七十八比九十六, 1:1000 → 一比一千.
-@_rule(r"(?<![\d.])(?<!\d[:：])(" + _NUM + r")[:：](" + _NUM + r")(?![\d:：])")
+# Ratios and scales that are not clock times: 78:96 → 七十八比九十六, 1:1000 → 一比一千,
+# 三次产业结构 8.7:48.5:42.8 → 八点七比四十八点五比四十二点八.
+@_rule(r"(?<![\d.])(?<!\d[:：])" + _NUM + r"(?:[:：]" + _NUM + r")+(?![\d:：])")
 def _ratio(m: re.Match[str]) -> str:
-    return f"{number(m.group(1))}比{number(m.group(2))}"
+    return "比".join(number(part) for part in re.split("[:：]", m.group()))
 
 
 # --------------------------------------------------------------------------- signs
