@@ -319,12 +319,19 @@ def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if body is None or not readings:
         return
     words = _CARD_TEXT["en" if ctx.lang.lower().startswith("en") else "zh"]
-    tables = list(body.iter("table"))
+    tables = None
     made = 0
     for reading in readings:
-        if reading.index >= len(tables) or not reading.cells:
+        if not reading.cells:
             continue
-        table = tables[reading.index]
+        # The reading names its <table> (the first part when the tables step split it into one
+        # table per section; the parts share one scroll container). Older models only had the index.
+        table = getattr(reading, "element", None)
+        if table is None:
+            tables = tables if tables is not None else list(body.iter("table"))
+            if reading.index >= len(tables):
+                continue
+            table = tables[reading.index]
         wrapper = table.getparent()
         while wrapper is not None and wrapper.get("data-eldermode") not in (None, "table-scroll"):
             wrapper = wrapper.getparent()
@@ -368,7 +375,7 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
         rows.setdefault((cell.y, tuple(cell.row)), []).append(cell)
     if not rows:
         return None
-    name = wrapper.get("aria-label") or reading.caption
+    name = reading.caption or wrapper.get("aria-label") or ""
     box = wrapper.makeelement("div", {"class": "em-table-cards", "data-eldermode": "table-cards",
                                       "role": "region", "aria-label": words["cards"].format(name=name)})
     if reading.caption:
