@@ -136,11 +136,11 @@ def test_tables_read_as_cards_with_the_grid_behind_a_switch(browser, phone_base)
         assert head == "第二十条第（一）项 › 规章"
         assert items == ["本年新制作数量：", "本年新公开数量：", "对外公开总数量："] and values == ["0", "0", "0"]
         grid = page.locator("details.em-table-grid").first
-        assert not grid.locator("table").is_visible()
+        assert not grid.locator("table").first.is_visible()
         switch = grid.locator("xpath=./summary")
         assert switch.text_content() == "查看原表格（需左右滑动）"
         switch.click()
-        assert grid.locator("table").is_visible()
+        assert grid.locator("table").first.is_visible()
         assert grid.locator("xpath=./p[@class='em-table-hint']").is_visible()
     finally:
         context.close()
