@@ -204,12 +204,22 @@ class ElderModeMiddleware:
             dict(scope, query_string=choice.query_string), key, choice.profile.active)
         coding = accepted_coding(next((v.decode("latin-1") for k, v in scope.get("headers", ())
                                        if k == b"accept-encoding"), ""))
+        if scope["method"] == "HEAD" and (choice.profile.active or self.settings.entry_link):
+            # HEAD of what may be a page: ONE request, a GET, so the headers are exactly those of the
+            # (rewritten) GET; the body is read only for a page and never sent. A HEAD first and a
+            # GET after cost two upstream requests, and twice the wait when the upstream stalls.
+            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True, coding=coding)
+            try:
+                await self.app(dict(app_scope, method="GET"), _empty_body_then(receive), get.send)
+            except _BodyNotWanted:
+                pass  # the headers are answered; the app was stopped before it sent a body nobody reads
+            return
         exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"], coding=coding)
         await self.app(app_scope, receive, exchange.send)
-        if exchange.wants_get:
-            # HEAD of a page: fetch it with GET so the headers are exactly those of the rewritten GET.
-            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True, coding=coding)
-            await self.app(dict(app_scope, method="GET"), _empty_body_then(receive), get.send)
+
+
+class _BodyNotWanted(Exception):
+    """Raised from ``send`` to stop the app streaming a body that a HEAD answer will not carry."""
 
 
 def _empty_body_then(receive):
@@ -229,8 +239,8 @@ class _Exchange:
     """One response passing through the middleware; all per-request state lives here."""
 
     __slots__ = (
-        "mw", "choice", "key", "client_inm", "downstream", "method", "head", "headers_only",
-        "wants_get", "mode", "start", "chunks", "size", "coding", "cache_result",
+        "mw", "choice", "key", "client_inm", "downstream", "method", "headers_only", "mode", "start", "chunks",
+        "size", "coding", "cache_result",
     )
 
     def __init__(self, mw: ElderModeMiddleware, choice: ModeChoice, key: str, client_inm: str | None,
@@ -241,9 +251,7 @@ class _Exchange:
         self.client_inm = client_inm
         self.downstream = send
         self.method = method
-        self.head = method == "HEAD"
         self.headers_only = headers_only
-        self.wants_get = False
         self.mode = "undecided"  # then "pass", "buffer" or "swallow"
         self.start: Message | None = None
         self.chunks: list[bytes] = []
@@ -269,9 +277,6 @@ class _Exchange:
         headers = Headers(raw=message["headers"])
         reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
         if reason is None and self.rewriting:
-            if self.head:
-                self.wants_get, self.mode = True, "swallow"
-                return
             self.start, self.mode = message, "buffer"
             return
         self.mode = "pass"
@@ -293,10 +298,16 @@ class _Exchange:
         await self.downstream(message)
 
     async def _on_body(self, message: Message) -> None:
-        if self.mode == "pass":
+        if self.mode == "pass" and self.headers_only:
+            # a HEAD answered from a GET that is not rewritten: end it now, never forward its body
+            self.mode = "swallow"
+            await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
+        elif self.mode == "pass":
             await self.downstream(message)
             return
         if self.mode == "swallow":
+            if message.get("more_body", False):
+                raise _BodyNotWanted()
             return
         body = message.get("body", b"")
         more = message.get("more_body", False)

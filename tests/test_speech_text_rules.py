@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import support
+
 from eldermode.voices.text import normalize_zh
 
 NEGATIVES = [
@@ -100,6 +102,10 @@ SIGNS = [
     ("2 = 1 + 1", "二等于一加一"),
     ("1+2", "一加二"),
     ("-1+2", "负一加二"),
+    ("同比增长+3.2%", "同比增长正百分之三点二"),
+    ("“互联网+政务服务”", "“互联网加政务服务”"),
+    ("“6枢纽+2泵站”", "“六枢纽加二泵站”"),
+    ("（+5）", "（正五）"),
     ("2 ≤ 4", "二小于等于四"),
     ("2>=1", "二大于等于一"),
     ("2<3", "二小于三"),
@@ -134,6 +140,10 @@ CODES = [
     ("(0711)3222000", "零七幺幺，三二二二零零零"),
     ("127.0.0.1", "一二七点零点零点一"),
     ("京ICP备20014478号-1", "京I C P备二零零一四四七八号杠一"),
+    ("按照GB 50016-2014《建筑设计防火规范》", "按照G B五零零一六杠二零一四《建筑设计防火规范》"),
+    ("GB/T 2260-2007", "G B T二二六零杠二零零七"),
+    ("车牌号鄂A-12345", "车牌号鄂A幺二三四五"),  # a plate, not the 12345 hotline
+    ("鄂G·D1234", "鄂G D幺二三四"),
     ("京公网安备11010202007625号", "京公网安备一一零一零二零二零零七六二五号"),
     ("索引号：360A12-07-2024-0008-1", "索引号：三六零A一二杠零七杠二零二四杠零零零八杠一"),
 ]
@@ -190,3 +200,25 @@ def test_rules_never_raise_leave_no_digits_and_keep_spoken_text(text: str) -> No
     spoken = normalize_zh(text)
     assert not any(ch.isascii() and ch.isdigit() for ch in spoken)
     assert normalize_zh(spoken) == spoken  # spoken words are left as they are
+
+
+@pytest.mark.parametrize("corpus_page", support.corpus_params())
+def test_every_sentence_of_a_real_page_is_spoken_in_words(corpus_page) -> None:
+    """On the shared real pages, what 朗读 reads keeps no digit, percent or comparison sign, and is stable."""
+    from eldermode.middleware.settings import Settings
+    from eldermode.middleware.speech_service import article_segments
+    from eldermode.transforms.document import NotHTML
+
+    if "html" not in corpus_page.content_type:
+        pytest.skip(f"{corpus_page.name} is {corpus_page.content_type}: 朗读 reads HTML pages only")
+    try:
+        sentences, _lang = article_segments(corpus_page.path.read_bytes(), corpus_page.content_type,
+                                            "/" + corpus_page.name, Settings())
+    except NotHTML as exc:
+        pytest.skip(f"{corpus_page.name} is not a page 朗读 reads: {exc}")
+    # (the Chinese rules are applied even where a page declares lang="en" over Chinese text)
+    for sentence in sentences:
+        spoken = normalize_zh(sentence)
+        left = [ch for ch in spoken if (ch.isascii() and ch.isdigit()) or ch in "%‰≥≤±"]
+        assert not left, f"{sentence!r} → {spoken!r}"
+        assert normalize_zh(spoken) == spoken

@@ -158,6 +158,23 @@ def _dashed_code(m: re.Match[str]) -> str:
     return "杠".join(re.sub(r"\d+", lambda d: digits(d.group()), part) for part in m.group().split("-"))
 
 
+# Standard numbers GB/T 2260-2007, GB 50016-2014, DB42/T 1234-2020: the number and its year digit by digit.
+@_rule(r"(?<![A-Za-z0-9])((?:GB|DB\d{2}|[A-Z]{2,3})(?:/[TZ])?)\s*(\d+(?:\.\d+)*)\s*[-—]\s*((?:19|20)\d{2})(?!\d)")
+def _standard_number(m: re.Match[str]) -> str:
+    code = re.sub(r"\d+", lambda d: digits(d.group()), m.group(1))
+    return f"{code} {digits(m.group(2)).replace('.', '点')}杠{digits(m.group(3))}"
+
+
+# Licence plates 鄂A-12345, 鄂G·D1234: letters and digits one by one (not a hotline, not an amount).
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+
+
+@_rule(r"([" + _PROVINCES + r"])([A-Z])\s*[-·•]?\s*([A-Z0-9]{5,6})(?![A-Za-z0-9])")
+def _licence_plate(m: re.Match[str]) -> str:
+    tail = re.sub(r"\d+", lambda d: digits(d.group(), True), m.group(3))
+    return m.group(1) + m.group(2) + tail
+
+
 # Digits after 尾号 / 分机 / 转 / 编号 … are a code (尾号1702 → 尾号幺七零二), unless a count follows (转2次).
 @_rule(r"(尾号|分机号?|转|工号|编号|卡号|账号|房号)(\s*(?:是|为)?\s*[:：]?\s*)(\d{1,12})(?![\d.,]|\s*[" + _COUNT_UNITS + r"])")
 def _code_after_name(m: re.Match[str]) -> str:
@@ -210,7 +227,7 @@ def _same_unit_range(m: re.Match[str]) -> str:
 
 
 # Below zero on a thermometer is said 零下: -5℃ → 零下五摄氏度, -5~-3℃ → 零下五至零下三摄氏度.
-@_rule(r"(?<!" + _OPERAND + r")-\s?(?=" + _NUM + r"\s*(?:℃|°C|°|摄氏度)|" + _NUM + r"\s*[~至到]\s*-?" + _NUM + r"\s*(?:℃|°C|摄氏度))")
+@_rule(r"(?<!" + _OPERAND + r")(?<!" + _OPERAND + r"\s)-\s?(?=" + _NUM + r"\s*(?:℃|°C|°|摄氏度)|" + _NUM + r"\s*[~至到]\s*-?" + _NUM + r"\s*(?:℃|°C|摄氏度))")
 def _below_zero(m: re.Match[str]) -> str:
     return "零下"
 
@@ -375,9 +392,23 @@ def _math_sign(m: re.Match[str]) -> str:
 
 # A minus sign before a number is said 负 (-2 → 负二, -98% → 负百分之九十八); after an
 # operand (3-5, A-1) it is a range or a code and the rules below read it.
-@_rule(r"(?<!" + _OPERAND + r")-\s?(?=\d|百分之|千分之)")
+@_rule(r"(?<!" + _OPERAND + r")(?<!" + _OPERAND + r"\s)-\s?(?=\d|百分之|千分之)")
 def _negative(m: re.Match[str]) -> str:
     return "负"
+
+
+# A plus sign before a number marks an increase where a sign can stand — at the start, after a
+# pause, after 增长/上升/提高/同比/为 …: 增长+3.2% → 增长正百分之三点二. Between two things it is
+# 加 (6枢纽+2泵站), which the symbol table says.
+_SIGN_AFTER = "长升高加比幅速为是达"
+
+
+@_rule(r"(?<!" + _OPERAND + r")(?<!" + _OPERAND + r"\s)\+\s?(?=\d)")
+def _positive(m: re.Match[str]) -> str:
+    prev = _before(m, 2).rstrip()[-1:]
+    if not prev or unicodedata.category(prev).startswith("P") or prev in _SIGN_AFTER:
+        return "正"
+    return m.group()
 
 
 # --------------------------------------------------------------------------- numbers
