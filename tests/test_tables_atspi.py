@@ -59,7 +59,7 @@ def served(serve_app_session, seed_html_bytes):
     for name in OWN:
         pages[f"/own/{name}.html"] = ((PAGES / f"{name}.html").read_bytes(), "text/html; charset=utf-8")
     for corpus_page in support.corpus_pages():
-        pages[f"/corpus/{corpus_page.name}"] = (corpus_page.body, corpus_page.content_type)
+        pages[f"/corpus/{corpus_page.name}"] = (corpus_page.path.read_bytes(), corpus_page.content_type)
     return serve_app_session(ElderModeMiddleware(site(pages), settings=Settings()))
 
 
