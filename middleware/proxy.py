@@ -21,7 +21,7 @@ from multidict import CIMultiDict
 from starlette.datastructures import Headers
 
 from .logs import configure_logging
-from .rewrite import ElderModeMiddleware, is_page
+from .rewrite import ElderModeMiddleware, is_page, short_error
 from .services import has_dot_segment
 from .settings import Settings, load_settings
 
@@ -79,30 +79,25 @@ class ReverseProxy:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                auto_decompress=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                timeout=aiohttp.ClientTimeout(
-                    total=None, connect=self.settings.connect_timeout, sock_read=self.settings.read_timeout
-                ),
-                connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300),
-                skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
-            )
+            self._session = self._new_session(aiohttp.TCPConnector(limit=256, ttl_dns_cache=300))
         return self._session
 
     def _fresh_client(self) -> aiohttp.ClientSession:
         """A session whose every connection is new and closed after use (for one retry)."""
         if self._fresh is None or self._fresh.closed:
-            self._fresh = aiohttp.ClientSession(
-                auto_decompress=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                timeout=aiohttp.ClientTimeout(
-                    total=None, connect=self.settings.connect_timeout, sock_read=self.settings.read_timeout
-                ),
-                connector=aiohttp.TCPConnector(force_close=True),
-                skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
-            )
+            self._fresh = self._new_session(aiohttp.TCPConnector(force_close=True))
         return self._fresh
+
+    def _new_session(self, connector: aiohttp.TCPConnector) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            timeout=aiohttp.ClientTimeout(
+                total=None, connect=self.settings.connect_timeout, sock_read=self.settings.read_timeout
+            ),
+            connector=connector,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
+        )
 
     async def aclose(self) -> None:
         for session in (self._session, self._fresh):
@@ -152,7 +147,7 @@ class ReverseProxy:
             await self._send_page(send, GATEWAY_TIMEOUT)
             return
         except (aiohttp.ClientError, OSError) as exc:
-            log.warning("upstream unreachable for %s: %s", scope["path"], _short(exc))
+            log.warning("upstream unreachable for %s: %s", scope["path"], short_error(exc))
             await self._send_page(send, BAD_GATEWAY)
             return
         if not 200 <= response.status <= 599:
@@ -256,7 +251,7 @@ class ReverseProxy:
                 await self._send_page(send, GATEWAY_TIMEOUT)
                 return False
             except (aiohttp.ClientError, OSError) as exc:
-                log.warning("upstream failed mid-page for %s: %s", scope["path"], _short(exc))
+                log.warning("upstream failed mid-page for %s: %s", scope["path"], short_error(exc))
                 await self._send_page(send, BAD_GATEWAY)
                 return False
             if complete:
@@ -315,12 +310,6 @@ def _strip_cookie_domain(cookie: str) -> str:
     first, *attributes = cookie.split(";")
     kept = [a for a in attributes if a.split("=", 1)[0].strip().lower() != "domain"]
     return ";".join([first, *kept])
-
-
-def _short(exc: BaseException, limit: int = 300) -> str:
-    """An exception's text for a log line: aiohttp's can carry a whole page of the upstream's bytes."""
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def build_proxy_app(settings: Settings) -> ElderModeMiddleware:

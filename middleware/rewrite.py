@@ -366,7 +366,7 @@ class _Exchange:
         except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
             fallback = fallback_reason(exc)
             log.warning("eldermode: sent the original page for %s (%s): %s", self.choice.page_url, fallback,
-                        _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+                        short_error(exc), exc_info=log.isEnabledFor(logging.DEBUG))
             new_body = None
         if new_body is None:
             metrics.count("page_fallbacks", reason=fallback)  # busy: shed, the queue was full
@@ -496,8 +496,9 @@ def fallback_reason(exc: BaseException) -> str:
     return "error"
 
 
-def _short(exc: BaseException, limit: int = 300) -> str:
-    text = str(exc)
+def short_error(exc: BaseException, limit: int = 300) -> str:
+    """An exception's text for one log line, cut at ``limit`` (aiohttp's can carry a whole page of bytes)."""
+    text = f"{type(exc).__name__}: {exc}"
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
