@@ -95,10 +95,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from eldermode.transforms.audit import audit_page, format_audit
     from eldermode.transforms.document import NotHTML, parse_document, serialize_document
 
+    from .services import Services
+
     settings = settings_from(args)
     body, content_type, path = load_source(args.source)
     try:
-        result = audit_page(body, content_type, path, settings.page_options())
+        services = Services(None, settings)  # the proxy's kind: the audit runs the pipeline visitors get
+        result = audit_page(body, content_type, path, services.page_options, services=services)
         original_utf8 = serialize_document(parse_document(body, content_type))
     except NotHTML as exc:
         raise CommandError(f"audit: {args.source} is not an HTML page ({exc})") from exc

@@ -75,7 +75,7 @@ def serve_proxy(settings: Settings) -> None:
 # --- render --------------------------------------------------------------------------------
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from eldermode.transforms import Context, Profile
+    from eldermode.transforms import Profile
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.pipeline import rewrite_page
 
@@ -88,7 +88,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     if profile.mode == "off":
         write_output(body, args.output)
         return EXIT_OK
-    ctx = Context(profile=profile, url=path, options=settings.page_options())
+    from .services import Services
+
+    # The proxy's own kind of services (speech secret, stylesheet and speech-page stores), so the
+    # command line runs exactly the pipeline a visitor gets.
+    ctx = Services(None, settings).page_context(profile, path)
     try:
         out = rewrite_page(body, content_type, ctx)
     except NotHTML as exc:

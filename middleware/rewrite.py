@@ -19,7 +19,7 @@ from typing import Awaitable, Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 
-from eldermode.transforms import Context, TransformError
+from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
 from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
@@ -461,13 +461,9 @@ class _Exchange:
         out = cache.get(cache_key)  # another coding of this page was asked for first
         cacheable = True
         if out is None:
-            ctx = Context(
-                profile=self.choice.profile,
-                url=self.choice.page_url,
-                options=self.mw.options,
-                services=self.mw.services,
-                data={"framed": True} if self.choice.framed else {},
-            )
+            ctx = self.mw.services.page_context(self.choice.profile, self.choice.page_url)
+            if self.choice.framed:
+                ctx.data["framed"] = True
             started = time.perf_counter()
             out = rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
             metrics.observe("rewrite_seconds", time.perf_counter() - started, mode=self.choice.profile.mode)

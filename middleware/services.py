@@ -67,6 +67,18 @@ class Services:
         # The sentences of rewritten pages, by page token: what 朗读 may speak (middleware/speech_pages.py).
         self.speech_pages = SpeechPages(shared=shared_store(settings, "speech-pages"))
 
+    def page_context(self, profile, url: str):
+        """The Context every rewrite runs with — middleware, proxy and ``eldermode render`` alike — so they run
+        the same pipeline with the same kind of services (a command-line rewrite builds ``Services(None, settings)``)."""
+        from eldermode.transforms import Context
+
+        return Context(profile=profile, url=url, options=self.page_options, services=self)
+
+    @cached_property
+    def page_options(self):
+        """The settings transforms may read, made once (the overrides file is read once)."""
+        return self.settings.page_options()
+
     @cached_property
     def speech_secret(self) -> bytes:
         """The key that signs 朗读 sentence keys in pages (middleware/speech_secret.py)."""

@@ -114,12 +114,15 @@ def summary(did: list[dict]) -> dict[str, int]:
 
 
 def audit_page(body: bytes, content_type: str | None = None, url: str = "/",
-               options: PageOptions | None = None, mode: str = "access") -> AuditResult:
-    """Run the ``mode`` pipeline on a page and say what it had, did and left undone."""
+               options: PageOptions | None = None, mode: str = "access", services=None) -> AuditResult:
+    """Run the ``mode`` pipeline on a page and say what it had, did and left undone.
+
+    ``services``: those the pages are served with (``eldermode audit`` passes the proxy's kind), so
+    the audit runs every step a visitor's page gets."""
     from .pipeline import transform_document
 
     had = inventory(parse_document(body, content_type).root)
-    ctx = Context(profile=Profile(mode=mode), url=url, options=options or PageOptions())
+    ctx = Context(profile=Profile(mode=mode), url=url, options=options or PageOptions(), services=services)
     doc = transform_document(body, content_type, ctx)  # the pages' own pipeline: a failing step is skipped
     after = inventory(doc.root)
     did = [{"transform": t, "action": a, "detail": d} for t, a, d in ctx.report.entries if a != "left unnamed"]
