@@ -92,8 +92,9 @@ def _add_trimmed(text: str, start: int, end: int, max_len: int, out: list[tuple[
     if start >= end:
         return
     if not any(ch.isalnum() for ch in text[start:end]):
-        if out and out[-1][1] <= start and text[out[-1][1]:start].strip() == "":
-            out[-1] = (out[-1][0], end)  # a stray closing mark belongs to the sentence before it
+        if (out and out[-1][1] <= start and end - out[-1][0] <= max_len
+                and text[out[-1][1]:start].strip() == ""):
+            out[-1] = (out[-1][0], end)  # a stray closing mark belongs to the sentence before it, within the limit
         return
     while end - start > max_len:
         cut = _soft_cut(text, start, start + max_len)
