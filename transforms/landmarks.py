@@ -140,9 +140,8 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         footers = [el for el in candidates.get("contentinfo", []) if main is None or precedes(main, el)]
         if footers and free(footers[-1]):
             plan.append((footers[-1], "contentinfo", ""))
-    for el in candidates.get("float", []):
-        if free(el):
-            plan.append((el, "complementary", "float"))
+    # Floating windows are never promoted to landmarks: in access mode the ads among them are removed
+    # (quiet.drop_floating_ads), and what stays is no region a listener navigates to.
     for form in _search_forms(model):
         if form.get("role") is None and not any(_contains(t, form) and t.get("role") == "search" for t in taken):
             plan.append((form, "search", ""))
@@ -341,7 +340,16 @@ def _host(el):
         wrapper.tail, el.tail = el.tail, None
         wrapper.append(el)
         return wrapper
+    if el.tag in _NO_ROLE_TAGS and el.getparent() is not None:
+        # The parser let a void element (<wbr>, <br>) swallow the text after it: its container carries the role.
+        return _host(el.getparent())
     return el
+
+
+# Elements that may carry no landmark role (void and form elements), however the parser nested them.
+_NO_ROLE_TAGS = frozenset({"wbr", "br", "hr", "img", "input", "meta", "link", "source", "param", "embed", "col",
+                           "area", "base", "track", "label", "option", "select", "textarea", "button", "li", "dd",
+                           "dt", "tr", "tbody", "thead", "tfoot", "th", "caption"})
 
 
 def add_skip_link(root: lxml.html.HtmlElement, ctx: Context) -> None:

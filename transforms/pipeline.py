@@ -6,8 +6,8 @@ Read top to bottom: this is the whole rewrite.
 from __future__ import annotations
 
 from . import (
-    Context, Step, TransformError, assets, elder, focus, headings, images, landmarks, language, links, modebar,
-    names, overrides, speech, tables, toolbar,
+    Context, Step, TransformError, ariafix, assets, elder, focus, headings, images, landmarks, language, links, listfix,
+    modebar, names, overrides, quiet, speech, tables, toolbar,
 )
 from .document import parse_document, serialize_document
 
@@ -35,6 +35,10 @@ ELDER_CHANGES: tuple[Step, ...] = (
 # 无障碍 repairs inferred from the page (structure, names, focus); they run in elder mode too.
 ACCESS_REPAIRS: tuple[Step, ...] = (
     ("access-assets", focus.link_access_assets),
+    ("floating-ads", quiet.drop_floating_ads),  # before the page model: an ad is no part of the page
+    ("aria", ariafix.mend_aria),
+    ("lists", listfix.mend_lists),
+    ("separators", quiet.hide_separators),
     ("overrides", overrides.apply_overrides),
     ("title", headings.ensure_title),
     ("headings", headings.infer_headings),
