@@ -19,7 +19,7 @@ import lxml.html
 from . import Context
 from .markup import describe
 
-__all__ = ["ARIA_ATTRIBUTES", "ROLES", "mend_aria"]
+__all__ = ["ARIA_ATTRIBUTES", "ROLES", "group_named_generics", "mend_aria"]
 
 ARIA_ATTRIBUTES = frozenset({
     "aria-activedescendant", "aria-atomic", "aria-autocomplete", "aria-braillelabel", "aria-brailleroledescription",
@@ -154,8 +154,14 @@ def mend_aria(root: lxml.html.HtmlElement, ctx: Context) -> None:
             _drop_role(el, ctx, f"role={role} outside its widget")
         elif role in _NEEDS_CHILD and not _has_descendant_role(el, _NEEDS_CHILD[role]):
             _drop_role(el, ctx, f"role={role} with no items")
+
+
+def group_named_generics(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """An author's name on a ``div``/``span`` (which cannot carry one) is lost; as a named group it is heard.
+
+    Runs after the landmarks, which may give such a block a landmark role instead.
+    """
     for el in root.iter(*_GENERIC):
-        # A name on an element that cannot carry one is lost; as a named group it is heard.
         if el.get("role") is None and (el.get("aria-label") or el.get("aria-labelledby")) and not el.get(
                 "data-eldermode"):
             el.set("role", "group")

@@ -212,13 +212,13 @@ def name_images(root: lxml.html.HtmlElement, ctx: Context) -> None:
         link_has_text = link is not None and len(compact(link.text_content())) > 1
         if link_has_text or _is_decorative(img, sole_content_of_link=link is not None):
             img.set("alt", "")
-            if img.get("tabindex") is not None and link is None:
+            if img.get("tabindex") is not None and (link is None or any(0 <= n <= 2 for n in _sizes(img))):
                 del img.attrib["tabindex"]  # a focusable picture cannot be presentational: it is only a pixel
             ctx.report.note("images", "marked decorative", src)
             continue
         if targets is None:
             targets = link_target_texts(model)
-        name = image_name(img, link, ctx, model, targets) or _figure_caption(img)
+        name = _captcha_name(img, ctx) or image_name(img, link, ctx, model, targets) or _figure_caption(img)
         if name:
             img.set("alt", name)
             ctx.report.note("images", "named image", f"{src} → {name}")
@@ -229,6 +229,21 @@ def name_images(root: lxml.html.HtmlElement, ctx: Context) -> None:
             unnamed.append(src)
             ctx.report.note("images", "left unnamed", src)
     ctx.data["access.unnamed_images"] = unnamed
+
+
+_CAPTCHA = re.compile(r"captcha|yzm|checkcode|check_code|validatecode|validate_code|verifycode|verify_code|"
+                      r"authcode|randcode|imagecode|vcode", re.I)
+
+
+def _captcha_name(img, ctx: Context) -> str:
+    """A verification-code picture says what it is, and that clicking it gives a new one when it does."""
+    hint = " ".join(filter(None, (img.get("src"), img.get("id"), img.get("class"), img.get("name"))))
+    if not _CAPTCHA.search(hint):
+        return ""
+    refresh = img.get("onclick") is not None or (img.getparent() is not None and img.getparent().tag == "a")
+    if refresh:
+        return ui(ctx, "验证码图片，点击可更换", "Verification code image; click for a new one")
+    return ui(ctx, "验证码图片", "Verification code image")
 
 
 def _figure_caption(img) -> str:

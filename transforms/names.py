@@ -54,11 +54,16 @@ _SEARCH_FIELD_NAMES = frozenset({"q", "kw", "keyword", "keywords", "searchword",
 _LABEL_PUNCTUATION = re.compile(r"^[\s*＊:：]+|[\s*＊:：]+$")
 
 
+# A lone "X" drawn as a close box inside a bigger control does not say what the control is.
+_CLOSE_GLYPHS = frozenset({"X", "x", "×", "✕", "✖"})
+
+
 def has_name(el) -> bool:
     """The element has an accessible name from the author (attribute, alt or text)."""
     if el.get("aria-label", "").strip() or el.get("aria-labelledby") or el.get("title", "").strip():
         return True
-    if compact(el.text_content()):
+    text = compact(el.text_content())
+    if text and text not in _CLOSE_GLYPHS:
         return True
     for img in el.iter("img", "input"):
         if (img.get("alt") or "").strip() or (img.get("aria-label") or "").strip():
@@ -109,6 +114,14 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
             ctx.report.note("names", "link acting as button given role=button", _label(a))
         if a.get("href") is None and a.get("role") is None:
             continue  # no href, no handler: not a control a reader reaches; a name on it would be ignored
+        if _does_nothing(a):
+            # <a href="javascript:void(0)" onclick="return false"></a>: nothing to see, nothing it does.
+            a.attrib.pop("role", None)
+            a.attrib.pop("data-em-button", None)
+            a.set("aria-hidden", "true")
+            a.set("tabindex", "-1")
+            ctx.report.note("names", "empty link that does nothing hidden", describe(a))
+            continue
         if not has_name(a):
             if targets is None:
                 targets = link_target_texts(model)
@@ -151,6 +164,15 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
                 ctx.report.note("names", "left unnamed", f"button {describe(button)}")
 
 
+_NOTHING_SCRIPT = re.compile(r"^\s*(?:javascript:\s*(?:void\s*\(\s*0?\s*\)|;|)\s*;?)?\s*$|^#$", re.I)
+
+
+def _does_nothing(a) -> bool:
+    onclick = (a.get("onclick") or "").strip().lower().rstrip(";")
+    return (len(a) == 0 and not compact(a.text) and _NOTHING_SCRIPT.match(a.get("href") or "") is not None
+            and onclick in ("", "return false") and not a.get("class") and a.get("aria-label") is None)
+
+
 def _give_name(el, name: str, ctx: Context, what: str, where: str) -> None:
     """``aria-label`` = ``name``, reported; or, with no name, reported as left for a person."""
     if name:
@@ -191,8 +213,17 @@ def _word_for(el, ctx: Context) -> str:
     """A name from an icon's class, image file or handler (``btn-search`` → 搜索, ``history.go(-1)`` → 返回上一页)."""
     hints = [el.get("class"), el.get("id")] + [i.get("src") for i in el.iter("img")]
     hints += [d.get("class") for d in el.iterdescendants("i", "span", "em", "b") if d.get("class")]
+    if not any(hints):
+        # A bare <a><i></i></a> is named by the box it sits in (<dl id="quickFun-totop">).
+        parent = el.getparent()
+        hints += [parent.get("id"), parent.get("class")] if parent is not None and len(parent) == 1 else []
     hint = " ".join(filter(None, hints)).lower()
     english = is_english(ctx)
+    if "font" in hint or "zoom" in hint:
+        if any(w in hint for w in ("add", "big", "plus", "large")):
+            return ui(ctx, "放大字号", "Larger text")
+        if any(w in hint for w in ("sub", "small", "minus", "reduce")):
+            return ui(ctx, "缩小字号", "Smaller text")
     for token in re.findall(r"[a-z]+", hint):
         if token in FILE_WORDS:
             return FILE_WORDS[token][1 if english else 0]
@@ -224,7 +255,8 @@ def _button_word(button, ctx: Context) -> str:
     if button.get("data-toggle") == "collapse" or "toggle" in (button.get("class") or "").lower():
         return ui(ctx, "菜单", "Menu")
     kind = (button.get("type") or "submit").lower()
-    if _in_search_form(button):
+    tokens = re.findall(r"[a-z]+", f"{button.get('class') or ''} {button.get('id') or ''}".lower())
+    if _in_search_form(button) or any(t in ("ss", "sbtn", "ssbtn", "sousuo") for t in tokens):
         return ui(ctx, "搜索", "Search")
     if kind == "submit":
         return ui(ctx, "提交", "Submit")
@@ -311,7 +343,7 @@ def name_form_fields(root: lxml.html.HtmlElement, ctx: Context) -> None:
             ctx.report.note("names", "labelled form field", f"{describe(field)} → {squash(field.get('title'))}")
             continue
         name = (squash(field.get("placeholder")) or _prompt_value(field) or _text_before(field)
-                or _name_word(field, ctx))
+                or (_text_after(field) if kind in ("checkbox", "radio") else "") or _name_word(field, ctx))
         if name:
             field.set("aria-label", name)
             ctx.report.note("names", "labelled form field", f"{describe(field)} → {name}")
@@ -373,6 +405,16 @@ def _prompt_value(field) -> str:
     """A text field whose value is its prompt (``value="请输入检索关键词"``, cleared on focus by a script)."""
     value = squash(field.get("value"))
     return value if field.tag == "input" and _PROMPT.match(value) and len(value) <= 20 else ""
+
+
+def _text_after(field) -> str:
+    """The words right after a check box or radio button: ``<input type=checkbox> 匿名``."""
+    text = squash(field.tail)
+    following = field.getnext()
+    if not text and following is not None and following.tag in ("span", "label", "font", "b", "em"):
+        text = squash(following.text_content())
+    text = _LABEL_PUNCTUATION.sub("", text)
+    return text if 1 <= len(text) <= 20 else ""
 
 
 def _name_word(field, ctx: Context) -> str:

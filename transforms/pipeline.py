@@ -47,6 +47,7 @@ ACCESS_REPAIRS: tuple[Step, ...] = (
     ("controls", names.name_controls),
     ("form-fields", names.name_form_fields),
     ("frames", names.name_iframes),
+    ("named-groups", ariafix.group_named_generics),
     ("focus", focus.restore_focus),
 )
 
