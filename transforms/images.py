@@ -22,7 +22,7 @@ from .textwalk import compact, squash
 from .uitext import is_english, ui
 from .urls import join_url, split_url
 
-__all__ = ["FILE_WORDS", "KNOWN_HOSTS", "image_name", "link_target_texts", "name_images"]
+__all__ = ["FILE_WORDS", "KNOWN_HOSTS", "caption_after", "image_name", "link_target_texts", "name_images"]
 
 _DECORATIVE_FILE = re.compile(
     r"(?:^|[^a-z])(?:spacer|space|blank|pixel|dot|line|clear|transparent|trans|kong|1x1|shim|bg|arrow|jiantou|"
@@ -89,11 +89,11 @@ def _is_decorative(img, sole_content_of_link: bool) -> bool:
         return True  # spacers and tracking pixels, however their size is written
     if sole_content_of_link:
         return False  # an arrow that is a link's only content names the link
-    src = (img.get("src") or "").rsplit("/", 1)[-1].lower()
-    if _DECORATIVE_FILE.search(src.rsplit(".", 1)[0]) or src == "s.gif":
+    name = _file_name(img.get("src") or "")
+    if _DECORATIVE_FILE.search(name) or name == "s":
         return True
     # An icon beside words (the 当前位置 pin, a bullet before a heading) adds nothing to them.
-    return bool(_ICON_FILE.search(src.rsplit(".", 1)[0]) or any(0 < size <= 24 for size in _sizes(img))) and _beside_text(img)
+    return bool(_ICON_FILE.search(name) or any(0 < size <= 24 for size in _sizes(img))) and _beside_text(img)
 
 
 def _beside_text(img) -> bool:
@@ -132,8 +132,15 @@ def _section_for(href: str, targets: dict[str, str], page_url: str) -> str:
     return ""
 
 
+def _file_name(src: str) -> str:
+    """The image's file name without extension, lower-cased; "" for a data: URI (it has no name)."""
+    if src.strip()[:5].lower() == "data:":
+        return ""
+    return split_url(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+
+
 def _file_word(src: str, ctx: Context, site_name: str) -> str:
-    name = split_url(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    name = _file_name(src)
     tokens = _FILE_TOKENS.findall(name)
     if "logo" in name or "sitename" in name or "slogan" in tokens:
         return site_name
@@ -150,7 +157,7 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
         return title
     src = img.get("src") or ""
     word = _file_word(src, ctx, model.site_name)
-    if link is None and not word and _MASTHEAD.match(split_url(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()):
+    if link is None and not word and _MASTHEAD.match(_file_name(src)):
         return model.site_name  # an unlinked masthead picture shows the site's name
     if link is None or (word and word == model.site_name):
         return word  # a logo says the site's name, wherever it links
@@ -160,7 +167,7 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
         return KNOWN_HOSTS[host][1 if is_english(ctx) else 0]
     if href.lower().startswith("javascript:") or not href:
         return word
-    caption = _caption_after(link)
+    caption = caption_after(link)
     if caption:
         return caption
     section = _section_for(href, targets, ctx.url)
@@ -176,9 +183,14 @@ def image_name(img, link, ctx: Context, model, targets: dict[str, str]) -> str:
 _CAPTION_KEY = re.compile(r"cap|tit|txt|title|name|desc|word", re.I)
 
 
-def _caption_after(link) -> str:
+def caption_after(link) -> str:
     """The caption printed right after a picture link (``<a><img></a><div class=cap>…</div>``)."""
     following = link.getnext()
+    parent = link.getparent()
+    if following is None and not compact(link.tail) and parent is not None and len(parent) == 1 and not compact(
+            parent.text):
+        # <div class="icon"><a><img></a></div><div class="title">…</div>: the caption follows the link's box.
+        link, following = parent, parent.getnext()
     if following is None or compact(link.tail) or following.tag in ("a", "img", "script", "style"):
         return ""
     if following.tag != "figcaption" and not _CAPTION_KEY.search(following.get("class") or ""):

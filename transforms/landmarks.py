@@ -77,6 +77,17 @@ def existing_landmarks(body) -> dict[str, list]:
     return found
 
 
+def inside_landmark(el) -> bool:
+    """``el`` or an ancestor is a landmark (the author's or one eldermode added)."""
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        role = (node.get("role") or "").split(" ")[0] or _implicit_role(node)
+        if role in LANDMARK_ROLES:
+            return True
+        node = node.getparent()
+    return False
+
+
 def _implicit_role(el) -> str:
     tag = el.tag
     if tag in ("header", "footer"):

@@ -23,7 +23,8 @@ from .pagemodel import page_model
 from .textwalk import compact, squash
 from .uitext import is_english, ui
 from .urls import split_url
-from .images import FILE_WORDS, KNOWN_HOSTS, link_target_texts
+from .images import FILE_WORDS, KNOWN_HOSTS, caption_after, link_target_texts
+from .landmarks import inside_landmark
 
 __all__ = ["GENERIC_LINK_TEXTS", "has_name", "name_controls", "name_form_fields", "name_iframes"]
 
@@ -104,9 +105,11 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
             continue
         href = a.get("href")
         onclick = a.get("onclick")
+        # Outside every landmark a button (like any hidden element) splits the block around it into
+        # pieces each outside on its own: there the link stays as the author wrote it.
         if a.get("role") is None and (
             (href is not None and _acts_as_button(href)) or (href is None and onclick)
-        ):
+        ) and inside_landmark(a):
             a.set("role", "button")
             a.set("data-em-button", "")
             if href is None and a.get("tabindex") is None:
@@ -115,12 +118,11 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if a.get("href") is None and a.get("role") is None:
             continue  # no href, no handler: not a control a reader reaches; a name on it would be ignored
         if _does_nothing(a):
-            # <a href="javascript:void(0)" onclick="return false"></a>: nothing to see, nothing it does.
-            a.attrib.pop("role", None)
-            a.attrib.pop("data-em-button", None)
-            a.set("aria-hidden", "true")
-            a.set("tabindex", "-1")
-            ctx.report.note("names", "empty link that does nothing hidden", describe(a))
+            # <a href="javascript:void(0)" onclick="return false"></a>: nothing to see, nothing it does. Without
+            # its href it is no link a reader stops at (and the site's CSS for it still matches).
+            for attr in ("href", "role", "data-em-button", "tabindex"):
+                a.attrib.pop(attr, None)
+            ctx.report.note("names", "empty link that does nothing taken out of the tab order", describe(a))
             continue
         if not has_name(a):
             if targets is None:
@@ -140,7 +142,7 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
         el = handler.getparent()
         if el.tag not in _PSEUDO_BUTTON_TAGS or el.get("role") is not None or el.get("data-eldermode"):
             continue
-        if _inside_control(el):
+        if _inside_control(el) or not inside_landmark(el):
             continue
         word = "" if has_name(el) else _word_for(el, ctx)
         if not word and not has_name(el):
@@ -213,10 +215,13 @@ def _word_for(el, ctx: Context) -> str:
     """A name from an icon's class, image file or handler (``btn-search`` → 搜索, ``history.go(-1)`` → 返回上一页)."""
     hints = [el.get("class"), el.get("id")] + [i.get("src") for i in el.iter("img")]
     hints += [d.get("class") for d in el.iterdescendants("i", "span", "em", "b") if d.get("class")]
-    if not any(hints):
-        # A bare <a><i></i></a> is named by the box it sits in (<dl id="quickFun-totop">).
-        parent = el.getparent()
-        hints += [parent.get("id"), parent.get("class")] if parent is not None and len(parent) == 1 else []
+    box = el
+    for _ in range(2):
+        # A bare <a><i></i></a> is named by the box it alone sits in (<dl id="quickFun-totop"><dt><a>).
+        box = box.getparent()
+        if any(hints) or box is None or len(box) != 1:
+            break
+        hints += [box.get("id"), box.get("class")]
     hint = " ".join(filter(None, hints)).lower()
     english = is_english(ctx)
     if "font" in hint or "zoom" in hint:
@@ -267,6 +272,9 @@ def _link_name(a, ctx: Context, targets: dict[str, str]) -> str:
     word = _word_for(a, ctx)
     if word:
         return word
+    caption = caption_after(a)
+    if caption:
+        return caption  # <a><img alt=""></a><span class="title">长者助手</span>
     href = (a.get("href") or "").strip()
     if not href or _is_script_href(href):
         return ""
