@@ -1,9 +1,13 @@
-"""朗读 benchmark: engine real-time factor, time to first audio (cold and cached), cached latency under load.
+"""朗读 benchmark: text normalisation per sentence, engine real-time factor, time to first audio, cached latency under load.
 
 Run by hand on an otherwise idle machine (numbers go to the README; no test asserts them):
 
     python benchmarks/bench_speech.py                 # everything (≈ 2 minutes)
-    python benchmarks/bench_speech.py --only rtf      # rtf | first | load
+    python benchmarks/bench_speech.py --only text     # text | rtf | first | load
+
+"text" times the Chinese normaliser itself (``normalize_zh``, not the cached ``normalize``) on
+the seed report's sentences and on the inputs of the peers' test suites (when
+``$ELDERMODE_PEER_SUITES`` or ../shared/peer-suites holds them).
 
 "first" and "load" run ``eldermode demo`` (the demo site behind the real reverse proxy) in a
 child process with a fresh cache directory, and fetch what speech.js fetches: the page, then
@@ -31,16 +35,62 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "tests" / "fixtures" / "pages"  # the project's own copy of the seed report
-SPAN = re.compile(r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<')
+SPAN = re.compile(r'data-em-seg="(\d+)">([^<]*)<')
+SCRIPT = re.compile(r'data-em-page="([^"]+)" data-em-url="([^"]*)" data-em-profile="([^"]*)"')
 
 
 def seed_sentences() -> list[str]:
     """The sentences 朗读 reads on the seed report, in order."""
     from eldermode.middleware.settings import Settings
-    from eldermode.middleware.speech_http import article_segments
+    from eldermode.middleware.speech_service import article_segments
 
     body = (PAGES / "report-2020.html").read_bytes()
     return article_segments(body, "text/html; charset=utf-8", "/report-2020.html", Settings())[0]
+
+
+# ---------------------------------------------------------------- text normalisation
+
+
+def peer_suite_inputs() -> list[str]:
+    """The input side of every case of the peers' suites (empty when they are absent)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import support
+
+    root = support.peer_suites_dir()
+    if root is None:
+        return []
+    inputs = []
+    for pattern, separator in (("tn/wetext/*.txt", "=>"), ("tn/nemo/*.txt", "~")):
+        for path in sorted(root.glob(pattern)):
+            inputs += [line.partition(separator)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                       if separator in line]
+    return inputs
+
+
+def bench_text(rounds: int = 200) -> None:
+    from eldermode.voices.text import normalize_zh
+
+    # Wall-clock rounds are disturbed by other jobs on a shared machine; the thread's CPU time is not
+    # (it counts only the time this thread ran), so its mean is the cost per sentence.
+    print(f"## Text normalisation (normalize_zh, uncached; {rounds} rounds: wall median and best, mean CPU time)")
+    print(f"{'sentences':<44} {'n':>5} {'chars/sentence':>15} {'µs median':>10} {'µs best':>8} {'µs CPU':>10}")
+    for label, texts in (("seed report (every sentence 朗读 reads)", seed_sentences()),
+                         ("peers' suite inputs (wetext + nemo)", peer_suite_inputs())):
+        if not texts:
+            print(f"{label:<44} absent")
+            continue
+        per_round = []
+        cpu_start = time.thread_time()
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for text in texts:
+                normalize_zh(text)
+            per_round.append((time.perf_counter() - start) / len(texts))
+        cpu_mean = (time.thread_time() - cpu_start) / (rounds * len(texts)) * 1e6
+        chars = sum(map(len, texts)) / len(texts)
+        median, best = statistics.median(per_round) * 1e6, min(per_round) * 1e6
+        print(f"{label:<44} {len(texts):>5} {chars:>15.1f} {median:>10.1f} {best:>8.1f} {cpu_mean:>10.1f}")
+    print()
 
 
 # ---------------------------------------------------------------- real-time factor
@@ -117,13 +167,16 @@ class Demo:
 
     def sentences(self) -> list[tuple[str, str]]:
         page = httpx.get(self.base + "/report-2020.html?eldermode=elder", timeout=30).text
+        token, url, profile = (unescape(v) for v in SCRIPT.search(page).groups())
+        self.page_query = f"&u={quote(url)}&m={quote(profile)}"  # how speech.js names the page
         seen: dict[str, tuple[str, str]] = {}
-        for key, seg, text in SPAN.findall(page):
-            seen.setdefault(seg, (key, unescape(text)))
+        for seg, text in SPAN.findall(page):
+            seen.setdefault(seg, (f"{token}.{seg}", unescape(text)))
         return list(seen.values())
 
     def url(self, key: str, text: str, fmt: str, rate: str = "normal") -> str:
-        return f"{self.base}/__eldermode/speech/seg/{key}?l=zh&r={rate}&f={fmt}&t={quote(text)}"
+        return (f"{self.base}/__eldermode/speech/seg/{key}?l=zh&r={rate}&f={fmt}"
+                f"{getattr(self, 'page_query', '')}&t={quote(text)}")
 
     def close(self) -> None:
         self.process.terminate()
@@ -199,9 +252,11 @@ def bench_load(duration: int = 10, connections: int = 20) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("rtf", "first", "load"))
+    parser.add_argument("--only", choices=("text", "rtf", "first", "load"))
     args = parser.parse_args()
     print(f"# eldermode speech benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    if args.only in (None, "text"):
+        bench_text()
     if args.only in (None, "rtf"):
         bench_rtf()
     if args.only in (None, "first"):

@@ -1,9 +1,7 @@
-"""The demo government site (examples/site/) as a plain Starlette app, with no eldermode in it.
+"""The demo government site as a plain Starlette app, with no eldermode in it (the code is eldermode.middleware.demo).
 
-It plays the part of an existing CMS: static pages served as they are, the
-GBK copy of the report (``*-gbk.html``) sent as ``text/html; charset=gb2312``
-the way such CMSs label it, and the site's own 404 page for dead links.
-``eldermode demo`` and the tests put the middleware or the proxy in front of it.
+It plays the part of an existing CMS (the GBK report labelled charset=gb2312, the site's own
+404 page); ``eldermode demo`` and the tests put the middleware or the proxy in front of it.
 
 Run it alone: ``uvicorn --factory examples.site_app:build_site_app --port 8001``
 (from the repository root).
@@ -11,41 +9,11 @@ Run it alone: ``uvicorn --factory examples.site_app:build_site_app --port 8001``
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from eldermode.middleware.demo import GBK_CONTENT_TYPE, build_site_app, site_dir
 
-from starlette.applications import Starlette
-from starlette.responses import FileResponse, Response
-from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+__all__ = ["GBK_CONTENT_TYPE", "SITE_DIR", "build_site_app"]
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
-GBK_SUFFIX = "-gbk.html"
-# What such CMSs send for their GBK pages (the bytes are GBK; the label says gb2312).
-GBK_CONTENT_TYPE = "text/html; charset=gb2312"
-
-
-class SiteFiles(StaticFiles):
-    """StaticFiles that labels the GBK pages with charset=gb2312 instead of utf-8."""
-
-    def file_response(
-        self,
-        full_path: str | os.PathLike[str],
-        stat_result: os.stat_result,
-        scope: Scope,
-        status_code: int = 200,
-    ) -> Response:
-        response = super().file_response(full_path, stat_result, scope, status_code)
-        if str(full_path).endswith(GBK_SUFFIX) and isinstance(response, FileResponse):
-            response.headers["content-type"] = GBK_CONTENT_TYPE
-        return response
-
-
-def build_site_app(directory: str | os.PathLike[str] = SITE_DIR) -> Starlette:
-    """A Starlette app serving ``directory`` (default examples/site) at the root, index.html for folders."""
-    return Starlette(routes=[Mount("/", app=SiteFiles(directory=directory, html=True), name="site")])
-
+SITE_DIR = site_dir()
 
 if __name__ == "__main__":
     import uvicorn

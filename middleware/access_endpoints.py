@@ -7,11 +7,12 @@ import logging
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
-from .endpoints import error_response, services_of, settings_of
+from .endpoint_kit import error_response, services_of, settings_of
 from .services import FetchError
 
-__all__ = ["text_view_endpoint"]
+__all__ = ["routes", "text_view_endpoint"]
 
 log = logging.getLogger("eldermode.access")
 
@@ -37,3 +38,7 @@ async def text_view_endpoint(request: Request) -> Response:
         return error_response("the text view of that page could not be built", 502)
     return Response(body, media_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=60", "Vary": "Cookie"})
+
+
+def routes(prefix: str) -> list[Route]:
+    return [Route(prefix + "text", text_view_endpoint, methods=["GET", "HEAD"])]

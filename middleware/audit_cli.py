@@ -15,7 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from .endpoints import load_asset
+from .command import EXIT_OK, CommandError, load_source, settings_from
+from .static import load_asset
 
 __all__ = ["axe_before_after", "find_axe", "register"]
 
@@ -94,9 +95,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from eldermode.transforms.audit import audit_page, format_audit
     from eldermode.transforms.document import NotHTML, parse_document, serialize_document
 
-    from .cli import EXIT_OK, CommandError, _settings_from, load_source
-
-    settings = _settings_from(args)
+    settings = settings_from(args)
     body, content_type, path = load_source(args.source)
     try:
         result = audit_page(body, content_type, path, settings.page_options())

@@ -1,79 +1,43 @@
-"""The ``eldermode`` command: proxy, demo, render and the per-feature subcommands.
+"""The ``eldermode`` command: proxy, demo, render, and each feature's subcommand (features.py).
 
-Errors are one clear line on stderr. Exit codes: 0 success, 1 the work failed
-(unreachable input, bad page), 2 bad usage or settings.
+Options every subcommand shares (``--config``, ``--log-level``, ``--log-format``, ``--access-log``)
+are accepted before or after the subcommand's name. Logging is configured here, once, before
+anything starts. Errors are one clear line on stderr. Exit codes: 0 success, 1 the work failed
+(unreachable input, bad page), 2 bad usage or settings (a missing extra included).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import importlib.util
-import logging
 import sys
-import urllib.request
-from pathlib import Path
 
-from .settings import Settings, SettingsError, load_settings, settings_table
+from eldermode.transforms.profile import MENU_MODES
 
-__all__ = ["main", "load_source"]
+from . import demo
+from .command import EXIT_OK, EXIT_USAGE, CommandError, load_source, settings_from, write_output
+from .extras import require_extras
+from .features import register_commands
+from .logs import LOG_FORMATS, configure_logging
+from .settings import LOG_LEVELS, Settings, SettingsError, settings_table
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-REPO = Path(__file__).resolve().parents[1]
-
-
-class CommandError(Exception):
-    """A failure to report as one line, with an exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED):
-        super().__init__(message)
-        self.code = code
+__all__ = ["build_parser", "main", "package_version"]
 
 
-def load_source(source: str, limit: int = 32 * 1024 * 1024) -> tuple[bytes, str | None, str]:
-    """(bytes, content type, page path) of a file or an http(s) URL."""
-    if source.startswith(("http://", "https://")):
-        request = urllib.request.Request(source, headers={"User-Agent": "eldermode", "Accept": "text/html"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - scheme checked above
-                body = response.read(limit + 1)
-                content_type = response.headers.get("Content-Type")
-        except OSError as exc:
-            raise CommandError(f"cannot fetch {source}: {exc}") from exc
-        if len(body) > limit:
-            raise CommandError(f"{source} is larger than {limit} bytes")
-        from urllib.parse import urlsplit
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-        parts = urlsplit(source)
-        return body, content_type, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    path = Path(source)
     try:
-        return path.read_bytes(), None, "/" + path.name
-    except OSError as exc:
-        raise CommandError(f"cannot read {source}: {exc.strerror or exc}") from exc
-
-
-def _write_output(data: bytes, out: str | None) -> None:
-    if not out or out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        Path(out).write_bytes(data)
-    except OSError as exc:
-        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
-
-
-def _settings_from(args: argparse.Namespace, **flags) -> Settings:
-    return load_settings(getattr(args, "config", None), **flags)
+        return version("eldermode")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
 
 
 # --- proxy ---------------------------------------------------------------------------------
 
 def cmd_proxy(args: argparse.Namespace) -> int:
-    settings = _settings_from(
+    settings = settings_from(
         args, upstream=args.upstream, listen=args.listen, workers=args.workers,
-        entry_link=False if args.no_entry_link else None, log_level=args.log_level,
+        entry_link=False if args.no_entry_link else None,
     )
     if not settings.upstream:
         raise CommandError("proxy: --upstream is required (or ELDERMODE_UPSTREAM / upstream in the config file)",
@@ -87,7 +51,7 @@ def serve_proxy(settings: Settings) -> None:
 
     import uvicorn
 
-    os.environ.update(settings.to_env())
+    os.environ.update(settings.to_env())  # how the worker processes get the same settings
     print(f"eldermode proxy: http://{settings.listen} → {settings.upstream} ({settings.workers} worker(s))",
           file=sys.stderr)
     uvicorn.run(
@@ -96,6 +60,7 @@ def serve_proxy(settings: Settings) -> None:
         host=settings.listen_host,
         port=settings.listen_port,
         workers=settings.workers,
+        log_config=None,  # logging is configured once, by configure_logging (and in each worker)
         log_level=settings.log_level,
         # Behind a TLS terminator on a trusted address the visitor's scheme and address are
         # taken from X-Forwarded-Proto/-For (so cookies get Secure over https).
@@ -103,59 +68,8 @@ def serve_proxy(settings: Settings) -> None:
         forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
         date_header=False,  # the upstream's Date is forwarded
-        access_log=settings.log_level == "debug",
+        access_log=settings.access_log,
     )
-
-
-# --- demo ----------------------------------------------------------------------------------
-
-def _load_site_app(site: Path):
-    module_path = site.parent / "site_app.py"
-    if not module_path.is_file():
-        raise CommandError(f"demo: {module_path} not found; run the demo from a clone of the repository")
-    spec = importlib.util.spec_from_file_location("eldermode_demo_site", module_path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build_site_app(site)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from .proxy import build_proxy_app
-
-    site = Path(args.site) if args.site else REPO / "examples" / "site"
-    if not site.is_dir():
-        raise CommandError(f"demo: no demo site at {site}")
-    host = "127.0.0.1"
-    site_port = args.port + 1
-    settings = _settings_from(args, upstream=f"http://{host}:{site_port}", listen=f"{host}:{args.port}",
-                              log_level=args.log_level)
-    site_app = _load_site_app(site)
-    proxy_app = build_proxy_app(settings)
-    servers = [
-        uvicorn.Server(uvicorn.Config(site_app, host=host, port=site_port, log_level="warning")),
-        uvicorn.Server(uvicorn.Config(proxy_app, host=host, port=args.port, log_level="warning",
-                                      server_header=False, date_header=False, proxy_headers=False)),
-    ]
-    base = f"http://{host}:{args.port}"
-    print("eldermode demo is running. Open these in a browser (Ctrl+C stops it):")
-    print(f"  the demo site through eldermode: {base}/")
-    print(f"  the annual report, original:     {base}/report-2020.html?eldermode=off")
-    print(f"  …in 长者模式 (elder mode):        {base}/report-2020.html?eldermode=elder")
-    print(f"  …in 无障碍 (accessible mode):     {base}/report-2020.html?eldermode=access")
-    print(f"  the same report served as GBK:   {base}/report-2020-gbk.html?eldermode=elder")
-    print(f"  the demo site without eldermode: http://{host}:{site_port}/")
-    sys.stdout.flush()
-
-    async def run() -> None:
-        await asyncio.gather(*(server.serve() for server in servers))
-
-    try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
-    return EXIT_OK
 
 
 # --- render --------------------------------------------------------------------------------
@@ -165,21 +79,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.pipeline import rewrite_page
 
-    settings = _settings_from(args)
+    settings = settings_from(args)
     body, content_type, path = load_source(args.source)
     try:
         profile = Profile(mode=args.mode, text=args.text, contrast=args.contrast)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from exc
     if profile.mode == "off":
-        _write_output(body, args.output)
+        write_output(body, args.output)
         return EXIT_OK
     ctx = Context(profile=profile, url=path, options=settings.page_options())
     try:
         out = rewrite_page(body, content_type, ctx)
     except NotHTML as exc:
         raise CommandError(f"render: {args.source} is not an HTML page ({exc})") from exc
-    _write_output(out, args.output)
+    write_output(out, args.output)
     return EXIT_OK
 
 
@@ -192,6 +106,21 @@ def _settings_epilog() -> str:
     return "\n".join(lines)
 
 
+def _add_shared_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """The options every subcommand takes, before or after its name.
+
+    Below the subcommand their default is SUPPRESS, so an option given before the name is not
+    overwritten by the subcommand's parser.
+    """
+    default = None if top else argparse.SUPPRESS
+    group = parser.add_argument_group("shared options (before or after the command)")
+    group.add_argument("--config", metavar="FILE", default=default, help="TOML settings file (see the README)")
+    group.add_argument("--log-level", choices=LOG_LEVELS, default=default)
+    group.add_argument("--log-format", choices=LOG_FORMATS, default=default, help="log lines as text or JSON")
+    group.add_argument("--access-log", dest="access_log", action="store_const", const=True, default=default,
+                       help="log every request the server answers")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="eldermode",
@@ -199,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_settings_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="FILE", help="TOML settings file (see the README)")
+    parser.add_argument("--version", action="version", version=f"eldermode {package_version()}")
+    _add_shared_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("proxy", help="run the reverse proxy in front of a site")
@@ -208,43 +138,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (default 1)")
     p.add_argument("--no-entry-link", action="store_true",
                    help="serve original pages byte for byte (the site links to ?eldermode=elder itself)")
-    p.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
-    p.set_defaults(func=cmd_proxy)
+    p.set_defaults(func=cmd_proxy, serving=True)
 
-    p = sub.add_parser("demo", help="serve the demo government site with eldermode in front of it")
-    p.add_argument("--port", type=int, default=8000, help="proxy port; the site itself uses PORT+1 (default 8000)")
-    p.add_argument("--site", metavar="DIR", help="directory of the static demo site (default examples/site)")
-    p.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
-    p.set_defaults(func=cmd_demo)
+    demo.register(sub)
 
     p = sub.add_parser("render", help="transform one page offline")
     p.add_argument("source", metavar="FILE_OR_URL")
-    p.add_argument("--mode", choices=("elder", "access", "off"), default="elder")
+    p.add_argument("--mode", choices=MENU_MODES, default="elder")
     p.add_argument("--text", choices=("standard", "large", "xlarge"), default="standard")
     p.add_argument("--contrast", choices=("default", "high", "yellow"), default="default")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     p.set_defaults(func=cmd_render)
 
-    for register in _feature_commands():
-        register(sub)
+    register_commands(sub)
+    for subparser in sub.choices.values():
+        _add_shared_options(subparser, top=False)
     return parser
-
-
-def _feature_commands():
-    """Subcommands that features own, each registered by a function in its own module."""
-    from .audit_cli import register as register_audit
-    from .speech_http import register_cli as register_speak
-    from .tables_http import register_cli as register_tables
-
-    registrars = [register_tables, register_audit, register_speak]
-    return registrars
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
+        settings = settings_from(args)
+        configure_logging(settings.log_level, settings.log_format, settings.access_log)
+        require_extras(settings, serving=getattr(args, "serving", False))
         return args.func(args)
     except CommandError as exc:
         print(f"eldermode {args.command}: {exc}" if not str(exc).startswith(args.command) else f"eldermode {exc}",

@@ -1,15 +1,17 @@
-"""Elder-mode endpoints other than the override sheet: the toolbar's help page (``{prefix}help``)."""
+"""Elder-mode endpoints: the toolbar's help page (``{prefix}help``) and the override sheets (middleware/stylesheets.py)."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
 
 from eldermode.transforms.toolbar import help_page
 
-from .endpoints import settings_of
+from .endpoint_kit import settings_of
+from .stylesheets import overrides_endpoint
 
-__all__ = ["help_endpoint"]
+__all__ = ["help_endpoint", "routes"]
 
 
 async def help_endpoint(request: Request) -> Response:
@@ -24,3 +26,10 @@ async def help_endpoint(request: Request) -> Response:
         help_page(lang, settings.prefix, version),
         headers={"Cache-Control": "public, max-age=3600", "Vary": "Accept-Language"},
     )
+
+
+def routes(prefix: str) -> list[Route]:
+    return [
+        Route(prefix + "overrides/{digest:str}.css", overrides_endpoint, methods=["GET", "HEAD"]),
+        Route(prefix + "help", help_endpoint, methods=["GET", "HEAD"]),
+    ]

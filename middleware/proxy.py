@@ -20,6 +20,7 @@ import anyio
 from multidict import CIMultiDict
 from starlette.datastructures import Headers
 
+from .logs import configure_logging
 from .rewrite import ElderModeMiddleware, is_page
 from .services import has_dot_segment
 from .settings import Settings, load_settings
@@ -74,6 +75,7 @@ class ReverseProxy:
         self.upstream_base = parts.path.rstrip("/")
         self.upstream_host = parts.netloc
         self._session: aiohttp.ClientSession | None = None
+        self._fresh: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -88,9 +90,24 @@ class ReverseProxy:
             )
         return self._session
 
+    def _fresh_client(self) -> aiohttp.ClientSession:
+        """A session whose every connection is new and closed after use (for one retry)."""
+        if self._fresh is None or self._fresh.closed:
+            self._fresh = aiohttp.ClientSession(
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                timeout=aiohttp.ClientTimeout(
+                    total=None, connect=self.settings.connect_timeout, sock_read=self.settings.read_timeout
+                ),
+                connector=aiohttp.TCPConnector(force_close=True),
+                skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
+            )
+        return self._fresh
+
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in (self._session, self._fresh):
+            if session is not None:
+                await session.close()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -113,22 +130,47 @@ class ReverseProxy:
             k == b"transfer-encoding" for k, v in scope["headers"]
         )
         data = _request_body(receive) if has_body else None
+        url = aiohttp.client.URL(target, encoded=True)
+        # A HEAD goes upstream as a GET whose body is never read (the connection is closed after the
+        # headers): the headers are the GET's, as HEAD promises, and a site that answers HEAD with a
+        # body (it happens) cannot leave stray bytes on a pooled connection.
+        method = "GET" if method == "HEAD" else method
         try:
-            response = await self._client().request(
-                method, aiohttp.client.URL(target, encoded=True), headers=headers, data=data,
-                allow_redirects=False, compress=None, chunked=None,
-            )
+            try:
+                response = await self._client().request(
+                    method, url, headers=headers, data=data, allow_redirects=False, compress=None, chunked=None,
+                )
+            except (aiohttp.ClientResponseError, aiohttp.ServerDisconnectedError):
+                if data is not None or method not in ("GET", "HEAD"):
+                    raise
+                # A malformed reply or a dropped connection may come from a pooled connection spoiled by
+                # the previous response's stray bytes: a safe request is asked once more, on a new one.
+                response = await self._fresh_client().request(
+                    method, url, headers=headers, allow_redirects=False, compress=None, chunked=None,
+                )
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
             await self._send_page(send, GATEWAY_TIMEOUT)
             return
         except (aiohttp.ClientError, OSError) as exc:
-            log.warning("upstream unreachable for %s: %s", scope["path"], exc)
+            log.warning("upstream unreachable for %s: %s", scope["path"], _short(exc))
             await self._send_page(send, BAD_GATEWAY)
             return
+        if not 200 <= response.status <= 599:
+            # An informational or made-up status (999) as a final answer: no HTTP server can pass it on.
+            log.warning("upstream answered status %s for %s; sent 502", response.status, scope["path"])
+            response.close()
+            await self._send_page(send, BAD_GATEWAY)
+            return
+        complete = False
         try:
-            await self._relay(scope, response, send)
+            complete = await self._relay(scope, response, send)
         finally:
-            response.release()
+            if complete:
+                response.release()  # read to its end, by its own framing: the connection may be reused
+            else:
+                # Framing doubt (a HEAD the upstream may answer with a body, a body not read to its end, an
+                # error): close the connection, so no stray byte can be read as the next response.
+                response.close()
 
     def _request_headers(self, scope) -> CIMultiDict:
         raw = scope["headers"]
@@ -188,7 +230,8 @@ class ReverseProxy:
             return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         return location
 
-    async def _relay(self, scope, response: aiohttp.ClientResponse, send) -> None:
+    async def _relay(self, scope, response: aiohttp.ClientResponse, send) -> bool:
+        """Send the response on; True when its body was read to the end without an error."""
         headers = self._response_headers(scope, response)
         head_only = scope["method"] == "HEAD"
         first: list[bytes] = []
@@ -211,18 +254,19 @@ class ReverseProxy:
                         complete = True
             except (asyncio.TimeoutError, TimeoutError, aiohttp.ServerTimeoutError):
                 await self._send_page(send, GATEWAY_TIMEOUT)
-                return
-            except (aiohttp.ClientError, OSError):
+                return False
+            except (aiohttp.ClientError, OSError) as exc:
+                log.warning("upstream failed mid-page for %s: %s", scope["path"], _short(exc))
                 await self._send_page(send, BAD_GATEWAY)
-                return
+                return False
             if complete:
                 await send({"type": "http.response.start", "status": response.status, "headers": headers})
                 await send({"type": "http.response.body", "body": b"".join(first), "more_body": False})
-                return
+                return True
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         if head_only:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
-            return
+            return False
         if first:
             await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
         # Streamed: an upstream failure mid-body propagates, so the server aborts the
@@ -230,6 +274,7 @@ class ReverseProxy:
         async for chunk in response.content.iter_chunked(CHUNK):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return True
 
     @staticmethod
     async def _send_page(send, page) -> None:
@@ -261,9 +306,21 @@ async def _request_body(receive):
 
 
 def _strip_cookie_domain(cookie: str) -> str:
-    """Drop ``Domain=`` so the browser scopes the cookie to the proxy's own host."""
-    parts = [p for p in cookie.split(";") if not p.strip().lower().startswith("domain=")]
-    return ";".join(parts)
+    """Drop the ``Domain`` attribute so the browser scopes the cookie to the proxy's own host.
+
+    Attributes are parsed as browsers do (RFC 6265 5.2): the name before the first "=", trimmed of
+    spaces, in any case, so ``Domain = other.example`` and ``DOMAIN=x`` go too. The first part is
+    the cookie's own name=value and always stays, even for a cookie named "domain".
+    """
+    first, *attributes = cookie.split(";")
+    kept = [a for a in attributes if a.split("=", 1)[0].strip().lower() != "domain"]
+    return ";".join([first, *kept])
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    """An exception's text for a log line: aiohttp's can carry a whole page of the upstream's bytes."""
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def build_proxy_app(settings: Settings) -> ElderModeMiddleware:
@@ -273,5 +330,11 @@ def build_proxy_app(settings: Settings) -> ElderModeMiddleware:
 def app_from_environment() -> ElderModeMiddleware:
     """uvicorn factory for worker processes: settings come from ``ELDERMODE_*`` variables."""
     settings = load_settings(env=os.environ)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    return build_proxy_app(settings)
+    configure_logging(settings.log_level, settings.log_format, settings.access_log)  # a worker is a fresh interpreter
+    log.debug("worker %d: settings from the environment, upstream %s", os.getpid(), settings.upstream)
+    app = build_proxy_app(settings)
+    if settings.speech and settings.speech_backend != "none":
+        from .speech_service import start_speech_in_background
+
+        start_speech_in_background(app.services)  # engines ready before the first 朗读, never on the event loop
+    return app

@@ -1,10 +1,12 @@
 """The pure-ASGI middleware: choose the visitor's mode, rewrite HTML responses, pass everything else through.
 
 Per response it decides once, on ``http.response.start``, whether the body is a page to
-rewrite (:func:`skip_reason`). Pages are buffered (up to ``max_body``), rewritten in a
-worker thread and sent with corrected headers; everything else streams through untouched.
-Any failure while rewriting sends the original response: a transform bug never costs a
-visitor the page.
+rewrite (:func:`skip_reason`). Pages are buffered (up to ``max_body``), rewritten on the
+rewrite thread behind a bounded queue (middleware/rewrite_runner.py), compressed for visitors
+who accept br or gzip, and sent with corrected headers; everything else streams through
+untouched. Any failure while rewriting, a full queue or a rewrite past its deadline sends the
+original response at once, with an ``Eldermode-Fallback`` header saying why and a counted
+metric: a transform bug or a busy server never costs a visitor the page.
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from typing import Awaitable, Callable
 
-import anyio
 from starlette.datastructures import Headers, MutableHeaders
 
-from eldermode.transforms import Context
+from eldermode.transforms import Context, TransformError
+from eldermode.transforms.document import NotHTML
 from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
-from .codings import DECODABLE, decode_content
+from . import metrics
+from .asgi_headers import with_lower_names
+from .codings import DECODABLE, DecodeError, accepted_coding, decode_content, encode_content
 from .endpoints import build_endpoints
+from .extras import require_extras
 from .modes import ModeChoice, choose_profile
+from .rewrite_runner import Busy, RewriteRunner, RewriteTimeout
 from .services import Services
 from .settings import Settings
 from .version import code_version
@@ -117,12 +124,16 @@ def original_etags(if_none_match: str, key: str, active: bool) -> tuple[str | No
     return (", ".join(tags) or None), other_profile
 
 
-def add_vary_cookie(headers: MutableHeaders) -> None:
+def add_vary(headers: MutableHeaders, name: str) -> None:
     vary = headers.get("vary", "")
     tokens = [t.strip().lower() for t in vary.split(",") if t.strip()]
-    if "*" in tokens or "cookie" in tokens:
+    if "*" in tokens or name.lower() in tokens:
         return
-    headers["vary"] = f"{vary}, Cookie" if vary else "Cookie"
+    headers["vary"] = f"{vary}, {name}" if vary else name
+
+
+def add_vary_cookie(headers: MutableHeaders) -> None:
+    add_vary(headers, "Cookie")
 
 
 def make_private(headers: MutableHeaders) -> None:
@@ -164,19 +175,22 @@ def _scope_without_conditionals(scope: dict, key: str, active: bool) -> tuple[di
 class ElderModeMiddleware:
     """Wrap any ASGI app (Starlette, FastAPI, Django, the reverse proxy) with eldermode."""
 
-    __slots__ = ("app", "settings", "services", "options", "endpoints")
+    __slots__ = ("app", "settings", "services", "options", "endpoints", "runner")
 
     def __init__(self, app, settings: Settings | None = None, *, services: Services | None = None):
         self.app = app
         self.settings = settings or Settings()
+        require_extras(self.settings)  # a setting that needs a missing extra fails here, at start
         self.options = self.settings.page_options()
         self.services = services or Services(app, self.settings)
         self.endpoints = build_endpoints(self.settings, self.services)
+        self.runner = RewriteRunner(self.settings.rewrite_threads, self.settings.rewrite_queue)
 
     async def __call__(self, scope: dict, receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope = with_lower_names(scope)  # every header lookup below is by lower-case name
         path = scope.get("path", "")
         prefix = self.settings.prefix
         if path.startswith(prefix) or path == prefix[:-1]:
@@ -186,12 +200,24 @@ class ElderModeMiddleware:
         key = choice.profile.cache_key() if choice.profile.active else "o"
         app_scope, client_inm = _scope_without_conditionals(
             dict(scope, query_string=choice.query_string), key, choice.profile.active)
-        exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"])
+        coding = accepted_coding(next((v.decode("latin-1") for k, v in scope.get("headers", ())
+                                       if k == b"accept-encoding"), ""))
+        if scope["method"] == "HEAD" and (choice.profile.active or self.settings.entry_link):
+            # HEAD of what may be a page: ONE request, a GET, so the headers are exactly those of the
+            # (rewritten) GET; the body is read only for a page and never sent. A HEAD first and a
+            # GET after cost two upstream requests, and twice the wait when the upstream stalls.
+            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True, coding=coding)
+            try:
+                await self.app(dict(app_scope, method="GET"), _empty_body_then(receive), get.send)
+            except _BodyNotWanted:
+                pass  # the headers are answered; the app was stopped before it sent a body nobody reads
+            return
+        exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"], coding=coding)
         await self.app(app_scope, receive, exchange.send)
-        if exchange.wants_get:
-            # HEAD of a page: fetch it with GET so the headers are exactly those of the rewritten GET.
-            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True)
-            await self.app(dict(app_scope, method="GET"), _empty_body_then(receive), get.send)
+
+
+class _BodyNotWanted(Exception):
+    """Raised from ``send`` to stop the app streaming a body that a HEAD answer will not carry."""
 
 
 def _empty_body_then(receive):
@@ -211,25 +237,25 @@ class _Exchange:
     """One response passing through the middleware; all per-request state lives here."""
 
     __slots__ = (
-        "mw", "choice", "key", "client_inm", "downstream", "method", "head", "headers_only",
-        "wants_get", "mode", "start", "chunks", "size",
+        "mw", "choice", "key", "client_inm", "downstream", "method", "headers_only", "mode", "start", "chunks",
+        "size", "coding", "cache_result",
     )
 
     def __init__(self, mw: ElderModeMiddleware, choice: ModeChoice, key: str, client_inm: str | None,
-                 send: Send, *, method: str, headers_only: bool = False):
+                 send: Send, *, method: str, headers_only: bool = False, coding: str = ""):
         self.mw = mw
         self.choice = choice
         self.key = key
         self.client_inm = client_inm
         self.downstream = send
         self.method = method
-        self.head = method == "HEAD"
         self.headers_only = headers_only
-        self.wants_get = False
         self.mode = "undecided"  # then "pass", "buffer" or "swallow"
         self.start: Message | None = None
         self.chunks: list[bytes] = []
         self.size = 0
+        self.coding = coding  # what the visitor accepts for a rewritten page: "br", "gzip" or ""
+        self.cache_result = ""  # for a rewritten page: "hit", "shared" (another instance's) or "miss"
 
     @property
     def rewriting(self) -> bool:
@@ -245,12 +271,10 @@ class _Exchange:
             await self.downstream(message)
 
     async def _on_start(self, message: Message) -> None:
+        message = with_lower_names(message)  # Django sends Content-Type as written
         headers = Headers(raw=message["headers"])
         reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
         if reason is None and self.rewriting:
-            if self.head:
-                self.wants_get, self.mode = True, "swallow"
-                return
             self.start, self.mode = message, "buffer"
             return
         self.mode = "pass"
@@ -272,10 +296,16 @@ class _Exchange:
         await self.downstream(message)
 
     async def _on_body(self, message: Message) -> None:
-        if self.mode == "pass":
+        if self.mode == "pass" and self.headers_only:
+            # a HEAD answered from a GET that is not rewritten: end it now, never forward its body
+            self.mode = "swallow"
+            await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
+        elif self.mode == "pass":
             await self.downstream(message)
             return
         if self.mode == "swallow":
+            if message.get("more_body", False):
+                raise _BodyNotWanted()
             return
         body = message.get("body", b"")
         more = message.get("more_body", False)
@@ -290,11 +320,14 @@ class _Exchange:
         if not more:
             await self._finish(b"".join(self.chunks))
 
-    async def _send_original(self, body: bytes, *, more_body: bool = False) -> None:
+    async def _send_original(self, body: bytes, *, more_body: bool = False, fallback: str = "") -> None:
         start = self.start
         out = MutableHeaders(scope=start)
         add_vary_cookie(out)
         self._add_cookie(out)
+        if fallback:
+            # Said out loud, so a visitor's helper or an operator can see why this is the original.
+            out["eldermode-fallback"] = fallback
         await self.downstream(start)
         if self.headers_only:
             await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
@@ -308,29 +341,48 @@ class _Exchange:
     async def _finish(self, body: bytes) -> None:
         start = self.start
         headers = Headers(raw=start["headers"])
+        fallback = "error"
+        coding = ""
         try:
             if self.choice.profile.active:
-                cache_key = self._cache_key(body, headers)
-                new_body = self.mw.services.rewritten.get(cache_key)
-                if new_body is None:
-                    new_body = await self._rewrite_in_thread(body, headers, cache_key)
+                coding = self.coding
+                new_body = await self._rewritten(body, headers, coding)
             else:
+                # Mode off: compressed only when the site sent it compressed, so pages the site
+                # sends plain pass at pass-through cost.
+                if headers.get("content-encoding", "").strip().lower() not in ("", "identity"):
+                    coding = self.coding
                 new_body = self._splice_entry(body, headers)
+                if new_body is not None and coding:
+                    new_body = await self._encoded_entry_page(body, headers, new_body, coding)
+        except Busy:
+            fallback, new_body = "busy", None
+        except RewriteTimeout:
+            log.error("eldermode: rewriting %s took over %.1f s; sent the original page", self.choice.page_url,
+                      self.mw.settings.rewrite_timeout)
+            fallback, new_body = "timeout", None
         except Exception as exc:  # noqa: BLE001 - fail open, whatever went wrong
-            log.warning("eldermode: sent the original page for %s: %s", self.choice.page_url, exc,
-                        exc_info=log.isEnabledFor(logging.DEBUG))
+            fallback = fallback_reason(exc)
+            log.warning("eldermode: sent the original page for %s (%s): %s", self.choice.page_url, fallback,
+                        _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
             new_body = None
         if new_body is None:
-            await self._send_original(body)
+            metrics.count("page_fallbacks", reason=fallback)  # busy: shed, the queue was full
+            await self._send_original(body, fallback=fallback if self.choice.profile.active else "")
             return
         out = MutableHeaders(scope=start)
         for name in ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest", "accept-ranges"):
             if name in out:
                 del out[name]
         out["content-length"] = str(len(new_body))
+        if coding:
+            out["content-encoding"] = coding
         if self.choice.profile.active:
             out["content-type"] = "text/html; charset=utf-8"
+            out["eldermode-cache"] = self.cache_result  # whether this page cost a rewrite here
             make_private(out)
+        if self.choice.profile.active or coding:
+            add_vary(out, "Accept-Encoding")  # the same URL answers br, gzip or identity
         add_vary_cookie(out)
         tag = mode_etag(headers.get("etag"), self.key) or self._hash_etag(body)
         out["etag"] = tag
@@ -363,36 +415,89 @@ class _Exchange:
         limit = self.mw.settings.max_body * EXPANSION_LIMIT
         return decode_content(body, headers.get("content-encoding", ""), limit)
 
-    async def _rewrite_in_thread(self, body: bytes, headers: Headers, cache_key: bytes) -> bytes | None:
-        """The rewrite off the event loop, abandoned after ``rewrite_timeout`` (the original is sent).
+    async def _rewritten(self, body: bytes, headers: Headers, coding: str) -> bytes:
+        """The page rewritten (and encoded with ``coding``): from the cache, else on the rewrite thread.
 
-        A thread cannot be stopped, so a transform that never finishes keeps its thread; the
-        visitor still gets the page, and the log names it.
+        Raises Busy when the queue is full and RewriteTimeout past ``rewrite_timeout``.
         """
-        timeout = self.mw.settings.rewrite_timeout
-        with anyio.move_on_after(timeout):
-            return await anyio.to_thread.run_sync(self._rewrite, body, headers, cache_key, abandon_on_cancel=True)
-        log.error("eldermode: rewriting %s took over %.1f s; sent the original page", self.choice.page_url, timeout)
-        return None
+        cache = self.mw.services.rewritten
+        cache_key = self._cache_key(body, headers)
+        found = cache.get(_coded_key(cache_key, coding))
+        if found is not None:
+            self.cache_result = "hit"
+            metrics.count("rewrite_cache", result="hit")
+            return found
+        if cache.shared is not None:
+            found = await cache.get_shared(_coded_key(cache_key, coding))
+            if found is not None:
+                self.cache_result = "shared"
+                metrics.count("rewrite_cache", result="shared")
+                return found
+        self.cache_result = "miss"
+        metrics.count("rewrite_cache", result="miss")
+        return await self.mw.runner.run(self._rewrite, body, headers, cache_key, coding,
+                                        timeout=self.mw.settings.rewrite_timeout)
+
+    async def _encoded_entry_page(self, body: bytes, headers: Headers, spliced: bytes, coding: str) -> bytes:
+        cache = self.mw.services.rewritten
+        key = _coded_key(self._cache_key(body, headers), coding)
+        found = cache.get(key)
+        if found is None:
+            found = await self.mw.runner.run(encode_content, spliced, coding, timeout=self.mw.settings.rewrite_timeout)
+            cache.put(key, found)
+        return found
 
     def _cache_key(self, body: bytes, headers: Headers) -> bytes:
         return self.mw.services.rewritten.key(body, headers.get("content-type", ""),
                                               headers.get("content-encoding", ""), self.key, self.choice.page_url)
 
-    def _rewrite(self, body: bytes, headers: Headers, cache_key: bytes) -> bytes:
-        ctx = Context(
-            profile=self.choice.profile,
-            url=self.choice.page_url,
-            options=self.mw.options,
-            services=self.mw.services,
-        )
-        out = rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
-        if not ctx.data.get("uncacheable"):
-            self.mw.services.rewritten.put(cache_key, out)
+    def _rewrite(self, body: bytes, headers: Headers, cache_key: bytes, coding: str) -> bytes:
+        """(On the rewrite thread.) The rewritten page encoded with ``coding``; both forms cached."""
+        cache = self.mw.services.rewritten
+        out = cache.get(cache_key)  # another coding of this page was asked for first
+        cacheable = True
+        if out is None:
+            ctx = Context(
+                profile=self.choice.profile,
+                url=self.choice.page_url,
+                options=self.mw.options,
+                services=self.mw.services,
+            )
+            started = time.perf_counter()
+            out = rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)
+            metrics.observe("rewrite_seconds", time.perf_counter() - started, mode=self.choice.profile.mode)
+            metrics.count("rewrites", mode=self.choice.profile.mode)
+            cacheable = not ctx.data.get("uncacheable")
+            if cacheable:
+                cache.put(cache_key, out)
+        if coding:
+            out = encode_content(out, coding)
+            if cacheable:
+                cache.put(_coded_key(cache_key, coding), out)
         return out
 
     def _splice_entry(self, body: bytes, headers: Headers) -> bytes | None:
         return splice_after_body(self._decoded(body, headers), entry_link_bytes(self.choice.page_url))
+
+
+def _coded_key(cache_key: bytes, coding: str) -> bytes:
+    return cache_key + coding.encode("ascii") if coding else cache_key
+
+
+def fallback_reason(exc: BaseException) -> str:
+    """The ``reason`` label of a whole-page fallback: what the page could not do without."""
+    if isinstance(exc, DecodeError):
+        return "decode"  # Content-Encoding (gzip/br) corrupt or over the limit
+    if isinstance(exc, NotHTML):
+        return "not-html"  # empty, binary, or not parseable whole
+    if isinstance(exc, TransformError):
+        return exc.name  # "serialise" (steps never raise out of the pipeline)
+    return "error"
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def _weak_match(if_none_match: str, tag: str) -> bool:

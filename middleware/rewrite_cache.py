@@ -1,24 +1,32 @@
-"""A bounded in-memory cache of rewritten pages, so a page many visitors read is rewritten once.
+"""A bounded in-memory cache of rewritten pages, shared through Redis when ``redis_url`` is set.
 
 Government pages change rarely and are read by many; the rewrite (parse, every transform,
 serialise) costs several milliseconds, a lookup costs a hash of the original bytes. The key
 covers everything the output depends on: the original bytes and their declared type, the
-visitor's profile and the page URL (links carry the query). A transform whose output depends
-on changing state sets ``ctx.data["uncacheable"]`` and its page is not stored.
+visitor's profile and the page URL (links carry the query); the shared copy's key adds the
+code version (middleware/shared_store.py). A transform whose output depends on changing
+state sets ``ctx.data["uncacheable"]`` and its page is not stored.
+
+``get``/``put`` are the local cache (``put`` also writes the shared store; it runs on the
+rewrite thread). ``get_shared`` is the network lookup after a local miss, off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 from collections import OrderedDict
 
 __all__ = ["RewriteCache"]
 
+SHARED_TTL = 24 * 3600  # a rewrite is valid as long as its input is; the day bounds a changed page's old copies
+
 
 class RewriteCache:
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, shared=None):
         self.max_bytes = max_bytes
+        self.shared = shared  # a SharedStore, or None
         self._entries: OrderedDict[bytes, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -44,7 +52,21 @@ class RewriteCache:
             self.hits += 1
             return value
 
+    async def get_shared(self, key: bytes) -> bytes | None:
+        """The copy another instance (or this one, earlier) put in the shared store; kept locally too."""
+        if self.shared is None:
+            return None
+        value = await asyncio.to_thread(self.shared.get, key.hex())
+        if value is not None:
+            self._put_local(key, value)
+        return value
+
     def put(self, key: bytes, value: bytes) -> None:
+        self._put_local(key, value)
+        if self.shared is not None:
+            self.shared.put(key.hex(), value, SHARED_TTL)
+
+    def _put_local(self, key: bytes, value: bytes) -> None:
         if self.max_bytes <= 0 or len(value) > self.max_bytes // 4:
             return
         with self._lock:

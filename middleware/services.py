@@ -14,9 +14,12 @@ from urllib.parse import quote, unquote, urlsplit
 import anyio
 from starlette.datastructures import Headers
 
+from .asgi_headers import with_lower_names
 from .codings import DecodeError, decode_content
 from .rewrite_cache import RewriteCache
-
+from .shared_store import shared_store
+from .speech_pages import SpeechPages
+from .speech_secret import load_secret
 from .stylesheets import StylesheetAnalyses
 
 __all__ = ["FetchError", "FetchedPage", "Services", "has_dot_segment"]
@@ -59,13 +62,14 @@ class Services:
         # Site stylesheet analyses for elder mode's override sheets (middleware/stylesheets.py).
         self.stylesheets = StylesheetAnalyses(self, prefix=settings.prefix)
         # Rewritten pages, so a page many visitors read is rewritten once (middleware/rewrite_cache.py).
-        self.rewritten = RewriteCache(settings.rewrite_cache_bytes)
+        # Shared with other instances through Redis when redis_url is set (middleware/shared_store.py).
+        self.rewritten = RewriteCache(settings.rewrite_cache_bytes, shared=shared_store(settings, "page"))
+        # The sentences of rewritten pages, by page token: what 朗读 may speak (middleware/speech_pages.py).
+        self.speech_pages = SpeechPages(shared=shared_store(settings, "speech-pages"))
 
     @cached_property
     def speech_secret(self) -> bytes:
-        """The key that signs 朗读 sentence keys in pages (middleware/speech_http.py)."""
-        from .speech_http import load_secret
-
+        """The key that signs 朗读 sentence keys in pages (middleware/speech_secret.py)."""
         return load_secret(self.settings)
 
     def local_path(self, url: str) -> str:
@@ -127,7 +131,7 @@ class Services:
         async def send(message):
             nonlocal size
             if message["type"] == "http.response.start":
-                started.update(message)
+                started.update(with_lower_names(message))
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
                 if size > limit:

@@ -8,20 +8,23 @@ README's settings table are built from the same text.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
+import sys
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from eldermode.transforms import PageOptions
+from eldermode.transforms import MODES, PageOptions
 
 from .version import code_version
 
-__all__ = ["Settings", "SettingsError", "load_settings", "settings_table"]
+__all__ = ["LOG_LEVELS", "Settings", "SettingsError", "default_cache_dir", "load_settings", "settings_table"]
 
 ENV_PREFIX = "ELDERMODE_"
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class SettingsError(ValueError):
@@ -42,6 +45,13 @@ class Settings:
     max_body: int = _setting(8 * 1024 * 1024, "HTML bodies larger than this many bytes stream through untouched.")
     rewrite_timeout: float = _setting(
         5.0, "Seconds a page's rewrite may take; past that the visitor gets the original page."
+    )
+    rewrite_threads: int = _setting(
+        1, "Threads per worker process that rewrite pages (one uses the worker's core; run more workers for more cores)."
+    )
+    rewrite_queue: int = _setting(
+        24, "First rewrites allowed to wait per worker; when full, the visitor gets the original page at once "
+        "(header Eldermode-Fallback: busy) instead of waiting."
     )
     entry_link: bool = _setting(
         True, "Splice a small 长者模式 · 无障碍 entry link into original (mode off) pages. "
@@ -70,11 +80,20 @@ class Settings:
     rewrite_cache_bytes: int = _setting(
         64 * 1024 * 1024, "Memory for rewritten pages kept per worker, so a page read by many is rewritten once (0: off)."
     )
-    cache_dir: str = _setting(".eldermode-cache", "Directory for the audio cache and stylesheet analyses.")
+    cache_dir: str = _setting(
+        "", "Directory for the audio cache and the speech secret. Default: $CACHE_DIRECTORY (systemd's CacheDirectory=), "
+        "else the platform's cache directory (~/.cache/eldermode on Linux)."
+    )
     cache_max_bytes: int = _setting(512 * 1024 * 1024, "Size bound of the on-disk audio cache.")
     redis_url: str = _setting("", "redis:// URL of a shared audio cache for several proxy instances (optional).")
-    secret: str = _setting("", "Secret that signs speech segment keys; set the same value on every instance.")
+    secret: str = _setting("", "Secret that signs each rewritten page's speech token; set the same value on every instance.")
     log_level: str = _setting("info", "Log level: debug, info, warning, error.")
+    log_format: str = _setting("text", "Log lines as text or json (one JSON object a line).")
+    access_log: bool = _setting(False, "Log every request the proxy answers (uvicorn's access log).")
+    metrics_allow: str = _setting(
+        "", "Comma-separated addresses or networks that may read Prometheus metrics at /__eldermode/metrics "
+        "(e.g. 127.0.0.1, 10.0.0.0/8); empty: metrics off. Needs the metrics extra."
+    )
 
     def __post_init__(self) -> None:
         if self.upstream:
@@ -83,17 +102,41 @@ class Settings:
                 raise SettingsError(f"upstream: {self.upstream!r} is not an http(s) origin")
             if parts.query or parts.fragment:
                 raise SettingsError("upstream: must not have a query or fragment")
-        if self.default_mode not in ("off", "elder", "access"):
-            raise SettingsError(f"default_mode: {self.default_mode!r} is not one of off, elder, access")
+        if self.default_mode not in MODES:
+            raise SettingsError(f"default_mode: {self.default_mode!r} is not one of {', '.join(MODES)}")
         if not (self.prefix.startswith("/") and self.prefix.endswith("/") and len(self.prefix) > 2):
             raise SettingsError("prefix: must start and end with '/' (e.g. /__eldermode/)")
         if self.max_body < 1024:
             raise SettingsError("max_body: must be at least 1024 bytes")
+        if self.rewrite_threads < 1:
+            raise SettingsError("rewrite_threads: must be at least 1")
+        if self.rewrite_queue < 0:
+            raise SettingsError("rewrite_queue: must be 0 or more")
         if self.workers < 1:
             raise SettingsError("workers: must be at least 1")
+        if self.log_level not in LOG_LEVELS:
+            raise SettingsError(f"log_level: {self.log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError(f"log_format: {self.log_format!r} is not text or json")
+        try:
+            self.metrics_networks
+        except ValueError as exc:
+            raise SettingsError(f"metrics_allow: {exc}") from None
         host, _, port = self.listen.rpartition(":")
         if not host or not port.isdigit():
             raise SettingsError(f"listen: {self.listen!r} is not HOST:PORT")
+
+    @property
+    def cache_path(self) -> Path:
+        """``cache_dir``, else systemd's CACHE_DIRECTORY, else the platform's cache directory for eldermode."""
+        if self.cache_dir:
+            return Path(self.cache_dir)
+        return default_cache_dir()
+
+    @property
+    def metrics_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(item.strip(), strict=False)
+                     for item in self.metrics_allow.split(",") if item.strip())
 
     @property
     def listen_host(self) -> str:
@@ -127,6 +170,27 @@ class Settings:
             value = getattr(self, f.name)
             env[ENV_PREFIX + f.name.upper()] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return env
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """Where eldermode keeps its cache when ``cache_dir`` is not set.
+
+    Under systemd with ``CacheDirectory=eldermode`` that is $CACHE_DIRECTORY (the first, when the
+    unit lists several); otherwise the platform's per-user cache directory — never the working
+    directory, which under systemd is ``/``.
+    """
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    systemd = env.get("CACHE_DIRECTORY", "").split(":")[0]
+    if systemd:
+        return Path(systemd)
+    if platform.startswith("win"):
+        base = env.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "eldermode" / "Cache"
+    if platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "eldermode"
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "eldermode"
 
 
 def _load_overrides(path: str) -> tuple[tuple[str, str, str], ...]:

@@ -12,6 +12,9 @@
   served back: the browser still gets it byte for byte from the site.
 * An override sheet whose analyses are still running is served at once with ``no-store``, so
   the next page picks up the finished one.
+* With ``redis_url`` set, a finished override sheet is shared with the other instances
+  (middleware/shared_store.py): a page rendered by one instance gets its sheet from another
+  without that instance analysing anything.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from starlette.responses import Response
 from eldermode.transforms.css import Analysis, analyse_stylesheet, override_rules
 from eldermode.transforms.document import parse_document
 from eldermode.transforms.elder import sheet_digest, source_key, stylesheet_sources
+
+from .shared_store import shared_store
 
 __all__ = ["StylesheetAnalyses", "overrides_endpoint"]
 
@@ -105,6 +110,7 @@ class StylesheetAnalyses:
         self._entries: _LRU = _LRU(max_entries)  # source key -> _Entry
         self._rendered: _LRU = _LRU(max_entries)  # digest -> (the analyses it was made from, CSS text)
         self._tasks: set[asyncio.Task] = set()
+        self.shared = shared_store(getattr(services, "settings", None), "css")
         # One thread: cssutils is slow and single-threaded anyway, and the machine serves pages.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eldermode-css")
 
@@ -247,7 +253,17 @@ class StylesheetAnalyses:
         if complete:
             with self._lock:
                 self._rendered.put(digest, (analyses, css))
+            if self.shared is not None:  # network I/O: off the event loop, not waited for
+                asyncio.get_running_loop().run_in_executor(
+                    None, self.shared.put, digest, css.encode("utf-8"), int(self.recheck_s))
         return css, complete
+
+    async def shared_css(self, digest: str) -> str | None:
+        """A finished override sheet another instance made (None without a shared store)."""
+        if self.shared is None:
+            return None
+        data = await asyncio.to_thread(self.shared.get, digest)
+        return data.decode("utf-8", "replace") if data is not None else None
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until queued analyses have run (for tests and benchmarks). True when idle."""
@@ -267,6 +283,10 @@ async def overrides_endpoint(request: Request) -> Response:
     service = getattr(request.scope["eldermode.services"], "stylesheets", None)
     digest = request.path_params["digest"]
     result = service.override_css(digest, like=request.scope) if service is not None else None
+    if service is not None and (result is None or not result[1]):
+        shared = await service.shared_css(digest)
+        if shared is not None:
+            result = (shared, True)
     page_url = request.query_params.get("page")
     if result is None and service is not None and page_url:
         # Rendered by another worker: read the page here and register the same stylesheets.

@@ -14,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .endpoints import error_response, services_of
+from .command import EXIT_OK, CommandError, load_source, write_output
+from .endpoint_kit import error_response, services_of
 from .services import FetchError
 
-__all__ = ["register_cli", "tables_endpoint", "tables_routes"]
+__all__ = ["register", "routes", "tables_endpoint"]
 
 FORMATS = ("json", "text", "csv")
 _MEDIA = {"json": "application/json", "text": "text/plain; charset=utf-8", "csv": "text/csv; charset=utf-8"}
@@ -47,7 +48,7 @@ async def tables_endpoint(request: Request) -> Response:
     return Response(format_readings(readings, fmt), media_type=_MEDIA[fmt], headers=headers)
 
 
-def tables_routes(prefix: str) -> list[Route]:
+def routes(prefix: str) -> list[Route]:
     return [Route(prefix + "tables", tables_endpoint, methods=["GET", "HEAD"])]
 
 
@@ -55,18 +56,16 @@ def cmd_tables(args: argparse.Namespace) -> int:
     from eldermode.transforms.document import NotHTML
     from eldermode.transforms.tables import format_readings, read_page
 
-    from .cli import EXIT_OK, CommandError, _write_output, load_source
-
     body, content_type, _ = load_source(args.source)
     try:
         readings = read_page(body, content_type, args.lang)
     except NotHTML as exc:
         raise CommandError(f"tables: {args.source} is not an HTML page ({exc})") from exc
-    _write_output(format_readings(readings, args.format).encode("utf-8"), args.output)
+    write_output(format_readings(readings, args.format).encode("utf-8"), args.output)
     return EXIT_OK
 
 
-def register_cli(sub) -> None:
+def register(sub) -> None:
     """``eldermode tables FILE_OR_URL [--format text|json|csv]``."""
     p = sub.add_parser("tables", help="read a page's data tables cell by cell (row path | column path: value)")
     p.add_argument("source", metavar="FILE_OR_URL")

@@ -15,6 +15,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
 APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk espeak-ng libespeak-ng1 sox libsox-fmt-all redis-server wrk)
+APT_PACKAGES+=(xvfb at-spi2-core dbus-x11 python3-gi gir1.2-atspi-2.0 firefox-esr)  # the AT-SPI table reader
+APT_PACKAGES+=(nginx-light openssl systemd)  # the deployment files' checks (tests/test_infra_deploy.py)
 VENV="$REPO/.venv"
 # Never let a tool fetch a browser of its own: the tests use Debian's /usr/bin/chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 CHROMEDRIVER_SKIP_DOWNLOAD=true

@@ -333,17 +333,44 @@ def test_wrong_declared_charset_still_reads_the_chinese(seed_html_bytes):
     assert "鄂城区2020年政府信息公开工作年报" in out.decode("utf-8")
 
 
-def test_a_failing_transform_sends_the_original_and_logs_its_name(monkeypatch, caplog):
+def test_a_failing_transform_costs_only_itself_and_is_logged_with_its_name(monkeypatch, caplog):
+    from eldermode.middleware import metrics
+
     def broken(root, ctx):
+        root.find("body").set("data-half-edited", "yes")
         raise RuntimeError("boom")
 
-    steps = pipeline.PIPELINES["elder"] + (("broken-step", broken),)
+    steps = pipeline.PIPELINES["elder"][:3] + (("broken-step", broken),) + pipeline.PIPELINES["elder"][3:]
     monkeypatch.setitem(pipeline.PIPELINES, "elder", steps)
+    before = metrics.value("step_failures", step="broken-step"), metrics.value("page_fallbacks", reason="error")
     app = wrap(upstream(PAGE.encode()))
     with caplog.at_level(logging.WARNING, logger="eldermode"):
         status, headers, out, _ = run(call(app, path="/report.html", query=b"eldermode=elder"))
+    text = out.decode("utf-8")
+    # rewritten (the toolbar and the elder stylesheet are there), without the failed step's half edit
+    assert status == 200 and out != PAGE.encode() and 'role="toolbar"' in text and "elder.css" in text
+    assert "data-half-edited" not in text
+    lines = [r.getMessage() for r in caplog.records if "broken-step" in r.getMessage()]
+    assert len(lines) == 1 and "/report.html" in lines[0] and "boom" in lines[0]
+    assert metrics.value("step_failures", step="broken-step") == before[0] + 1
+    assert metrics.value("page_fallbacks", reason="error") == before[1]
+
+
+def test_a_page_that_cannot_be_serialised_falls_back_whole_and_is_counted(monkeypatch, caplog):
+    from eldermode.middleware import metrics
+
+    def unserialisable(doc):
+        raise RuntimeError("x" * 90_000)
+
+    monkeypatch.setattr(pipeline, "serialize_document", unserialisable)
+    before = metrics.value("page_fallbacks", reason="serialise")
+    app = wrap(upstream(PAGE.encode()))
+    with caplog.at_level(logging.WARNING, logger="eldermode"):
+        status, _, out, _ = run(call(app, path="/big.html", query=b"eldermode=elder"))
     assert status == 200 and out == PAGE.encode()
-    assert "broken-step" in caplog.text and "/report.html" in caplog.text
+    assert metrics.value("page_fallbacks", reason="serialise") == before + 1
+    line = next(r.getMessage() for r in caplog.records if "/big.html" in r.getMessage())
+    assert "serialise" in line and len(line) < 1000  # the 90 KB error text is cut
 
 
 # ---------------------------------------------------------------- endpoints

@@ -189,7 +189,20 @@ def test_toolbar_is_a_named_toolbar_of_real_buttons_that_works_without_js():
     sizes = {b.text: b.get("aria-pressed") for b in form.findall(".//button[@data-em-choice='text']") if b.get("aria-pressed")}
     assert sizes == {"标准": "false", "大": "true", "特大": "false"}
     bigger = form.find(".//button[@data-em-step='1']")
-    assert (bigger.get("name"), bigger.get("value"), bigger.text) == ("eldermode-text", "xlarge", "放大")
+    assert (bigger.get("name"), bigger.get("value"), bigger.text) == ("eldermode-text", "xlarge", "A+")
+    assert bigger.get("aria-label").startswith("A+")  # the visible label is part of the name (WCAG 2.5.3)
+    # The row: mode, A−, A+, 朗读, then 设置 — a <details>, so it opens with JavaScript off.
+    row = [el.tag + ":" + (el.text or "") for el in form if el.tag != "input"]
+    assert row == ["span:长者模式", "button:A−", "button:A+", "button:朗读", "details:"]
+    settings = form.find("details")
+    assert settings.find("summary").text == "设置"
+    # Every group of the panel carries a visible label that names it.
+    labels = []
+    for group in settings.findall(".//*[@role='group']"):
+        label = group.find("span[@class='em-tb-label']")
+        assert label is not None and group.get("aria-labelledby") == label.get("id")
+        labels.append(label.text)
+    assert labels == ["浏览模式", "字号", "配色", "行距", "鼠标", "辅助线", "朗读", "其他"]
     speak = form.find(".//button[@data-em-action='speak']")
     assert speak is not None and speak.get("type") == "button" and speak.text == "朗读"
     for action in ("speak-rate", "speak-point", "speak-table"):
@@ -198,6 +211,8 @@ def test_toolbar_is_a_named_toolbar_of_real_buttons_that_works_without_js():
     assert status is not None and status.get("aria-live") == "polite"
     text_link = form.find(".//a[@data-em-link='text']")
     assert text_link.get("href") == "/__eldermode/text?url=/news/a.html%3Fid%3D7%26page%3D2"
+    # 帮助 knows the page it came from, so its 返回 leads back there.
+    assert form.find(".//a[@data-em-link='help']").get("href") == "/__eldermode/help?from=/news/a.html%3Fid%3D7%26page%3D2"
     assert root.find(".//script") is None and not any(el.get("style") for el in bar.iter())
 
 

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-import eldermode.middleware.speech_http as speech_http
+import eldermode.middleware.speech_service as speech_service
 from eldermode.middleware import ElderModeMiddleware, Settings
 from eldermode.voices.cache import DiskCache
 from eldermode.voices.speaker import Speaker
@@ -83,7 +83,7 @@ def site(tmp_path: Path, monkeypatch):
     """``site(encoder, **settings) -> (app, voice)``: two article pages behind the middleware, fake engine."""
 
     def make(encoder: CountingEncoder, **overrides):
-        monkeypatch.setattr(speech_http, "encode", encoder)
+        monkeypatch.setattr(speech_service, "encode", encoder)
         pages = {"/a.html": ARTICLE.format(title="甲"), "/b.html": ARTICLE.format(title="乙")}
 
         async def serve(request):
@@ -94,7 +94,7 @@ def site(tmp_path: Path, monkeypatch):
         voice = QuietVoice()
         speaker = Speaker(voice, DiskCache(tmp_path / "speech"))
         speaker.formats = ("wav", "mp3")  # what sox would add; the encoder is the stand-in above
-        app.services.speech = speech_http.SpeechService(settings, speaker=speaker)
+        app.services.speech = speech_service.SpeechService(settings, speaker=speaker)
         return app, voice
 
     return make

@@ -57,7 +57,7 @@ def test_pressing_speak_plays_the_first_sentence_and_highlights_it(site: str, pa
     page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
     page.goto(site + "/report-2020.html?eldermode=elder")
     page.wait_for_load_state("load")
-    first_key = page.get_attribute('[data-em-seg="0"]', "data-em-say")
+    first_key = page.get_attribute('script[data-eldermode="speech"]', "data-em-page") + ".0"  # sentence 0 of the page's token
     assert page.evaluate("() => document.querySelector('audio[data-eldermode=\"speech-audio\"]').paused")
     assert requests == []  # nothing plays, nothing is even fetched, before the visitor asks
 
@@ -95,6 +95,7 @@ def test_rate_control_changes_the_requested_speed(site: str, page) -> None:
     page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
     page.goto(site + "/report-2020.html?eldermode=elder")
     page.wait_for_load_state("load")
+    page.click('[data-eldermode="toolbar"] summary')  # 语速 sits in the toolbar's 设置 panel
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak-rate"]')  # normal → slow
     assert page.text_content('[data-eldermode="toolbar"] button[data-em-action="speak-rate"]').endswith("慢")
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak"]')
@@ -108,11 +109,12 @@ def test_point_to_read_only_when_switched_on(site: str, page) -> None:
     page.goto(site + "/report-2020.html?eldermode=elder")
     page.wait_for_load_state("load")
     sentence = '[data-em-seg="5"]'
-    key = page.get_attribute(sentence, "data-em-say")
+    key = page.get_attribute('script[data-eldermode="speech"]', "data-em-page") + ".5"
     page.hover(sentence)
     page.wait_for_timeout(900)
     assert requests == []  # 指读 is off: pointing reads nothing
 
+    page.click('[data-eldermode="toolbar"] summary')  # in the toolbar's 设置 panel
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak-point"]')
     assert page.get_attribute('[data-eldermode="toolbar"] button[data-em-action="speak-point"]', "aria-pressed") == "true"
     page.hover(sentence)
@@ -124,7 +126,7 @@ def test_point_to_read_only_when_switched_on(site: str, page) -> None:
     page.focus(link)
     page.wait_for_function(
         "key => [...performance.getEntriesByType('resource')].some(e => e.name.includes('/seg/' + key))",
-        arg=page.get_attribute(link, "data-em-name"), timeout=20000,
+        arg=page.get_attribute('script[data-eldermode="speech"]', "data-em-page") + "." + page.get_attribute(link, "data-em-name"), timeout=20000,
     )
     page.wait_for_function(PLAYING, timeout=20000)
 
@@ -137,10 +139,12 @@ def test_table_reading_reads_the_linear_sentences_of_the_nearest_table(site: str
     readings = page.locator("details[data-eldermode='table-reading']")
     assert readings.count() >= 1
     page.locator("table").nth(1).scroll_into_view_if_needed()
+    page.click('[data-eldermode="toolbar"] summary')  # in the toolbar's 设置 panel
     page.click('[data-eldermode="toolbar"] button[data-em-action="speak-table"]')
     page.wait_for_function(PLAYING, timeout=20000)
     reading = page.locator(".em-say-current").first
     assert reading.evaluate("e => !!e.closest(\"details[data-eldermode='table-reading']\")")
     assert reading.evaluate("e => e.closest('details').open")
-    first = reading.evaluate("e => e.closest('details').querySelector('[data-em-seg]').dataset.emSay")
+    first = page.get_attribute('script[data-eldermode="speech"]', "data-em-page") + "." + reading.evaluate(
+        "e => e.closest('details').querySelector('[data-em-seg]').dataset.emSeg")
     assert f"/seg/{first}?" in requests[0]

@@ -21,7 +21,7 @@ from eldermode.middleware.cli import main
 from eldermode.middleware.rewrite import ElderModeMiddleware
 from eldermode.middleware.services import Services
 from eldermode.middleware.settings import Settings
-from eldermode.middleware.speech_http import SpeechService, _build_speaker
+from eldermode.middleware.speech_service import SpeechService, build_speaker
 from eldermode.voices import check_wav
 from eldermode.voices.espeak_cli import find_espeak
 
@@ -106,15 +106,16 @@ def test_warm_up_from_a_url_list_fills_the_cache_the_server_uses(tmp_path: Path,
     # the server, on the same cache directory, with an engine that must not be needed
     settings = Settings(cache_dir=str(tmp_path / "cache"), secret="warm")
     voice = CountingVoice()
-    speaker = _build_speaker(settings)
+    speaker = build_speaker(settings)
     speaker.voice.close()
     speaker.voice = voice
     services = Services(site, settings)
     services.speech = SpeechService(settings, speaker=speaker)
     base = serve_app(ElderModeMiddleware(site, settings, services=services))
     page = httpx.get(base + "/notice.html?eldermode=elder").text
-    sentences = {seg: (key, unescape(text)) for key, seg, text in re.findall(
-        r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<', page)}
+    token = re.search(r'data-em-page="([^"]+)"', page).group(1)
+    sentences = {seg: (f"{token}.{seg}", unescape(text)) for seg, text in re.findall(
+        r'data-em-seg="(\d+)">([^<]*)<', page)}
     assert len(sentences) == 6
     for key, text in sentences.values():
         formats = ["wav"] + (["ogg"] if "ogg" in speaker.formats else [])

@@ -19,14 +19,15 @@ from starlette.routing import Route
 from eldermode.middleware.rewrite import ElderModeMiddleware
 from eldermode.middleware.services import Services
 from eldermode.middleware.settings import Settings
-from eldermode.middleware.speech_http import SpeechService
-from eldermode.transforms.speech import segment_key
+from eldermode.middleware.speech_service import SpeechService
+from eldermode.middleware.speech_pages import SpeechPages
 from eldermode.voices import check_wav
 from eldermode.voices.cache import DiskCache
 from eldermode.voices.espeak_cli import EspeakCLIVoice, find_espeak
 from eldermode.voices.speaker import Speaker, sox_formats
 
-_SPAN = re.compile(r'data-em-say="([^"]+)" data-em-seg="(\d+)">([^<]*)<')
+_SPAN = re.compile(r'data-em-seg="(\d+)">([^<]*)<')
+_SCRIPT = re.compile(r'<script [^>]*data-em-page="([^"]+)" data-em-url="([^"]*)" data-em-profile="([^"]*)"')
 
 
 class GatedVoice:
@@ -82,16 +83,18 @@ def make_server(serve_app, seed_html_bytes, tmp_path: Path):
 
 
 def _sentences(base: str) -> list[tuple[str, str]]:
+    """(key, text) of the first piece of each numbered sentence of the elder page; key = "TOKEN.N?u=…&m=…"."""
     page = httpx.get(base + "/report-2020.html?eldermode=elder").text
+    token, url, profile = (unescape(v) for v in _SCRIPT.search(page).groups())
     seen: dict[str, tuple[str, str]] = {}
-    for key, seg, text in _SPAN.findall(page):
-        seen.setdefault(seg, (key, unescape(text)))
+    for seg, text in _SPAN.findall(page):
+        seen.setdefault(seg, (f"{token}.{seg}?u={quote(url)}&m={quote(profile)}", unescape(text)))
     return list(seen.values())
 
 
 def _url(base: str, key: str, text: str, **params: str) -> str:
     extra = "".join(f"&{k}={v}" for k, v in params.items())
-    return f"{base}/__eldermode/speech/seg/{key}?l=zh&t={quote(text)}{extra}"
+    return f"{base}/__eldermode/speech/seg/{key}&l=zh&t={quote(text)}{extra}"
 
 
 def test_signed_sentence_of_the_page_is_spoken(make_server) -> None:
@@ -128,15 +131,31 @@ def test_range_requests(make_server) -> None:
     assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{size}"
 
 
-def test_tampered_or_unsigned_text_is_refused(make_server) -> None:
+def test_tampered_or_unknown_text_is_refused(make_server) -> None:
     voice = GatedVoice()
     base, _ = make_server(voice)
-    key, text = _sentences(base)[0]
+    (key, text), (key2, text2) = _sentences(base)[:2]
+    token, _, query = key.partition("?")
     assert httpx.get(_url(base, key, text + "，以及任何别的话")).status_code == 403
-    forged = segment_key(b"guessed secret", "zh", "任意文字")
-    assert httpx.get(_url(base, forged, "任意文字")).status_code == 403
-    assert httpx.get(_url(base, "short", "任意文字")).status_code == 403
+    assert httpx.get(_url(base, key2, text)).status_code == 403  # a sentence of the page, not sentence N
+    assert httpx.get(_url(base, f"{token.split('.')[0]}.99999?{query}", text)).status_code == 403
+    forged = "A" * 22 + ".0?" + query  # a token no rewrite of the page produces
+    assert httpx.get(_url(base, forged, text)).status_code == 403
+    assert httpx.get(_url(base, "short?u=/report-2020.html", "任意文字")).status_code == 403
     assert voice.runs == 0
+
+
+def test_a_page_this_server_forgot_is_learnt_again_by_rewriting_it(make_server) -> None:
+    voice = GatedVoice()
+    base, services = make_server(voice)
+    key, text = _sentences(base)[5]
+    services.speech_pages = SpeechPages()  # a restart, another worker, or an eviction
+    assert httpx.get(_url(base, key, text)).status_code == 200
+    token = key.split(".")[0]
+    assert services.speech_pages.get(token) is not None
+    # without the page's URL and profile nothing can be learnt: refused, not guessed
+    services.speech_pages = SpeechPages()
+    assert httpx.get(_url(base, key.split("?")[0] + "?u=", text)).status_code == 403
 
 
 def test_arbitrary_text_is_off_by_default(make_server) -> None:
@@ -168,7 +187,7 @@ def test_no_backend_is_503_with_a_clear_message(make_server) -> None:
     status = httpx.get(f"{base}/__eldermode/speech/status").json()
     assert status["available"] is False and status["reason"]
     # the page itself is still served and still offers the controls (speech.js reports the 503)
-    assert "data-em-say" in httpx.get(base + "/report-2020.html?eldermode=elder").text
+    assert "data-em-seg" in httpx.get(base + "/report-2020.html?eldermode=elder").text
 
 
 def test_full_queue_answers_429_with_retry_after(make_server) -> None:
@@ -229,7 +248,7 @@ def test_whole_article_download(make_server) -> None:
 
 
 def test_secret_persists_in_the_cache_dir_when_not_configured(tmp_path: Path) -> None:
-    from eldermode.middleware.speech_http import load_secret
+    from eldermode.middleware.speech_secret import load_secret
 
     settings = Settings(cache_dir=str(tmp_path / "c"))
     first = load_secret(settings)

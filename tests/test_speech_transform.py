@@ -1,4 +1,4 @@
-"""The 朗读 page transform: sentences marked in reading order, signed, speech hooks added, idempotent."""
+"""The 朗读 page transform: sentences numbered in reading order, the page signed once, speech hooks added, idempotent."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import lxml.html
 
 from eldermode.transforms import Context, PageOptions, Profile
 from eldermode.transforms.pipeline import rewrite_page
-from eldermode.transforms.speech import collect_segments, prepare_speech, segment_key, speakable_text
+from eldermode.middleware.speech_pages import SpeechPages
+from eldermode.transforms.speech import collect_segments, page_token, prepare_speech, speakable_text
 
 SECRET = b"s" * 32
 
 
 def _ctx(url: str = "/a.html", speech: bool = True, secret: bytes | None = SECRET, lang: str = "") -> Context:
-    services = SimpleNamespace(speech_secret=secret) if secret is not None else None
+    services = SimpleNamespace(speech_secret=secret, speech_pages=SpeechPages()) if secret is not None else None
     return Context(profile=Profile(mode="elder"), url=url, options=PageOptions(speech=speech), services=services,
                    lang=lang)
 
@@ -40,13 +41,13 @@ ARTICLE = (
 
 
 def _segments(root) -> list[tuple[str, str]]:
-    """(key, text) of every marked sentence, grouped by data-em-seg, in document order."""
+    """(number, text) of every marked sentence, grouped by data-em-seg, in document order."""
     groups: dict[str, list] = {}
     for el in root.iter():
         if isinstance(el.tag, str) and el.get("data-em-seg") is not None:
             groups.setdefault(el.get("data-em-seg"), []).append(el)
     return [
-        (spans[0].get("data-em-say"), speakable_text("".join(s.text_content() for s in spans)))
+        (spans[0].get("data-em-seg"), speakable_text("".join(s.text_content() for s in spans)))
         for spans in groups.values()
     ]
 
@@ -65,12 +66,27 @@ def test_sentences_are_marked_in_reading_order_title_first() -> None:
     ]
 
 
-def test_keys_are_hmac_signatures_of_the_sentence() -> None:
+def _stored(root, ctx) -> list[str]:
+    """The sentences the transform put in the store under the token on the page's speech.js tag."""
+    token = root.find("head/script[@data-eldermode='speech']").get("data-em-page")
+    lang, sentences = ctx.services.speech_pages.get(token)
+    return sentences
+
+
+def test_the_page_is_signed_once_and_its_numbered_sentences_are_stored() -> None:
     root = _page(ARTICLE)
-    prepare_speech(root, _ctx())
-    for key, text in _segments(root):
-        assert key == segment_key(SECRET, "zh", text)
-        assert key != segment_key(b"another secret" * 3, "zh", text)
+    ctx = _ctx()
+    prepare_speech(root, ctx)
+    stored = _stored(root, ctx)
+    for number, text in _segments(root):
+        assert stored[int(number)] == text
+    script = root.find("head/script[@data-eldermode='speech']")
+    token = script.get("data-em-page")
+    assert token == page_token(SECRET, "zh", "/a.html", stored)
+    assert token != page_token(b"another secret" * 3, "zh", "/a.html", stored)
+    assert token != page_token(SECRET, "zh", "/b.html", stored)  # the URL is signed too
+    assert script.get("data-em-url") == "/a.html" and script.get("data-em-profile")
+    assert root.find(".//*[@data-em-say]") is None  # no signature per sentence
 
 
 def test_marking_keeps_the_text_and_the_authors_markup() -> None:
@@ -106,7 +122,7 @@ def test_table_linear_readings_are_signed_for_table_reading() -> None:
     assert details.find("summary").find("span") is None
     marked = _segments(details)
     assert [t for _, t in marked] == ["本表2行2列。", "申请，数量：15。"]
-    assert all(key == segment_key(SECRET, "zh", text) for key, text in marked)
+    assert all(_stored(root, ctx)[int(number)] == text for number, text in marked)
     # and they stay out of the article reading
     assert "申请，数量" not in " ".join(collect_segments(_page(body), _ctx()))
 
@@ -157,8 +173,10 @@ def test_english_page_gets_english_controls_and_english_keys() -> None:
     ctx = _ctx(lang="en")
     prepare_speech(root, ctx)
     assert root.find(".//button[@data-em-action='speak']").text == "Read aloud"
-    key, text = _segments(root)[1]
-    assert text == "First sentence here." and key == segment_key(SECRET, "en", text)
+    number, text = _segments(root)[1]
+    assert text == "First sentence here." and _stored(root, ctx)[int(number)] == text
+    token = root.find("head/script[@data-eldermode='speech']").get("data-em-page")
+    assert ctx.services.speech_pages.get(token)[0] == "en"
 
 
 def test_collect_segments_matches_what_the_page_marks(seed_html_bytes: bytes) -> None:
@@ -179,23 +197,27 @@ def _in_details(root, text: str) -> bool:
 
 def test_seed_page_through_the_whole_elder_pipeline(seed_html_bytes: bytes) -> None:
     ctx = Context(profile=Profile(mode="elder"), url="/report-2020.html",
-                  services=SimpleNamespace(speech_secret=SECRET, settings=None))
+                  services=SimpleNamespace(speech_secret=SECRET, settings=None, speech_pages=SpeechPages()))
     out = rewrite_page(seed_html_bytes, "text/html; charset=utf-8", ctx)
     root = lxml.html.document_fromstring(out.decode("utf-8"))
     segments = _segments(root)
     assert len(segments) > 100
-    assert all(key == segment_key(SECRET, "zh", text) for key, text in segments)
+    stored = _stored(root, ctx)
+    assert all(stored[int(number)] == text for number, text in segments)
     assert all(len(text) <= 120 for _, text in segments)
     assert ctx.report.count("speech") == 1
 
 
-def test_links_and_buttons_carry_signed_names_for_point_to_read() -> None:
+def test_links_and_buttons_carry_numbered_names_for_point_to_read() -> None:
     root = _page(ARTICLE)
-    prepare_speech(root, _ctx())
+    ctx = _ctx()
+    prepare_speech(root, ctx)
+    stored = _stored(root, ctx)
     home = root.find(".//div[@class='nav']/a")
-    assert home.get("data-em-name") == segment_key(SECRET, "zh", "首页")
+    assert stored[int(home.get("data-em-name"))] == "首页"
     download = root.find(".//a[@data-em-link='speech-download']")
-    assert download.get("data-em-name") == segment_key(SECRET, "zh", "下载本文音频")
+    assert stored[int(download.get("data-em-name"))] == "下载本文音频"
     labelled = _page('<a href="/" aria-label="返回首页"><img src="home.png" alt=""></a>' + ARTICLE)
-    prepare_speech(labelled, _ctx())
-    assert labelled.find(".//a[@aria-label]").get("data-em-name") == segment_key(SECRET, "zh", "返回首页")
+    ctx = _ctx()
+    prepare_speech(labelled, ctx)
+    assert _stored(labelled, ctx)[int(labelled.find(".//a[@aria-label]").get("data-em-name"))] == "返回首页"

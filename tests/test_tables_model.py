@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from eldermode.transforms.table_model import (
+from eldermode.transforms.tables.model import (
     COLSPAN_MAX,
     ROWSPAN_MAX,
     HeaderAssigner,

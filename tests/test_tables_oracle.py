@@ -18,7 +18,7 @@ import support
 pd_html = pytest.importorskip("pandas.io.html")
 
 from eldermode.transforms.document import parse_document  # noqa: E402
-from eldermode.transforms.table_model import form_table  # noqa: E402
+from eldermode.transforms.tables.model import form_table  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eldermode.transforms import Context, Profile
-from eldermode.transforms.table_model import form_table
+from eldermode.transforms.tables.model import form_table
 from eldermode.transforms.tables import annotate_tables
 
 SPANS = st.sampled_from(["", "0", "1", "2", "3", "-1", "abc", "2px", " 2 ", "40", "+1"])

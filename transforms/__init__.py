@@ -32,7 +32,7 @@ class Transform(Protocol):
 
 
 class TransformError(RuntimeError):
-    """A transform raised; carries the transform's name for the log."""
+    """A transform (or the page's serialisation, name ``"serialise"``) raised; carries its name for the log."""
 
     def __init__(self, name: str, cause: BaseException):
         super().__init__(f"transform {name!r} failed: {cause!r}")
@@ -80,6 +80,7 @@ class Context:
     lang: str = ""  # the page language once known (set by the ``lang`` transform)
     services: Any = None  # shared caches the middleware provides (stylesheet analyses, speech keys)
     data: dict[str, Any] = field(default_factory=dict)  # results one transform leaves for a later one
+    skipped: list[str] = field(default_factory=list)  # steps that raised and were left out of this page
 
 
 Step = tuple[str, Callable[[lxml.html.HtmlElement, Context], None]]

@@ -464,12 +464,22 @@ def _learn(rule, analysis: Analysis) -> None:
     height = style.getPropertyValue("height")
     if height and font_size_px(height) not in (None, 0.0):
         analysis.fixed_heights.append(selector_text)
-    if style.getPropertyValue("position").strip().lower() in ("absolute", "fixed", "sticky"):
+    if style.getPropertyValue("position").strip().lower() in ("absolute", "fixed", "sticky") and not _offscreen(style):
         analysis.positioned.append(selector_text)
     colour = parse_color(style.getPropertyValue("color") or "")
     background = _background_colour(style)
     if colour is not None or background is not None:
         analysis.colours.append((selector_text, colour, background))
+
+
+def _offscreen(style) -> bool:
+    """An author's visually hidden box (``left:-999px``, ``clip:rect(0 0 0 0)``): it stays where it hides."""
+    for prop in ("left", "top", "right", "margin-left", "text-indent"):
+        px = font_size_px(style.getPropertyValue(prop) or "")
+        if px is not None and px <= -500:
+            return True
+    clip = (style.getPropertyValue("clip") + style.getPropertyValue("clip-path")).replace(" ", "").lower()
+    return clip.startswith("rect(0") or "inset(50%" in clip
 
 
 def _background_colour(style) -> RGB | None:

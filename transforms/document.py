@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-__all__ = ["Document", "NotHTML", "detect_encoding", "parse_document", "serialize_document"]
+__all__ = ["Document", "NotHTML", "clean_text", "detect_encoding", "parse_document", "serialize_document"]
 
 
 class NotHTML(ValueError):
@@ -157,8 +157,7 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
     """Decode and parse a page; raise :class:`NotHTML` for what is not a page."""
     if not body.strip():
         raise NotHTML("empty body")
-    if b"\x00" in body[:1024] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise NotHTML("binary content labelled as HTML")
+    # (a stray NUL is not binary: _looks_binary below judges by the share of control characters)
     encoding, source = detect_encoding(body, content_type)
     text = body.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
@@ -167,6 +166,7 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
     text = _XML_DECLARATION.sub("", text, count=1)
     if _looks_binary(text):
         raise NotHTML("binary content labelled as HTML")
+    text = clean_text(text)
     parser = _parser()
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
@@ -177,6 +177,8 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
         # far without raising: half a page must never be sent, so the caller sends the original.
         if error.level_name == "FATAL":
             raise NotHTML(f"the page cannot be parsed whole: {error.message}")
+    if _ILLEGAL_REFERENCE.search(text):
+        _clean_tree(root)  # rare: a character reference such as &#1; parsed into an XML-illegal character
     for frame in root.iter("iframe"):
         # An iframe's content is raw text that browsers never render; libxml2 escapes it on
         # output but not on input, so it would grow "&amp;" on every pass. Dropped at parse
@@ -187,6 +189,42 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
                 frame.remove(child)
     doctype = root.getroottree().docinfo.doctype or ""
     return Document(root=root, doctype=doctype, encoding=encoding, encoding_source=source)
+
+
+# Input hygiene, once at parse time, so no transform ever meets a character lxml refuses to write
+# ("All strings must be XML compatible"): C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A form feed is HTML whitespace and a vertical tab is Word's manual line break: both become a space,
+# so the words on either side stay apart. Surrogates and non-characters become U+FFFD (visibly
+# "a character was here"); the other controls (NUL included) are invisible in browsers and are removed.
+_REPLACEMENT = {"\x0b": " ", "\x0c": " ", "\ufffe": "\ufffd", "\uffff": "\ufffd"}
+# A numeric character reference to one of those (&#1;, &#x0B;, &#xFFFF;): libxml2 decodes it as such.
+_ILLEGAL_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F])"
+    r"|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9]))"
+)
+
+
+def _replace(match: re.Match) -> str:
+    ch = match.group()
+    return _REPLACEMENT.get(ch, "\ufffd" if "\ud800" <= ch <= "\udfff" else "")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters an XML tree cannot hold (see ``_ILLEGAL``); unchanged when it has none."""
+    return _ILLEGAL.sub(_replace, text) if _ILLEGAL.search(text) else text
+
+
+def _clean_tree(root) -> None:
+    for el in root.iter():
+        if el.text and _ILLEGAL.search(el.text):
+            el.text = clean_text(el.text)
+        if el.tail and _ILLEGAL.search(el.tail):
+            el.tail = clean_text(el.tail)
+        if isinstance(el.tag, str):
+            for name, value in el.attrib.items():
+                if _ILLEGAL.search(value):
+                    el.set(name, clean_text(value))
 
 
 def _parser() -> lxml.html.HTMLParser:

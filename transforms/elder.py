@@ -34,6 +34,7 @@ __all__ = [
     "ensure_viewport",
     "is_layout_table",
     "link_site_overrides",
+    "mark_text_blocks",
     "rewrite_inline_style",
     "rewrite_inline_styles",
     "wrap_tables",
@@ -245,6 +246,15 @@ def wrap_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
             continue
         if any(a.tag == "table" and not is_layout_table(a) for a in table.iterancestors()):
             continue  # a table inside a data table scrolls with it
+        previous = table.getprevious()
+        if table.get("data-eldermode") == "table-part" and previous is not None and \
+                previous.get("data-eldermode") == "table-scroll":
+            # One part of a table the tables step split by section: it scrolls with the parts before it.
+            tail = table.tail  # lxml moves an element with its tail: the tail stays outside the container
+            previous.append(table)
+            table.tail = None
+            previous.tail = ((previous.tail or "") + (tail or "")) or None
+            continue
         number += 1
         name = _table_name(table, number, english)
         wrapper = table.makeelement(
@@ -284,6 +294,61 @@ def _table_name(table: lxml.html.HtmlElement, number: int, english: bool) -> str
         text = text[:30] + "…"
     prefix = f"Table {number}" if english else f"表格{number}"
     return f"{prefix}: {text}" if text and english else (f"{prefix}：{text}" if text else prefix)
+
+
+# ---------------------------------------------------------------- the text column
+
+# A date standing alone: 2021-01-26, [2021.01.26], （2021年1月26日）, 01-26 is not enough.
+_DATE = re.compile(
+    r"^\s*[\[(（【]?\s*\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*[\])）】]?\s*$"
+)
+_TEXT_HOSTS = frozenset({"div", "section", "article", "center", "td", "th"})
+_DATE_HOSTS = frozenset({"span", "em", "i", "font", "b", "small", "div", "p", "time", "strong", "label"})
+_LONG_TEXT = 40  # characters of a block's own text that make it running text
+
+
+def _add_class(el: lxml.html.HtmlElement, name: str) -> bool:
+    classes = (el.get("class") or "").split()
+    if name in classes:
+        return False
+    el.set("class", " ".join([*classes, name]))
+    return True
+
+
+def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Mark what elder.css lays out by meaning: running text that is not in ``<p>`` (``em-text``,
+    kept to 40 characters a line on desktop) and the dates of list entries (``em-date``, on a
+    line of their own instead of glued to the title). Runs after ``wrap_tables``."""
+    body = root.find("body")
+    if body is None:
+        return
+    layout_cells = set()
+    for table in body.iter("table"):
+        if "em-layout-table" in (table.get("class") or "").split():
+            layout_cells.update(c for c in table.iter("td", "th"))
+    texts = dates = 0
+    for el in body.iter(etree.Element):
+        tag = el.tag
+        if el.get("data-eldermode") is not None:
+            continue
+        if tag in _TEXT_HOSTS and (tag not in ("td", "th") or el in layout_cells):
+            own = (el.text or "") + "".join(child.tail or "" for child in el)
+            if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
+                texts += 1
+        if tag in _DATE_HOSTS and len(el) == 0 and el.text and _DATE.match(el.text):
+            parent = el.getparent()
+            if parent is not None and parent.find(".//a") is not None and _add_class(el, "em-date"):
+                dates += 1
+        elif tag == "a" and el.tail and _DATE.match(el.tail):
+            # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
+            span = el.makeelement("span", {"class": "em-date"})
+            span.text, el.tail = el.tail, None
+            el.addnext(span)
+            dates += 1
+    if texts:
+        ctx.report.note("elder-layout", "marked text blocks", str(texts))
+    if dates:
+        ctx.report.note("elder-layout", "put dates on their own line", str(dates))
 
 
 # ---------------------------------------------------------------- viewport

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import lxml.html
 
 from . import Context
+from .profile import MENU_MODES, REWRITTEN_MODES
 
 __all__ = ["MODE_LABELS", "entry_link_bytes", "inject_modebar", "mode_href", "splice_after_body"]
 
@@ -53,7 +54,7 @@ def inject_modebar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     nav = body.makeelement("nav", {"class": "em-modebar", "data-eldermode": "modebar", "aria-label": text["bar"]})
     ul = nav.makeelement("ul", {})
     nav.append(ul)
-    for mode in ("elder", "access", "off"):
+    for mode in MENU_MODES:
         li = ul.makeelement("li", {})
         a = li.makeelement("a", {"href": mode_href(ctx.url, mode=mode)})
         a.text = text[mode]
@@ -82,7 +83,7 @@ def entry_link_bytes(url: str) -> bytes:
     text = MODE_LABELS["zh"]
     links = " &#183; ".join(
         f'<a href="{html.escape(mode_href(url, mode=mode), quote=True)}">{_ncr(text[mode])}</a>'
-        for mode in ("elder", "access")
+        for mode in REWRITTEN_MODES
     )
     return (
         f'<div data-eldermode="entry" class="em-entry" lang="zh-CN" '

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Mapping
 
-__all__ = ["MODES", "CHOICES", "Profile"]
+__all__ = ["CHOICES", "MENU_MODES", "MODES", "REWRITTEN_MODES", "Profile"]
 
-MODES = ("off", "elder", "access")
+# The one list of modes; everything else (settings, the command line, the bars) reads it from here.
+REWRITTEN_MODES = ("elder", "access")  # the modes in which a page is parsed and rewritten
+MODES = ("off", *REWRITTEN_MODES)  # "off" first: the default
+MENU_MODES = (*REWRITTEN_MODES, "off")  # the order the bars offer them in
 
 # Every choice a visitor can make, and its allowed values; the first is the default.
 CHOICES: dict[str, tuple[str, ...]] = {

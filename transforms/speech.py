@@ -1,16 +1,20 @@
-"""朗读 in the page: split the article into sentences, mark and sign each one, add the speech hooks.
+"""朗读 in the page: split the article into sentences, number each one, sign the page once, add the speech hooks.
 
 Every sentence of the main content (the article title first) is wrapped in
-``<span data-em-say="KEY" data-em-seg="N">`` pieces — several pieces when a
-sentence crosses inline markup; a block that is one sentence of plain text gets
-the two attributes itself — so speech.js can read them in
-order and highlight the one being spoken. ``KEY`` is an HMAC of the sentence's
-text under the server's secret: the speech endpoint synthesises text only when
-its key verifies, so visitors can make the server say exactly the sentences of
-pages it served, and nothing else (see middleware/speech_http.py).
+``<span data-em-seg="N">`` pieces — several pieces when a sentence crosses inline
+markup; a block that is one sentence of plain text gets the attribute itself — so
+speech.js can read them in order and highlight the one being spoken. Links,
+buttons and summaries get ``data-em-name="N"`` (numbered after the sentences) for
+指读. The page gets ONE token, :func:`page_token` — an HMAC of its URL, language
+and every sentence under the server's secret — on speech.js's script tag, and its
+sentences go to the middleware's sentence store (middleware/speech_pages.py). The
+speech endpoint speaks sentence N of a token only when the text asked for is that
+sentence, so visitors can make the server say exactly the sentences of pages it
+rewrote, and nothing else — at the cost of one HMAC per page, not one per sentence
+(a 100 × 50 table's linear reading has ≈ 9,300).
 
 The list items of the tables' linear readings (``<details>`` after a data
-table) are signed the same way for 表格朗读; tables themselves are not read in
+table) are numbered the same way for 表格朗读; tables themselves are not read in
 the continuous reading. The page gets speech.js (no inline script), speech.css,
 a download link for the whole article's audio, and — when no toolbar with a
 朗读 button is present — a minimal 朗读 / 停止 control of its own.
@@ -33,7 +37,7 @@ from .pagemodel import page_model
 from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED
 from .textwalk import walk as walk_text
 
-__all__ = ["collect_segments", "control_name", "prepare_speech", "segment_key", "speakable_text"]
+__all__ = ["collect_segments", "control_name", "page_token", "prepare_speech", "speakable_text"]
 
 MARK = "speech"
 _WS = re.compile(r"[\s\u00a0\u3000\ufeff\u200b]+")
@@ -54,10 +58,10 @@ def speakable_text(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def segment_key(secret: bytes, lang: str, text: str) -> str:
-    """The signed key of one sentence: 22 URL-safe characters (132 bits of HMAC-SHA256)."""
-    mac = hmac.digest(secret, f"{speech_lang(lang)}\n{speakable_text(text)}".encode("utf-8"), "sha256")
-    return base64.urlsafe_b64encode(mac).decode("ascii")[:22]
+def page_token(secret: bytes, lang: str, url: str, sentences: list[str]) -> str:
+    """The page's one signature: 22 URL-safe characters (132 bits of HMAC-SHA256) over URL, language, sentences."""
+    message = "\x1f".join([speech_lang(lang), url, *sentences]).encode("utf-8", "surrogatepass")
+    return base64.urlsafe_b64encode(hmac.digest(secret, message, "sha256")).decode("ascii")[:22]
 
 
 def _secret(ctx: Context) -> bytes | None:
@@ -157,20 +161,17 @@ def _blocks_to_read(root, ctx: Context) -> list:
 # --------------------------------------------------------------------------- marking the tree
 
 
-def _wrap(block, lang: str, secret: bytes, counter: list[int]) -> int:
-    """Wrap each sentence of ``block`` in signed spans; the number of sentences."""
+def _wrap(block, lang: str, texts: list[str]) -> int:
+    """Wrap each sentence of ``block`` in numbered spans, its text appended to ``texts``; the number of sentences."""
     pieces, full, spans = _sentences(block, lang)
     if not spans:
         return 0
-    keys = [segment_key(secret, lang, full[s:e]) for s, e in spans]
-    numbers = []
-    for _ in spans:
-        numbers.append(counter[0])
-        counter[0] += 1
+    first = len(texts)
+    texts.extend(speakable_text(full[s:e]) for s, e in spans)
+    numbers = [str(n) for n in range(first, len(texts))]
     if len(spans) == 1 and len(block) == 0:
         # one sentence of plain text (a heading, a table reading's item): mark the block itself
-        block.set("data-em-say", keys[0])
-        block.set("data-em-seg", str(numbers[0]))
+        block.set("data-em-seg", numbers[0])
         return 1
     offset = 0
     for el, where, string in pieces:
@@ -186,8 +187,7 @@ def _wrap(block, lang: str, secret: bytes, counter: list[int]) -> int:
             if index is None:
                 made.append(part)
             else:
-                span = block.makeelement("span", {"data-em-say": keys[index],
-                                                  "data-em-seg": str(numbers[index])})
+                span = block.makeelement("span", {"data-em-seg": numbers[index]})
                 span.text = part
                 made.append(span)
         _replace_text(el, where, made)
@@ -248,22 +248,20 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return  # offline rendering: no server to verify keys, so no speech controls that cannot work
     lang = speech_lang(ctx.lang or root.get("lang") or "")
     blocks = _blocks_to_read(root, ctx)
-    counter = [0]
+    texts: list[str] = []
     for block in blocks:
-        _wrap(block, lang, secret, counter)
+        _wrap(block, lang, texts)
+    sentences = len(texts)
     tables = 0
     for li in _linear_items(root):
-        tables += bool(_wrap(li, lang, secret, counter))
-    if counter[0] == 0:
+        tables += bool(_wrap(li, lang, texts))
+    if not texts:
         ctx.report.note("speech", "no article text found", "no 朗读 controls added")
         return
     content = page_model(root, ctx).content
     content.set("data-em-speech-main", "")
 
     text = TEXT["en" if lang == "en" else "zh"]
-    link_asset(root, ctx, "speech.js", MARK,
-               **{"data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang})
-    link_asset(root, ctx, "speech.css", MARK)
 
     has_toolbar_button = body.find(".//button[@data-em-action='speak']") is not None
     bar = body.makeelement("div", {"class": "em-speech-bar", "data-eldermode": "speech-controls", "role": "group",
@@ -286,9 +284,18 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     first = blocks[0]
     anchor = first if first is not content and not any(a is content for a in first.iterancestors()) else content
     anchor.addprevious(bar)
-    names = _sign_control_names(body, lang, secret)
+    names = _number_control_names(body, texts)
+    token = page_token(secret, lang, ctx.url, texts)
+    store = getattr(ctx.services, "speech_pages", None)
+    if store is not None:
+        store.put(token, lang, texts)
+    link_asset(root, ctx, "speech.js", MARK, **{
+        "data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang,
+        "data-em-page": token, "data-em-url": ctx.url, "data-em-profile": ctx.profile.to_cookie(),
+    })
+    link_asset(root, ctx, "speech.css", MARK)
     ctx.report.note("speech", "marked sentences for 朗读",
-                    f"{counter[0]} sentences, {tables} table readings, {names} link and button names for 指读")
+                    f"{sentences} sentences, {tables} table readings, {names} link and button names for 指读")
 
 
 MAX_NAME = 80  # longer "names" are blocks of text wrapped in a link, read as sentences or not at all
@@ -299,14 +306,15 @@ def control_name(el) -> str:
     return speakable_text(el.get("aria-label") or el.text_content())
 
 
-def _sign_control_names(body, lang: str, secret: bytes) -> int:
-    """``data-em-name="KEY"`` on links, buttons and summaries, so 指读 can read controls too (MIIT 2.3)."""
+def _number_control_names(body, texts: list[str]) -> int:
+    """``data-em-name="N"`` on links, buttons and summaries (their names appended to ``texts``), for 指读 (MIIT 2.3)."""
     count = 0
     for el in body.iter("a", "button", "summary"):
         if el.get("data-em-name") is not None or _hidden(el):
             continue
         name = control_name(el)
         if name and len(name) <= MAX_NAME:
-            el.set("data-em-name", segment_key(secret, lang, name))
+            el.set("data-em-name", str(len(texts)))
+            texts.append(name)
             count += 1
     return count

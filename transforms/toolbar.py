@@ -21,29 +21,34 @@ from lxml import etree
 
 from . import Context, Profile
 from .modebar import PARAM, mode_href
+from .profile import MENU_MODES
 
 __all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
 
 STRINGS = {
     "zh": {
         "region": "辅助工具", "toolbar": "辅助工具条", "modes": "浏览模式", "elder": "长者模式", "access": "无障碍", "off": "原版",
-        "text": "字号", "standard": "标准", "large": "大", "xlarge": "特大", "bigger": "放大", "smaller": "缩小",
+        "text": "字号", "standard": "标准", "large": "大", "xlarge": "特大",
         "contrast": "配色", "default": "默认", "high": "高对比", "yellow": "黄黑",
-        "spacing": "行距", "cursor": "大鼠标", "guide": "阅读辅助线",
+        "spacing": "加大行距", "cursor": "大鼠标", "guide": "阅读辅助线",
         "speech": "朗读", "speak": "朗读", "speak-rate": "语速", "speak-point": "指读", "speak-table": "表格朗读",
         "textview": "纯文本", "reset": "重置", "help": "帮助", "exit": "退出",
         "on": "已开启", "offstate": "已关闭", "help_title": "辅助工具条使用帮助",
-        "view": "显示", "more": "更多设置",
+        "settings": "设置", "modes_short": "模式", "page": "其他",
+        "bigger": "A+", "smaller": "A−", "bigger_name": "A+ 放大字号", "smaller_name": "A− 缩小字号",
+        "spacing_group": "行距", "cursor_group": "鼠标", "guide_group": "辅助线",
     },
     "en": {
         "region": "Accessibility tools", "toolbar": "Accessibility toolbar", "modes": "Viewing mode", "elder": "Elder mode", "access": "Accessible",
         "off": "Original", "text": "Text size", "standard": "Standard", "large": "Large", "xlarge": "Extra large",
-        "bigger": "Larger", "smaller": "Smaller", "contrast": "Colours", "default": "Default",
-        "high": "High contrast", "yellow": "Yellow on black", "spacing": "Line spacing", "cursor": "Large pointer",
+        "contrast": "Colours", "default": "Default",
+        "high": "High contrast", "yellow": "Yellow on black", "spacing": "Wider lines", "cursor": "Large pointer",
         "guide": "Reading guide", "speech": "Read aloud", "speak": "Read aloud", "speak-rate": "Speed",
         "speak-point": "Point to read", "speak-table": "Read table", "textview": "Text only", "reset": "Reset",
         "help": "Help", "exit": "Exit", "on": "on", "offstate": "off", "help_title": "Toolbar help",
-        "view": "Display", "more": "More settings",
+        "settings": "Settings", "page": "More",
+        "bigger": "A+", "smaller": "A−", "bigger_name": "A+ larger text", "smaller_name": "A− smaller text",
+        "spacing_group": "Line spacing", "cursor_group": "Pointer", "guide_group": "Guide",
     },
 }
 
@@ -87,15 +92,22 @@ def _choice_button(parent, name: str, value: str, label: str, pressed: bool | No
 
 
 def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
-    """The toolbar, first in ``<body>`` (after nothing: it is the first thing a keyboard reaches)."""
+    """The toolbar, first in ``<body>`` (after nothing: it is the first thing a keyboard reaches).
+
+    One row — the mode, A− / A+, 朗读, 设置 — and behind 设置 (a ``<details>``, so it opens with
+    JavaScript off) the settings panel in groups, each with its visible label.
+    """
     body = root.find("body")
     if body is None or _TOOLBARS(body):
         return
+    if ctx.data.get("framed"):
+        return  # a page shown inside a frame of another page: that page has the toolbar
     t = toolbar_strings(ctx.lang)
     p = ctx.profile
     prefix = ctx.options.prefix
     url = ctx.url or "/"
     parts = urlsplit(url)
+    elder = p.mode == "elder"
 
     # A named region (so nothing on the page sits outside a landmark) holding the toolbar; the
     # toolbar role is on a div, since role=toolbar is not allowed on <form>.
@@ -107,7 +119,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     form = _el(bar, "form", {
         # No action: the form submits to the page itself. Writing the requested path here would
         # turn a request for //other.host/ into a form that posts to another site.
-        "class": "em-tb", "method": "get", "data-em-more": t["more"],
+        "class": "em-tb", "method": "get",
     })
     # The page's own query survives a no-JS submit; the current mode is kept explicitly.
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
@@ -115,47 +127,64 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
             _el(form, "input", {"type": "hidden", "name": key, "value": value})
     _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
 
-    modes = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["modes"]})
-    for mode in ("elder", "access", "off"):
+    # ---- the row
+    _el(form, "span", {"class": "em-tb-mode"}, t.get(p.mode, t["off"]))
+    if elder:
+        index = LEVELS.index(p.text)
+        _choice_button(form, "text", LEVELS[max(index - 1, 0)], t["smaller"], None,
+                       **{"data-em-step": "-1", "aria-label": t["smaller_name"], "class": "em-tb-step"})
+        _choice_button(form, "text", LEVELS[min(index + 1, 2)], t["bigger"], None,
+                       **{"data-em-step": "1", "aria-label": t["bigger_name"], "class": "em-tb-step"})
+    if ctx.options.speech:
+        _el(form, "button", {"type": "button", "data-em-action": "speak", "aria-pressed": "false",
+                             "class": "em-tb-speech"}, t["speak"])
+    settings = _el(form, "details", {"class": "em-tb-settings"})
+    _el(settings, "summary", {"class": "em-tb-summary"}, t["settings"])
+    panel = _el(settings, "div", {"class": "em-tb-panel"})
+
+    # ---- the settings panel: labelled groups
+    def group(key: str, extra_class: str = ""):
+        box = _el(panel, "div", {"class": f"em-tb-group {extra_class}".strip(), "role": "group",
+                                 "aria-labelledby": f"em-tb-label-{key}"})
+        _el(box, "span", {"class": "em-tb-label", "id": f"em-tb-label-{key}"}, t[key])
+        return box
+
+    modes = group("modes")
+    for mode in MENU_MODES:
         attrib = {"href": mode_href(url, mode=mode), "data-em-mode-link": mode}
         if mode == p.mode:
             attrib["aria-current"] = "true"
         _el(modes, "a", attrib, t[mode])
 
-    if p.mode == "elder":
-        size = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["text"]})
+    if elder:
+        size = group("text")
         for level in LEVELS:
             _choice_button(size, "text", level, t[level], p.text == level)
-        index = LEVELS.index(p.text)
-        _choice_button(size, "text", LEVELS[min(index + 1, 2)], t["bigger"], None, **{"data-em-step": "1"})
-        _choice_button(size, "text", LEVELS[max(index - 1, 0)], t["smaller"], None, **{"data-em-step": "-1"})
-
-        colours = _el(form, "div", {"class": "em-tb-group em-tb-optional", "role": "group", "aria-label": t["contrast"]})
+        colours = group("contrast")
         for scheme in ("default", "high", "yellow"):
             _choice_button(colours, "contrast", scheme, t[scheme], p.contrast == scheme)
 
-    view = _el(form, "div", {"class": "em-tb-group em-tb-optional", "role": "group", "aria-label": t["view"]})
     for name, off_value, on_value in TOGGLES:
-        if name == "spacing" and p.mode != "elder":
+        if name == "spacing" and not elder:
             continue
         current = getattr(p, name)
-        _choice_button(view, name, off_value if current == on_value else on_value, t[name], current == on_value,
+        box = group(f"{name}_group", f"em-tb-{name}")
+        _choice_button(box, name, off_value if current == on_value else on_value, t[name], current == on_value,
                        **{"data-em-on": on_value, "data-em-off": off_value})
 
     if ctx.options.speech:
-        speech = _el(form, "div", {"class": "em-tb-group em-tb-speech em-tb-optional", "role": "group",
-                                    "aria-label": t["speech"]})
-        _el(speech, "button", {"type": "button", "data-em-action": "speak", "aria-pressed": "false"}, t["speak"])
+        speech = group("speech", "em-tb-speech")
         _el(speech, "button", {"type": "button", "data-em-action": "speak-rate"}, t["speak-rate"])
         _el(speech, "button", {"type": "button", "data-em-action": "speak-point", "aria-pressed": "false"},
             t["speak-point"])
         _el(speech, "button", {"type": "button", "data-em-action": "speak-table"}, t["speak-table"])
 
-    tools = _el(form, "div", {"class": "em-tb-group", "role": "group", "aria-label": t["help"]})
-    _el(tools, "a", {"href": f"{prefix}text?url={quote(url, safe='/')}", "data-em-link": "text"}, t["textview"])
+    tools = group("page")
+    back = quote(url, safe="/")
+    _el(tools, "a", {"href": f"{prefix}text?url={back}", "data-em-link": "text"}, t["textview"])
     defaults = {f.name: f.default for f in fields(Profile) if f.name != "mode"}
     _el(tools, "a", {"href": mode_href(url, mode=p.mode, **defaults), "data-em-action": "reset"}, t["reset"])
-    _el(tools, "a", {"href": f"{prefix}help", "data-em-link": "help"}, t["help"])
+    _el(tools, "a", {"href": f"{prefix}help?from={back}", "data-em-link": "help"}, t["help"])
     _el(tools, "a", {"href": mode_href(url, mode="off"), "data-em-link": "exit"}, t["exit"])
 
     _el(wrapper, "div", {"class": "em-tb-status", "role": "status", "aria-live": "polite",
@@ -171,7 +200,7 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
     t = toolbar_strings(lang)
     english = t is STRINGS["en"]
     rows = "".join(
-        f"<tr><th scope=\"row\"><kbd>{html.escape(keys)}</kbd></th><td>{html.escape(t.get(action, action))}</td></tr>"
+        f"<tr><th scope=\"row\"><kbd>{html.escape(keys)}</kbd></th><td>{html.escape(t.get(action + '_name', t.get(action, action)))}</td></tr>"
         for keys, action in SHORTCUTS
     )
     if english:
@@ -181,7 +210,7 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
             "site. Shortcuts use Alt+Shift so they never clash with screen readers (NVDA, JAWS) or single keys."
         )
         controls = [
-            (t["text"], "Standard, Large and Extra large text (20, 24 and 30 pixels); Larger and Smaller step through them."),
+            (t["text"], "Standard, Large and Extra large text (20, 24 and 30 pixels); A+ and A− step through them."),
             (t["contrast"], "Default colours, High contrast (black on white) or Yellow on black. Pictures are never recoloured."),
             (t["spacing"], "Wider line and letter spacing."),
             (t["cursor"], "A large mouse pointer."),
@@ -198,7 +227,7 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
             "您的设置会在本网站的所有页面中保留。快捷键均为 Alt+Shift 组合键，不与读屏软件（NVDA、JAWS、争渡）冲突，也没有单键快捷键。"
         )
         controls = [
-            (t["text"], "标准、大、特大三档字号（20、24、30 像素）；放大、缩小逐档调整。"),
+            (t["text"], "标准、大、特大三档字号（20、24、30 像素）；A+、A− 逐档调整。"),
             (t["contrast"], "默认配色、高对比（白底黑字）或黄黑（黑底黄字）。图片不会被反色。"),
             (t["spacing"], "加大行距和字距。"),
             (t["cursor"], "大号鼠标指针。"),

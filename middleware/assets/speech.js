@@ -1,8 +1,10 @@
 /* eldermode speech.js — 朗读: plays the server's audio for the article, sentence by sentence.
  *
- * The page transform wrapped every sentence in <span data-em-say="KEY"
- * data-em-seg="N"> (one or more spans per sentence) and signed it; this file sends each sentence
- * back with its key to /__eldermode/speech/seg/KEY and plays the answer. Nothing plays until the
+ * The page transform wrapped every sentence in <span data-em-seg="N"> (one or more spans per
+ * sentence), numbered links and buttons with data-em-name="N", and signed the page once (the
+ * token in this script's data-em-page); this file sends each sentence back as
+ * /__eldermode/speech/seg/TOKEN.N?t=TEXT (with the page's URL and profile, so a server that no
+ * longer holds the page's sentences can learn them again) and plays the answer. Nothing plays until the
  * visitor presses a control. Controls are any [data-em-action^="speak"] buttons (the toolbar's, or
  * the minimal bar the transform adds when there is no toolbar):
  *   speak        start / pause / resume the article (title first, tables left to 表格朗读)
@@ -21,6 +23,9 @@
   if (!script) return;
   var ENDPOINT = script.getAttribute("data-em-endpoint") || "/__eldermode/speech/";
   var LANG = script.getAttribute("data-em-lang") === "en" ? "en" : "zh";
+  var PAGE = script.getAttribute("data-em-page") || "";
+  var PAGE_QUERY = "&u=" + encodeURIComponent(script.getAttribute("data-em-url") || "") +
+    "&m=" + encodeURIComponent(script.getAttribute("data-em-profile") || "");
   var T = LANG === "en" ? {
     speak: "Read aloud", pause: "Pause", resume: "Resume", stop: "Stop", reading: "Reading aloud",
     paused: "Paused", stopped: "Stopped", done: "Finished reading", rate: "Speed",
@@ -89,7 +94,7 @@
       Array.prototype.forEach.call(nodes, function (span) {
         var n = span.getAttribute("data-em-seg");
         if (!byNumber[n]) {
-          byNumber[n] = { key: span.getAttribute("data-em-say"), spans: [] };
+          byNumber[n] = { key: PAGE + "." + n, spans: [] };
           order.push(byNumber[n]);
         }
         byNumber[n].spans.push(span);
@@ -109,7 +114,7 @@
 
     function urlFor(seg, fmt) {
       return ENDPOINT + "seg/" + encodeURIComponent(seg.key) + "?l=" + LANG + "&r=" + rate +
-        "&f=" + (fmt || format) + "&t=" + encodeURIComponent(seg.text);
+        "&f=" + (fmt || format) + PAGE_QUERY + "&t=" + encodeURIComponent(seg.text);
     }
 
     // ------------------------------------------------------------------ controls
@@ -277,7 +282,7 @@
 
     // 指读: only while switched on. The pointer reads the sentence under it (after a short rest, so
     // moving across the page is quiet) or the link/button under it; keyboard focus reads the
-    // focused control's name. Controls carry data-em-name, signed like sentences.
+    // focused control's name. Controls carry data-em-name, numbered like sentences.
     var pointTimer = 0;
     function sentenceAt(target) {
       var span = target.closest("[data-em-seg]");
@@ -289,7 +294,8 @@
       var el = target.closest("[data-em-name]");
       if (!el) return null;
       var text = (el.getAttribute("aria-label") || el.getAttribute("data-em-label") || el.textContent);
-      return { key: el.getAttribute("data-em-name"), text: text.replace(WS, " ").trim(), spans: [el], quiet: true };
+      return { key: PAGE + "." + el.getAttribute("data-em-name"), text: text.replace(WS, " ").trim(), spans: [el],
+        quiet: true };
     }
     function pointAt(seg) {
       if (!pointMode || !seg) return;

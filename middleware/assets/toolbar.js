@@ -4,7 +4,8 @@
  * chosen sizes and colours). With it: choices apply at once by changing the data-em-* marks on
  * <html> and the eldermode cookie (same format as the server's Profile.to_cookie), aria-pressed
  * stays true to the state, every change is announced in the polite live region, arrow keys move
- * between controls (one Tab stop), and Alt+Shift shortcuts work (listed on the help page).
+ * between controls (one Tab stop, 设置 included; Escape closes its panel), and Alt+Shift shortcuts work
+ * (listed on the help page). Pages inside a frame are marked em-framed: no toolbar there.
  * No inline code, no third-party requests, no eval: works under a strict CSP.
  * The 朗读 buttons ([data-em-action^="speak"]) belong to speech.js; this file leaves them alone.
  */
@@ -13,6 +14,8 @@
   var doc = document;
   var html = doc.documentElement;
   html.classList.add("em-js");
+  // A page inside a frame: the page around it has the toolbar (toolbar.css hides this one).
+  try { if (window.self !== window.top) html.classList.add("em-framed"); } catch (e) { html.classList.add("em-framed"); }
 
   var CHOICES = {
     text: ["standard", "large", "xlarge"],
@@ -63,7 +66,10 @@
 
     function groupLabel(button) {
       var group = button.closest('[role="group"]');
-      return group ? group.getAttribute("aria-label") : "";
+      if (!group) return "";
+      var label = group.getAttribute("aria-labelledby");
+      var named = label && doc.getElementById(label);
+      return named ? named.textContent : group.getAttribute("aria-label") || "";
     }
 
     function refresh() {
@@ -130,27 +136,20 @@
       else press(target);
     });
 
-    // ---------------------------------------------------------------- phones: fold the optional groups
-    var optional = form.querySelectorAll(".em-tb-optional");
-    if (optional.length && window.matchMedia && window.matchMedia("(max-width: 40em)").matches) {
-      var more = doc.createElement("button");
-      more.type = "button";
-      more.className = "em-tb-more";
-      more.textContent = form.getAttribute("data-em-more") || "More";
-      more.setAttribute("aria-expanded", "false");
-      bar.setAttribute("data-em-folded", "");
-      optional[0].parentNode.insertBefore(more, optional[0]);
-      more.addEventListener("click", function () {
-        var open = more.getAttribute("aria-expanded") !== "true";
-        more.setAttribute("aria-expanded", open ? "true" : "false");
-        if (open) bar.removeAttribute("data-em-folded");
-        else bar.setAttribute("data-em-folded", "");
+    // ---------------------------------------------------------------- 设置: Escape closes the panel
+    var settings = form.querySelector("details.em-tb-settings");
+    if (settings) {
+      settings.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || !settings.open) return;
+        settings.open = false;
+        var summary = settings.querySelector("summary");
+        if (summary) rove(summary);
       });
     }
 
     // ---------------------------------------------------------------- one Tab stop, arrows inside
     function controls() {
-      return Array.prototype.filter.call(form.querySelectorAll("button, a[href]"), function (el) {
+      return Array.prototype.filter.call(form.querySelectorAll("button, a[href], summary"), function (el) {
         return el.offsetParent !== null || el.getClientRects().length > 0;
       });
     }
@@ -242,6 +241,12 @@
         line = null;
       }
     }
+    // ---------------------------------------------------------------- pictures that did not load collapse
+    function broken(img) { img.setAttribute("data-em-broken", ""); }
+    Array.prototype.forEach.call(doc.images, function (img) {
+      if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) broken(img);
+      else img.addEventListener("error", function () { broken(img); }, { once: true });
+    });
     // ---------------------------------------------------------------- calm page: stop carousels we can ask
     if (html.getAttribute("data-em-mode") === "elder") {
       Array.prototype.forEach.call(doc.querySelectorAll(".swiper, .swiper-container"), function (el) {

@@ -1,0 +1,29 @@
+"""ASGI header lists with lower-case names, so every lookup in eldermode can compare lower-case names.
+
+The ASGI spec asks for lower-case names, but Django's handler sends response headers as written
+(``Content-Type``) and a test client or another middleware may do the same with requests; a
+lookup of ``content-type`` would then miss the header and pages would pass unrewritten.
+"""
+
+from __future__ import annotations
+
+__all__ = ["lower_names", "with_lower_names"]
+
+
+def lower_names(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` itself when every name is already lower-case (the usual case), else a lower-cased copy."""
+    if all(name.islower() for name, _ in headers):
+        return headers
+    return [(name.lower(), value) for name, value in headers]
+
+
+def with_lower_names(message: dict) -> dict:
+    """A scope or ``http.response.start`` message whose ``headers`` have lower-case names."""
+    headers = message.get("headers")
+    if headers is None:
+        return message
+    if not isinstance(headers, list):  # ASGI allows any iterable; the header helpers want a list
+        headers = list(headers)
+        message = dict(message, headers=headers)
+    lowered = lower_names(headers)
+    return message if lowered is headers else dict(message, headers=lowered)

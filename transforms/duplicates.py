@@ -1,0 +1,130 @@
+"""Hides the site's own copies of eldermode's controls: its 无障碍 / 长者模式 entries and 【字号 大 中 小】.
+
+On a rewritten page they are duplicates of the toolbar, and they do not work with it (a site's
+``aria.start()`` toolbar on top of eldermode's, ``doZoom(12)`` shrinking the elder text). Runs in
+elder and access mode. Nothing is removed: the elements stay (scripts may look them up by id)
+with ``hidden`` and ``data-em-duplicate``, which eldermode.css keeps hidden whatever the site's
+CSS says. The loose text of a font-size group ("【字号：" … "】") is wrapped with its links.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from . import Context
+
+__all__ = ["hide_duplicates"]
+
+MARK = "data-em-duplicate"
+
+# The whole (short) text of a link or button that opens a site's own assistive mode.
+_ENTRY_TEXT = re.compile(
+    r"^无障碍(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)*$"
+    r"|^(?:长者|关怀|适老化?|老年|长辈|大字|助老|敬老)(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)+$|^适老化$"
+    r"|^(?:accessibility|accessible|elder(?:ly)? mode)$",
+    re.IGNORECASE,
+)
+# Scripts of the toolbars sold to government sites (govwza aria.js, cniil, 太阳湾 …).
+_ENTRY_SCRIPT = re.compile(r"aria\.(?:start|oldFixedStart)|cniil|wza|ariaStart|toolbar\.open|assist", re.IGNORECASE)
+_SIZE_WORDS = frozenset({"大", "中", "小", "特大", "较大", "标准", "默认", "大号", "中号", "小号", "A+", "A-", "A－", "A", "A＋"})
+_SIZE_SCRIPT = re.compile(r"zoom|font|size|fontsize|setfont|doZoom|changeSize", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"[【\[〖(（]?\s*(?:字号|字体|文字)\s*[:：]?\s*$")
+_LABEL_AFTER = re.compile(r"^\s*[】\]〗)）]")
+_CANDIDATES = etree.XPath("//body//*[self::a or self::button or self::span[@onclick] or self::li[@onclick]]")
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    return re.sub(r"\s+", "", el.text_content())
+
+
+def _script(el: lxml.html.HtmlElement) -> str:
+    return (el.get("href") or "") + " " + (el.get("onclick") or "") + " " + (el.get("id") or "")
+
+
+def _hide(el: lxml.html.HtmlElement, kind: str) -> None:
+    el.set(MARK, kind)
+    el.set("hidden", "")
+
+
+def _is_entry(el: lxml.html.HtmlElement) -> bool:
+    text = _text(el)
+    if not text or len(text) > 12:
+        return False
+    return bool(_ENTRY_TEXT.match(text)) or (len(text) <= 6 and "无障碍" in text and bool(_ENTRY_SCRIPT.search(_script(el))))
+
+
+def _is_size_control(el: lxml.html.HtmlElement) -> bool:
+    if _text(el) not in _SIZE_WORDS:
+        return False
+    if _SIZE_SCRIPT.search(_script(el)):
+        return True
+    # 【字号：<a>大</a> …】: the label in the text just before the group
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else el.getparent().text
+    return bool(before and _LABEL_BEFORE.search(before)) or (prev is not None and prev.get(MARK) == "font-size-link")
+
+
+def _wrap_size_group(parent: lxml.html.HtmlElement, first, last) -> None:
+    """Move the links first..last (and what lies between them) into one hidden span with their label."""
+    span = parent.makeelement("span", {MARK: "font-size", "hidden": ""})
+    prev = first.getprevious()
+    before = prev.tail if prev is not None else parent.text
+    match = _LABEL_BEFORE.search(before or "")
+    if match:
+        span.text = match.group(0)
+        before = before[: match.start()]
+        if prev is not None:
+            prev.tail = before
+        else:
+            parent.text = before
+    start, end = parent.index(first), parent.index(last)
+    tail = last.tail or ""
+    for child in parent[start : end + 1]:
+        span.append(child)
+    after = _LABEL_AFTER.match(tail)
+    if after:
+        last.tail, span.tail = after.group(0), tail[after.end() :]
+    else:
+        last.tail, span.tail = None, tail
+    parent.insert(start, span)
+
+
+def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    body = root.find("body")
+    if body is None:
+        return
+    size_links: list[lxml.html.HtmlElement] = []
+    for el in _CANDIDATES(root):
+        if el.get(MARK) is not None or any(a.get("data-eldermode") is not None for a in el.iterancestors()):
+            continue
+        if _is_entry(el):
+            _hide(el, "entry")
+            parent = el.getparent()
+            # an entry that is the whole of its list item: the item goes too (no empty bullet)
+            if parent is not None and parent.tag == "li" and _text(parent) == _text(el):
+                _hide(parent, "entry")
+            ctx.report.note("duplicates", "hid the site's own entry", _text(el))
+        elif _is_size_control(el):
+            el.set(MARK, "font-size-link")
+            size_links.append(el)
+    # Consecutive size links of one parent form one group.
+    groups: list[list[lxml.html.HtmlElement]] = []
+    for el in size_links:
+        if groups and groups[-1][-1].getparent() is el.getparent() and groups[-1][-1].getnext() is not None:
+            between = groups[-1][-1].itersiblings()
+            if any(s is el for s in list(between)[:3]):
+                groups[-1].append(el)
+                continue
+        groups.append([el])
+    for group in groups:
+        parent = group[0].getparent()
+        if len(group) < 2 and not _SIZE_SCRIPT.search(_script(group[0])):
+            group[0].attrib.pop(MARK, None)  # a lone "大" link without a size script is just a link
+            continue
+        if parent is None:
+            continue
+        _wrap_size_group(parent, group[0], group[-1])
+        ctx.report.note("duplicates", "hid the site's own font-size controls", "".join(_text(g) for g in group))

@@ -1,0 +1,92 @@
+"""Classification: is a ``<table>`` a data table, a layout table, or one the author already annotated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .common import ANNOTATED, MARK
+from .text import SPACE as _SPACE, cell_text, has_descendant
+
+@dataclass
+class Verdict:
+    kind: str  # layout | author | data | unsure | skip
+    reason: str
+    mark_layout: bool = False  # a layout table the page leaves browsers guessing about
+
+
+_FORM_CONTROLS = ("input", "select", "textarea", "button")
+_EMBEDS = ("iframe", "embed", "object")
+
+
+
+
+def _data_indicators(table_el, structure) -> str:
+    """Why browsers would call the table a data table from its markup alone (Firefox/Chromium rules), or ""."""
+    if (table_el.get("summary") or "").strip():
+        return "summary"
+    if structure.caption is not None and cell_text(structure.caption):
+        return "caption"
+    if structure.colgroups:
+        return "col/colgroup"
+    for group in structure.groups:
+        if group.kind in ("thead", "tfoot") and group.element is not None:
+            return group.kind
+    if (table_el.get("rules") or "").strip():
+        return "rules"
+    return ""
+
+
+def _author_header_markup(structure) -> str:
+    for group in structure.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                if cell.tag == "th":
+                    return "th"
+                if cell.get("headers") is not None:
+                    return "headers"
+    return ""
+
+
+def classify(table_el, structure) -> Verdict:
+    """Data or layout, the way browsers guess it (Firefox/Chromium heuristics, simplified)."""
+    if table_el.get(MARK) == ANNOTATED:
+        return Verdict("author", "annotated by eldermode")
+    role = (table_el.get("role") or "").strip().lower()
+    if role in ("presentation", "none"):
+        return Verdict("layout", f"role={role}")
+    if role:
+        return Verdict("skip", f"role={role}")
+    if (table_el.get("datatable") or "").strip() == "0":
+        return Verdict("layout", "datatable=0")
+    author = _author_header_markup(structure)
+    if author:
+        return Verdict("author", author)
+    indicator = _data_indicators(table_el, structure)
+    guessing = not indicator  # nothing in the markup tells browsers what this is
+
+    def layout(reason: str) -> Verdict:
+        return Verdict("layout", reason, mark_layout=guessing) if guessing else Verdict("skip", reason)
+
+    if has_descendant(table_el, ("table",)):
+        return layout("contains a table")
+    if has_descendant(table_el, _FORM_CONTROLS):
+        return layout("form controls")
+    if has_descendant(table_el, _EMBEDS):
+        return layout("embedded content")
+    rows = sum(len(g.rows) for g in structure.groups)
+    widest = max((len(r.cells) for g in structure.groups for r in g.rows), default=0)
+    if rows < 2 or widest < 2:
+        return layout("one row or one column")
+    if _is_navigation(table_el):
+        return layout("navigation links")
+    return Verdict("data" if not guessing else "unsure", indicator or "grid")
+
+
+def _is_navigation(table_el) -> bool:
+    """Most of the table's text is link text: a menu laid out as a table."""
+    links = list(table_el.iter("a"))
+    if len(links) < 2:
+        return False
+    total = len(_SPACE.sub("", table_el.text_content()))
+    linked = sum(len(_SPACE.sub("", a.text_content())) for a in links)
+    return total > 0 and linked >= 0.8 * total

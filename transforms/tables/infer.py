@@ -1,0 +1,255 @@
+"""Inference: which cells of a ``<td>``-only table head which, from its grid and the kinds of its values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Cell, Table, parse_nonnegative_integer
+from .text import cell_text, kind_of, plain_text_only
+
+@dataclass
+class Inference:
+    """Which cells of a td-only table are headers, and which headers each data cell has."""
+
+    top: int  # rows 0..top-1 are the column header band
+    left: int  # columns 0..left-1 are the row header band (in body rows)
+    roles: dict[int, str]  # cell index -> col | row | section | note | data | blank
+    headers: dict[int, list[Cell]]  # cell index -> header cells (data cells and row header cells)
+    note: Cell | None = None
+    # cell index -> (row header cells, column header cells incl. sections): lists shared between cells
+    parts: dict[int, tuple[list[Cell], list[Cell]]] = field(default_factory=dict)
+    sections: frozenset = frozenset()  # grid rows that are full-width section rows
+    inbody: frozenset = frozenset()  # grid rows that repeat header rows inside the body
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_note_text(text: str) -> bool:
+    return len(text) > 12 or text[:1] in "（(" or any(k in text for k in ("注", "说明", "单位", "勾稽"))
+
+
+def fill_texts(t: Table) -> None:
+    """``cell.data["text"]`` for every cell (one check of the whole table decides the fast path)."""
+    plain = plain_text_only(t.element)
+    for c in t.cells:
+        c.data["text"] = cell_text(c.element, plain)
+
+
+def infer(t: Table) -> Inference | None:
+    """Header bands of a td-only table from its grid (the notes' heuristic), or None when unsure."""
+    fill_texts(t)
+    kinds = {c.index: kind_of(c.data["text"]) for c in t.cells}
+    if t.xwidth < 2 or t.yheight < 2:
+        return None
+    rows = [t.row_cells(y) for y in range(t.yheight)]
+
+    def row_kinds(y):
+        return [kinds[c.index] for c in rows[y]]
+
+    def header_like(y):
+        ks = row_kinds(y)
+        return "num" not in ks and "text" in ks
+
+    def year_row(y):
+        # 项目 | 2019 | 2020: bare years head columns; a row of them is a header row, not data.
+        numbers = [c.data["text"] for c in rows[y] if kinds[c.index] == "num"]
+        if len(numbers) < 2 or not all(_YEAR.fullmatch(n) for n in numbers):
+            return False
+        steps = {int(b) - int(a) for a, b in zip(numbers, numbers[1:])}
+        return len(steps) == 1 and 0 < abs(steps.pop()) <= 10  # 2018 2019 2020, or 2010 2015 2020
+
+    def top_header_like(y):
+        # A label with blank values ("行政处罚 | | |") is a data row, not a header row.
+        if year_row(y):
+            return True
+        return header_like(y) and (y == 0 or y in sections or row_kinds(y).count("text") >= 2)
+
+
+    sections = set()  # full-width rows: 第二十条第（一）项
+    for y, cells in enumerate(rows):
+        if len(cells) == 1 and cells[0].width == t.xwidth and cells[0].y == y and kinds[cells[0].index] == "text":
+            sections.add(y)
+
+    # Top band: a leading <thead>, else the leading rows without numbers.
+    top = 0
+    if t.row_groups and t.row_groups[0][2] == "thead" and t.row_groups[0][0] == 0:
+        top = t.row_groups[0][1]
+    else:
+        while top < t.yheight and top_header_like(top):
+            top += 1
+        if top >= t.yheight:
+            top = _span_closure(t, rows)
+    if top >= t.yheight:
+        return None
+    # A table without numbers below its header rows is read by its header row (and grouping column) only.
+    textual = not any(kinds[c.index] == "num" for y in range(top, t.yheight) for c in rows[y])
+
+    # Repeated header rows inside the body: text-only rows right after a section row.
+    inbody = set()
+    for y in range(top, t.yheight):
+        if y in sections:
+            continue
+        if (y - 1 in sections or y - 1 in inbody) and header_like(y) and row_kinds(y).count("text") >= 2:
+            inbody.add(y)
+    body = [y for y in range(top, t.yheight) if y not in sections and y not in inbody]
+    if not body:
+        return None
+
+    # Left band: leading columns holding no numbers in the body rows.
+    left = 0
+    if not textual:
+        while left < t.xwidth - 1:
+            column = [kinds[c.index] for y in body for c in t.cells_at(left, y)]
+            if "num" in column or "text" not in column:
+                break
+            left += 1
+    else:
+        # Text tables: a first column of row-spanning cells groups the rows.
+        if any(c.x == 0 and c.height > 1 and c.y >= top for c in t.cells) and t.xwidth > 2:
+            left = 1
+
+    # Confidence: numbers in the data region, or a text table with a clean header row.
+    data_cells = [c for c in t.cells if c.y in body and c.x >= left]
+    values = [kinds[c.index] for c in data_cells if kinds[c.index] != "blank"]
+    if not values:
+        return None
+    numeric = values.count("num") / len(values)
+    if numeric < 0.5:
+        # Mostly words: only a table that says it has a header row (a <thead>, or a bordered grid whose
+        # first row is short distinct labels without digits) is read by it. A borderless label/value
+        # list (索引号 | 000014349/2020-00123 …) is left alone: its first row is data.
+        first = rows[0]
+        names = [c.data["text"] for c in first]
+        clean = (
+            len(first) >= 2
+            and all(kinds[c.index] == "text" and len(c.data["text"]) <= 24 for c in first)
+            and not any(ch.isdigit() for name in names for ch in name)
+            and len(set(names)) == len(names)
+        )
+        has_thead = bool(t.row_groups) and t.row_groups[0][2] == "thead"
+        bordered = (parse_nonnegative_integer(t.element.get("border")) or 0) > 0 or t.element.get("border") == ""
+        if not (textual and clean and t.yheight >= 3 and (has_thead or bordered)):
+            return None
+    if top == 0 and left == 0:
+        return None
+
+    roles: dict[int, str] = {}
+    note = None
+    if top and left:
+        corner = {c.index: c for y in range(top) for x in range(left) for c in t.cells_at(x, y)}
+        if len(corner) == 1:
+            (c,) = corner.values()
+            if (c.x, c.y, c.width, c.height) == (0, 0, left, top) and kinds[c.index] == "text":
+                if _is_note_text(c.data["text"]):
+                    note = c
+    for c in t.cells:
+        k = kinds[c.index]
+        if c is note:
+            roles[c.index] = "note"
+        elif c.y in sections:
+            roles[c.index] = "section"
+        elif c.y < top or c.y in inbody:
+            roles[c.index] = "blank" if k == "blank" else "col"
+        elif c.x < left:
+            roles[c.index] = "blank" if k == "blank" else "row"
+        else:
+            roles[c.index] = "data"
+
+    headers, parts = _associate(t, top, left, sections, inbody, roles)
+    return Inference(top, left, roles, headers, note, parts, frozenset(sections), frozenset(inbody))
+
+
+def _span_closure(t: Table, rows: list[list[Cell]]) -> int:
+    """Header rows of a table without numbers: row 0, and rows below while spans say "sub-headers follow"."""
+    top = 1
+    while top < t.yheight:
+        band = [c for y in range(top) for c in rows[y]]
+        reaches = any(c.y + c.height > top for c in band)
+        splits = any(c.width > 1 and c.y == top - 1 for c in rows[top - 1]) and len(rows[top - 1]) < t.xwidth
+        if not (reaches or splits):
+            break
+        top += 1
+    return top
+
+
+def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles: dict) -> dict[int, list[Cell]]:
+    """Headers of each data cell and row header cell: its section, its column headers in effect, its row headers."""
+    section_run: list[Cell] = []
+    header_rows: list[int] = [y for y in range(top) if y not in sections]
+    last = "top"
+    block_of: dict[int, tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
+    for y in range(t.yheight):
+        if y in sections:
+            cell = t.cell_at(0, y)
+            if last != "section":
+                section_run = []
+            if cell is not None:
+                section_run.append(cell)
+            last = "section"
+        elif y < top:
+            last = "top"
+        elif y in inbody:
+            if last != "inbody":
+                header_rows = []
+            header_rows.append(y)
+            last = "inbody"
+        else:
+            last = "data"
+        block_of[y] = (tuple(section_run), tuple(header_rows))
+
+    # Cells in the same columns under the same header rows share their column headers, and cells in
+    # the same rows share their row headers: compute each once (linear in the cells, not cells x depth).
+    col_cache: dict[tuple, list[Cell]] = {}
+    row_cache: dict[tuple, list[Cell]] = {}
+
+    def column_headers(rows_here: tuple[int, ...], x0: int, width: int, with_note: bool) -> list[Cell]:
+        key = (rows_here, x0, width, with_note)
+        found = col_cache.get(key)
+        if found is None:
+            found = []
+            seen = set()
+            wanted = ("col", "note") if with_note else ("col",)
+            for r in rows_here:
+                for x in range(x0, x0 + width):
+                    for h in t.cells_at(x, r):
+                        if h.index not in seen and roles.get(h.index) in wanted:
+                            seen.add(h.index)
+                            found.append(h)
+            col_cache[key] = found
+        return found
+
+    def row_headers(y0: int, height: int, before: int) -> list[Cell]:
+        key = (y0, height, before)
+        found = row_cache.get(key)
+        if found is None:
+            found = []
+            seen = set()
+            for y in range(y0, y0 + height):
+                for x in range(before):
+                    for h in t.cells_at(x, y):
+                        if h.index not in seen and roles.get(h.index) == "row":
+                            seen.add(h.index)
+                            found.append(h)
+            row_cache[key] = found
+        return found
+
+    headers: dict[int, list[Cell]] = {}
+    parts: dict[int, tuple[list[Cell], list[Cell]]] = {}
+    col_lists: dict[tuple, list[Cell]] = {}  # sections + column headers, one list per distinct key
+    for c in t.cells:
+        role = roles[c.index]
+        if role not in ("data", "row"):
+            continue
+        sections_here, rows_here = block_of[c.y]
+        key = (sections_here, rows_here, c.x, c.width, role == "row")
+        cols = col_lists.get(key)
+        if cols is None:
+            cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, c.width, role == "row")
+        rows = row_headers(c.y, c.height, min(left, c.x))
+        if role == "row":
+            rows = [h for h in rows if h is not c]
+        headers[c.index] = cols + rows
+        parts[c.index] = (rows, cols)
+    return headers, parts

@@ -1,0 +1,169 @@
+"""Reading: each data cell as ``row path | column path: value``, from inferred or author headers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .infer import Inference
+from .model import Cell, HeaderAssigner, Table
+from .text import cell_text
+
+@dataclass
+class CellReading:
+    """One data cell read aloud: where it is, what heads it, what it holds."""
+
+    row: list[str]  # row header path, outer -> inner (section headers first)
+    col: list[str]  # column header path, outer -> inner
+    value: str
+    y: int  # grid row of the cell's anchor (0-based)
+    x: int  # grid column of the cell's anchor (0-based)
+    rowspan: int = 1
+    colspan: int = 1
+    text: str = ""  # the sentence
+
+
+@dataclass
+class TableReading:
+    """A data table of a page, read cell by cell."""
+
+    index: int  # position among the page's <table> elements as the page came (0-based), before any split
+    caption: str
+    description: str  # the corner note, or ""
+    source: str  # "inferred" (eldermode chose the headers) or "author" (the page's own markup)
+    rows: int
+    cols: int
+    summary: str = ""
+    cells: list[CellReading] = field(default_factory=list)
+    # The page's <table> element this reading is of; when eldermode split it into one table per
+    # section, ``parts`` lists them all (``element`` first). Not serialised.
+    element: object = field(default=None, repr=False, compare=False)
+    parts: list = field(default_factory=list, repr=False, compare=False)
+
+    def as_dict(self) -> dict:
+        out = {f: getattr(self, f) for f in ("index", "caption", "description", "source", "rows", "cols", "summary")}
+        out["cells"] = [asdict(c) for c in self.cells]
+        return out
+
+
+def labels_for(lang: str) -> dict[str, str]:
+    if (lang or "").lower().startswith("en"):
+        return {
+            "empty": "(empty)",
+            "table": "Table {n}",
+            "summary": "{caption}: table of {rows} rows × {cols} columns, {cells} data cells; {levels}.",
+            "col_levels": "{n} level(s) of column headers",
+            "row_levels": "{n} level(s) of row headers",
+            "no_col": "no column headers",
+            "no_row": "no row headers",
+            "and": ", ",
+            "details": "Table as text, cell by cell: {caption}",
+            "note": "Note: {note}",
+        }
+    return {
+        "empty": "（空）",
+        "table": "表格{n}",
+        "summary": "{caption}：{rows}行×{cols}列的表格，{cells}个数据单元格；{levels}。",
+        "col_levels": "列标题{n}层",
+        "row_levels": "行标题{n}层",
+        "no_col": "无列标题",
+        "no_row": "无行标题",
+        "and": "，",
+        "details": "逐格朗读本表（文字版）：{caption}",
+        "note": "注：{note}",
+    }
+
+
+def sentence(row: list[str], col: list[str], value: str, empty: str) -> str:
+    """``row path | column path: value`` with `` › `` between levels; missing parts left out."""
+    said = value if value else empty
+    row_path = " › ".join(row)
+    col_path = " › ".join(col)
+    if row_path and col_path:
+        return f"{row_path} | {col_path}: {said}"
+    if row_path or col_path:
+        return f"{row_path or col_path}: {said}"
+    return said
+
+
+def _column_path(t: Table, col_cells: list[Cell]) -> tuple[list[str], list[str]]:
+    """(section headers, column headers), each outer -> inner.
+
+    A header spanning the whole width (第二十条第（一）项) is a section of rows, said first in the row path.
+    """
+    whole = [h for h in col_cells if t.xwidth > 1 and h.width >= t.xwidth]
+    cols = [h for h in col_cells if not (t.xwidth > 1 and h.width >= t.xwidth)]
+    whole.sort(key=lambda h: (h.y, h.x))
+    cols.sort(key=lambda h: (h.y, h.x))
+    return [_header_text(h) for h in whole], [_header_text(h) for h in cols]
+
+
+def _header_text(h: Cell) -> str:
+    abbr = (h.element.get("abbr") or "").strip()
+    if abbr:
+        return abbr
+    if "text" not in h.data:
+        h.data["text"] = cell_text(h.element)
+    return h.data["text"]
+
+
+def read(t: Table, index: int, caption: str, description: str, source: str, lang: str,
+          data_cells: list[Cell], headers_of) -> TableReading:
+    """Read ``data_cells``; ``headers_of(cell)`` gives (row header cells, column header cells, row key, column key)."""
+    labels = labels_for(lang)
+    reading = TableReading(index, caption, description, source, t.yheight, t.xwidth)
+    col_levels = row_levels = 0
+    empty = labels["empty"]
+    # Paths are shared by the cells of a row / a column: build each once (the lists are shared, read-only).
+    row_paths: dict = {}
+    col_paths: dict = {}
+    for c in data_cells:
+        row_cells, col_cells, row_key, col_key = headers_of(c)
+        split = col_paths.get(col_key)
+        if split is None:
+            split = col_paths[col_key] = _column_path(t, col_cells)
+        sections, col = split
+        row = row_paths.get((row_key, col_key) if sections else row_key)
+        if row is None:
+            own = [_header_text(h) for h in sorted(row_cells, key=lambda h: (h.x, h.y))]
+            row = row_paths[(row_key, col_key) if sections else row_key] = sections + own
+        value = c.data.get("text")
+        if value is None:
+            value = c.data["text"] = cell_text(c.element)
+        if source == "author" and not value and not row and not col:
+            continue  # an empty placeholder cell of the author's layout, not a value
+        col_levels = max(col_levels, len(col))
+        row_levels = max(row_levels, len(row))
+        reading.cells.append(CellReading(row, col, value, c.y, c.x, c.height, c.width, sentence(row, col, value, empty)))
+    name = caption or labels["table"].format(n=index + 1)
+    levels = labels["and"].join((
+        labels["col_levels"].format(n=col_levels) if col_levels else labels["no_col"],
+        labels["row_levels"].format(n=row_levels) if row_levels else labels["no_row"],
+    ))
+    reading.summary = labels["summary"].format(
+        caption=name, rows=t.yheight, cols=t.xwidth, cells=len(reading.cells), levels=levels)
+    return reading
+
+
+def spec_headers(t: Table, lookup):
+    """Headers as the standard assigns them (what browsers that honour ``headers`` compute)."""
+    assigner = HeaderAssigner(t, lookup)
+
+    def headers_of(c: Cell):
+        parts = assigner.parts(c)
+        rows, cols = parts.row + parts.rowgroup, parts.col + parts.colgroup
+        return rows, cols, tuple(h.index for h in rows), tuple(h.index for h in cols)
+
+    return headers_of
+
+
+def inferred_headers(inf: Inference):
+    """Headers as inferred (and written into ``headers`` attributes): same result, no attribute parsing.
+
+    The lists are shared between cells and alive as long as ``inf``, so their ids are cache keys.
+    """
+
+    def headers_of(c: Cell):
+        rows, cols = inf.parts[c.index]
+        return rows, cols, id(rows), id(cols)
+
+    return headers_of

@@ -1,0 +1,162 @@
+"""The ``tables`` transform: classify, infer, annotate and read every table of a page (the steps' order).
+
+Each step lives in its own module of this package (classify, infer, annotate,
+caption, reading, formats); this one only runs them in order, so a reader looking
+for the rule that decided a header goes to :mod:`.infer`, for the markup that
+carries it to :mod:`.annotate`.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+
+from .. import Context
+from .annotate import Ids, annotate
+from .caption import caption_from_page
+from .classify import classify
+from .common import MARK, MAX_CELLS, MAX_SLOTS, READING
+from .infer import fill_texts, infer
+from .model import TableTooLarge, document_id_lookup, form_table, table_structure
+from .sections import PART, section_starts, split_sections
+from .reading import TableReading, inferred_headers, labels_for, read, spec_headers
+from .text import cell_text
+
+def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
+    """Classify every table under ``root``, annotate the td-only data tables, and read every data table.
+
+    Edits the tree in place (that is the transform's job); the CLI and the
+    endpoint call it on a tree of their own. Never raises on bad tables: a table
+    that cannot be formed or is too large is skipped and noted in ``report``.
+    """
+    from .. import Report
+
+    report = report if report is not None else Report()
+    ids: Ids | None = None
+    lookup = None
+    readings: list[TableReading] = []
+    for index, table_el in enumerate(list(root.iter("table"))):
+        structure = table_structure(table_el)
+        verdict = classify(table_el, structure)
+        if verdict.kind == "layout":
+            if verdict.mark_layout and table_el.get("role") is None:
+                table_el.set("role", "presentation")
+                report.note("tables", "marked layout table", f"table {index}: {verdict.reason}")
+            continue
+        if verdict.kind not in ("author", "data", "unsure"):
+            continue
+        try:
+            t = form_table(table_el, structure)
+        except TableTooLarge:
+            report.note("tables", "skipped table", f"table {index}: spans too large")
+            continue
+        if len(t.cells) > MAX_CELLS or t.xwidth * t.yheight > MAX_SLOTS:
+            report.note("tables", "skipped table", f"table {index}: {len(t.cells)} cells")
+            continue
+        caption = cell_text(t.caption) if t.caption is not None else ""
+        caption = caption or caption_from_page(table_el)
+        if lookup is None:
+            lookup = document_id_lookup(root.getroottree().getroot())
+        if verdict.kind == "author":
+            fill_texts(t)
+            data = [c for c in t.cells if not c.is_header]
+            description = _described_by(table_el, lookup)
+            source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
+            reading = read(t, index, caption, description, source, lang, data, spec_headers(t, lookup))
+            reading.element, reading.parts = table_el, [table_el]
+            if any(c.row or c.col for c in reading.cells):
+                readings.append(reading)  # (th used for looks only, with no header of anything: nothing to read)
+            continue
+        inf = infer(t)
+        if inf is None:
+            report.note("tables", "left table alone", f"table {index}: headers unclear")
+            continue
+        if ids is None:
+            ids = Ids(root.getroottree().getroot())
+        annotate(t, inf, index, ids, caption, report)
+        description = inf.note.data.get("text", "") if inf.note is not None else ""
+        data = [c for c in t.cells if inf.roles[c.index] == "data"]
+        reading = read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf))
+        starts = section_starts(t, inf)
+        reading.element = table_el
+        reading.parts = split_sections(t, inf, caption, starts, report, index) if starts else [table_el]
+        readings.append(reading)
+    return readings
+
+
+def _described_by(table_el, lookup) -> str:
+    refs = (table_el.get("aria-describedby") or "").split()
+    texts = [cell_text(el) for el in (lookup(r) for r in refs) if el is not None]
+    return " ".join(t for t in texts if t)
+
+
+# ----------------------------------------------------------------------------- in-page view and transform
+
+
+def _reading_details(table_el, reading: TableReading, lang: str):
+    labels = labels_for(lang)
+    details = table_el.makeelement("details", {"class": "em-table-reading", MARK: READING})
+    summary = details.makeelement("summary", {})
+    summary.text = labels["details"].format(caption=reading.caption or labels["table"].format(n=reading.index + 1))
+    details.append(summary)
+    p = details.makeelement("p", {})
+    p.text = reading.summary
+    details.append(p)
+    if reading.description:
+        note = details.makeelement("p", {})
+        note.text = labels["note"].format(note=reading.description)
+        details.append(note)
+    ol = details.makeelement("ol", {})
+    for cell in reading.cells:
+        li = ol.makeelement("li", {})
+        li.text = cell.text
+        ol.append(li)
+    details.append(ol)
+    return details
+
+
+def _has_reading_after(table_el) -> bool:
+    """The linear view is already there (a page rewritten twice), or the table is one part of a split
+    table whose view follows its last part."""
+    anchor = table_el
+    parent = table_el.getparent()
+    if parent is not None and parent.get(MARK) == "table-scroll":
+        anchor = parent
+    nxt = anchor.getnext()
+    if nxt is not None and nxt.get(MARK) == "table-scroll" and len(nxt):
+        nxt = nxt[0]
+    return nxt is not None and nxt.get(MARK) in (READING, PART)
+
+
+def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """The ``tables`` transform: annotate data tables, mark guessed layout tables, add each table's linear view."""
+    body = root.find("body")
+    if body is None:
+        return
+    readings = read_tables(body, ctx.lang, report=ctx.report)
+    ctx.data["tables"] = readings
+    if not readings:
+        return
+    for reading in readings:
+        table_el = reading.parts[-1] if reading.parts else reading.element  # the linear view follows the last part
+        if table_el is None or not reading.cells or _has_reading_after(table_el):
+            continue
+        details = _reading_details(table_el, reading, ctx.lang)
+        anchor = table_el
+        parent = table_el.getparent()
+        if parent is not None and parent.get(MARK) == "table-scroll":
+            anchor = parent
+        details.tail = anchor.tail
+        anchor.tail = None
+        anchor.addnext(details)
+        ctx.report.note("tables", "added linear reading", f"table {reading.index}: {len(reading.cells)} cells")
+
+
+def read_page(body: bytes, content_type: str | None = None, lang: str | None = None) -> list[TableReading]:
+    """Parse a page's bytes and read its tables (what ``eldermode tables`` and the JSON endpoint call)."""
+    from ..document import parse_document
+    from ..language import detect_language, visible_text
+
+    doc = parse_document(body, content_type)
+    if lang is None:
+        lang = (doc.root.get("lang") or "").strip() or detect_language(visible_text(doc.root))
+    return read_tables(doc.root, lang)
