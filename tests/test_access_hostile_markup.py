@@ -189,7 +189,7 @@ def test_text_view_endpoint_answers_502_when_building_the_view_fails(monkeypatch
 
 
 def _link_role(href: str) -> str | None:
-    root = tree(f'<a href="{href}">打印</a>')
+    root = tree(f'<main><a href="{href}">打印</a></main>')
     name_controls(root, Context(profile=Profile(mode="access")))
     return root.find(".//a").get("role")
 
