@@ -315,6 +315,10 @@ def _add_class(el: lxml.html.HtmlElement, name: str) -> bool:
     return True
 
 
+# A link of the page's own (eldermode's toolbar links, added later in a run, must not count: idempotence).
+_OWN_LINK = etree.XPath("boolean(.//a[not(ancestor-or-self::*[@data-eldermode])])")
+
+
 def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Mark what elder.css lays out by meaning: running text that is not in ``<p>`` (``em-text``,
     kept to 40 characters a line on desktop) and the dates of list entries (``em-date``, on a
@@ -337,7 +341,7 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
                 texts += 1
         if tag in _DATE_HOSTS and len(el) == 0 and el.text and _DATE.match(el.text):
             parent = el.getparent()
-            if parent is not None and parent.find(".//a") is not None and _add_class(el, "em-date"):
+            if parent is not None and _OWN_LINK(parent) and _add_class(el, "em-date"):
                 dates += 1
         elif tag == "a" and el.tail and _DATE.match(el.tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
