@@ -1,9 +1,11 @@
-"""Core benchmark: rewrite cost against the lxml floor, proxy throughput and latency, memory while streaming.
+"""Core benchmark: first-rewrite cost against the lxml floor, cold and warm traffic, pass-through, memory, page weight.
 
-Run by hand on an otherwise idle machine (numbers go to the README; no test asserts them):
+Run by hand (numbers go to the README; no test asserts them). Every comparison is made side
+by side in one run — the floor and the peer are measured in the same run as eldermode —
+because the machine is shared and absolute times drift:
 
-    python benchmarks/bench_core.py            # everything (≈ 3 minutes)
-    python benchmarks/bench_core.py --only rewrite
+    python benchmarks/bench_core.py            # everything (≈ 6 minutes)
+    python benchmarks/bench_core.py --only rewrite   # or steps, proxy, cold, memory, weight
 
 Needs wrk (Debian package ``wrk``) for the proxy part; uses nginx (``nginx-light``) as
 the static upstream when installed, otherwise the demo site under uvicorn.
@@ -36,13 +38,16 @@ SITE = REPO / "examples" / "site"
 
 
 def timed(fn, repeat: int) -> float:
-    """Median seconds of ``fn()`` over ``repeat`` runs (after two warm-up runs)."""
+    """Median CPU seconds of ``fn()`` on this thread over ``repeat`` runs (after two warm-up runs).
+
+    CPU time, not wall time: on a shared machine wall time mostly measures the wait for a core.
+    """
     fn(), fn()
     samples = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.thread_time()
         fn()
-        samples.append(time.perf_counter() - start)
+        samples.append(time.thread_time() - start)
     return statistics.median(samples)
 
 
@@ -52,6 +57,49 @@ def page_services():
     from eldermode.middleware.settings import Settings
 
     return Services(None, Settings(cache_dir=tempfile.mkdtemp(prefix="em-bench-")))
+
+
+SMALL_PAGE = ("<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>通知</title></head><body>"
+              "<div class=nav><a href=/>首页</a> <a href=/list.html>通知公告</a></div><div class=article>"
+              "<h1>关于做好年度报告工作的通知</h1><p>各单位：请于三月底前报送本单位年度报告。</p></div>"
+              "</body></html>").encode("utf-8")
+
+
+def bench_first_rewrites(repeat: int = 30) -> None:
+    """A first rewrite (nothing cached) of each kind of page, against the lxml floor of the same bytes."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_tables import grid_page
+
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.pipeline import rewrite_page
+
+    services = page_services()
+    pages = [
+        ("seed report (90 KB)", (PAGES / "report-2020.html").read_bytes(), "utf-8", repeat),
+        ("seed report, GBK", (PAGES / "report-2020.gbk.html").read_bytes(), "gb18030", repeat),
+        ("100 × 50 table", grid_page(100, 50), "utf-8", max(5, repeat // 6)),
+        ("small notice page", SMALL_PAGE, "utf-8", repeat * 3),
+    ]
+    print("## First rewrite (rewrite cache empty), median ms, against the lxml parse + serialise floor")
+    print(f"{'page':<22} {'floor':>7} {'elder':>8} {'× floor':>8} {'access':>8} {'× floor':>8} {'fixed work':>11}")
+    for label, body, encoding, n in pages:
+        text = body.decode(encoding)
+
+        def floor():
+            lxml.html.tostring(lxml.html.document_fromstring(text), encoding="utf-8")
+
+        costs = {}
+        base = timed(floor, n)
+        for mode in ("elder", "access"):
+            def run(mode=mode):
+                rewrite_page(body, "text/html", Context(profile=Profile(mode=mode), url="/page.html",
+                                                        services=services))
+            costs[mode] = timed(run, n)
+        fixed = f"{(costs['elder'] - base) * 1000:10.2f}" if body is SMALL_PAGE else ""
+        print(f"{label:<22} {base * 1000:7.2f} {costs['elder'] * 1000:8.2f} {costs['elder'] / base:8.1f} "
+              f"{costs['access'] * 1000:8.2f} {costs['access'] / base:8.1f} {fixed:>11}")
+    print("(fixed work: a small page's elder rewrite minus its floor — toolbar, bars, asset links, speech setup)")
+    print()
 
 
 def bench_rewrite(repeat: int = 60) -> None:
@@ -111,17 +159,17 @@ def bench_steps(repeat: int = 30) -> None:
     for mode in ("elder", "access"):
         samples: dict[str, list[float]] = {}
         for _ in range(repeat):
-            start = time.perf_counter()
+            start = time.thread_time()
             doc = parse_document(body, "text/html; charset=utf-8")
-            samples.setdefault("decode+parse", []).append(time.perf_counter() - start)
+            samples.setdefault("decode+parse", []).append(time.thread_time() - start)
             ctx = Context(profile=Profile(mode=mode), url="/report-2020.html", services=services)
             for name, step in PIPELINES[mode]:
-                start = time.perf_counter()
+                start = time.thread_time()
                 step(doc.root, ctx)
-                samples.setdefault(name, []).append(time.perf_counter() - start)
-            start = time.perf_counter()
+                samples.setdefault(name, []).append(time.thread_time() - start)
+            start = time.thread_time()
             serialize_document(doc)
-            samples.setdefault("serialize", []).append(time.perf_counter() - start)
+            samples.setdefault("serialize", []).append(time.thread_time() - start)
         costs = {name: statistics.median(values) * 1000 for name, values in samples.items()}
         shown = ", ".join(f"{name} {cost:.2f}" for name, cost in costs.items() if cost >= 0.05)
         print(f"{mode}: total {sum(costs.values()):.2f} — {shown}")
@@ -186,11 +234,18 @@ http {{ access_log off; include /etc/nginx/mime.types; default_type application/
     return proc, url
 
 
-def start_eldermode(upstream: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
+BASELINE: str | None = None  # --baseline: an older eldermode measured in the same run as "before"
+
+
+def start_eldermode(upstream: str, workers: int = 1, baseline: bool = False,
+                    env: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     eldermode = Path(sys.executable).with_name("eldermode")
+    extra = {"ELDERMODE_SPEECH_BACKEND": "none", **(env or {})}  # speech engines are not what is measured
+    if baseline:
+        extra["PYTHONPATH"] = BASELINE  # its eldermode.* packages come first on the path
     proc = start([str(eldermode), "proxy", "--upstream", upstream, "--listen", f"127.0.0.1:{port}",
-                  "--workers", str(workers), "--log-level", "warning"])
+                  "--workers", str(workers), "--log-level", "warning"], env=extra)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/__eldermode/health")
     return proc, url
@@ -207,11 +262,78 @@ def start_minimal(upstream: str) -> tuple[subprocess.Popen, str]:
 # ---------------------------------------------------------------- wrk
 
 
-def wrk(url: str, connections: int, seconds: int, cookie: str | None = None) -> dict:
-    args = ["wrk", "-t", "2" if connections > 1 else "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+# Every request a different URL (the query is part of the rewrite's key; nginx ignores it), so
+# every request is a first rewrite; responses that carry Eldermode-Fallback are counted.
+COLD_LUA = r"""
+local threads = {}
+function setup(thread) thread:set("id", #threads) table.insert(threads, thread) end
+function init(args) prefix = args[1] or "x" n = 0 fallbacks = 0 misses = 0 end
+function request()
+  n = n + 1
+  return wrk.format("GET", wrk.path .. "?cold=" .. prefix .. "-" .. id .. "-" .. n)
+end
+function response(status, headers, body)
+  if headers["eldermode-fallback"] ~= nil or headers["Eldermode-Fallback"] ~= nil or status ~= 200 then
+    fallbacks = fallbacks + 1
+  end
+  if headers["eldermode-cache"] == "miss" then misses = misses + 1 end
+end
+function done(summary, latency, requests)
+  local total, rewritten = 0, 0
+  for _, t in ipairs(threads) do total = total + t:get("fallbacks") rewritten = rewritten + t:get("misses") end
+  io.write(string.format("FALLBACKS %d\nMISSES %d\n", total, rewritten))
+end
+"""
+
+# The memory run's mix, in sixteenths: 3 first rewrites (elder, 无障碍, a small page compressed),
+# 5 pages read before (50 of them, elder), 2 in 无障碍, 3 pages in mode off, 3 images.
+MIXED_LUA = r"""
+local threads = {}
+function setup(thread) thread:set("id", #threads) table.insert(threads, thread) end
+function init(args) prefix = args[1] or "x" n = 0 end
+function request()
+  n = n + 1
+  local k = n % 16
+  local cold = "?cold=" .. prefix .. "-" .. id .. "-" .. n
+  if k == 0 then
+    return wrk.format("GET", "/report-2020.html" .. cold, {Cookie = "eldermode=elder"})
+  elseif k == 1 then
+    return wrk.format("GET", "/report-2020.html" .. cold, {Cookie = "eldermode=access"})
+  elseif k == 2 then
+    return wrk.format("GET", "/index.html" .. cold, {Cookie = "eldermode=elder", ["Accept-Encoding"] = "br, gzip"})
+  elseif k <= 7 then
+    return wrk.format("GET", "/report-2020.html?warm=" .. (n % 50), {Cookie = "eldermode=elder"})
+  elseif k <= 9 then
+    return wrk.format("GET", "/list.html?warm=" .. (n % 50), {Cookie = "eldermode=access"})
+  elseif k <= 12 then
+    return wrk.format("GET", "/list.html")
+  else
+    return wrk.format("GET", "/images/photo-50k.jpg")
+  end
+end
+"""
+
+
+def wrk(url: str, connections: int, seconds: int, cookie: str | None = None, lua: str | None = None,
+        headers: tuple[str, ...] = ()) -> dict:
+    args = ["wrk", "-t", "2" if connections > 1 else "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+            "--timeout", "10s"]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    for header in headers:
+        args += ["-H", header]
+    script = None
+    if lua:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(lua)
+        script.close()
+        args += ["-s", script.name]
+    tail = [url] + (["--", f"{os.getpid()}-{time.monotonic_ns()}"] if lua else [])
+    try:
+        out = subprocess.run(args + tail, capture_output=True, text=True, check=True).stdout
+    finally:
+        if script:
+            os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def latency(pct: str) -> float:
@@ -219,7 +341,11 @@ def wrk(url: str, connections: int, seconds: int, cookie: str | None = None) -> 
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "non2xx": int(errors.group(1)) if errors else 0}
+    fallbacks = re.search(r"FALLBACKS (\d+)", out)
+    misses = re.search(r"MISSES (\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "non2xx": int(errors.group(1)) if errors else 0,
+            "fallbacks": int(fallbacks.group(1)) if fallbacks else 0, "misses": int(misses.group(1)) if misses else 0, "requests": int(total.group(1)) if total else 0}
 
 
 def bench_proxy(seconds: int) -> None:
@@ -257,6 +383,53 @@ def bench_proxy(seconds: int) -> None:
     finally:
         for proc in procs:
             stop(proc)
+    print()
+
+
+# ---------------------------------------------------------------- cold traffic
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by every live process of a process group (a proxy and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, …, utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def bench_cold(seconds: int) -> None:
+    """Every request a first rewrite (elder), 20 connections, 1 and 2 workers; warm for comparison."""
+    print(f"## Cold elder traffic: every request a different page (wrk, 20 connections, {seconds} s)")
+    upstream_proc, upstream = start_upstream(SITE)
+    variants = [("eldermode", False)] + ([("before (--baseline)", True)] if BASELINE else [])
+    print(f"{'build':<22} {'workers':>7} {'traffic':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'originals':>10} "
+          f"{'CPU ms/req':>11}")
+    try:
+        for workers in (1, 2):
+            for label, baseline in variants:
+                proc, base = start_eldermode(upstream, workers, baseline=baseline)
+                try:
+                    wrk(base + "/report-2020.html?cold=warmup", 2, 2, "eldermode=elder", lua=COLD_LUA)
+                    for traffic, lua in (("cold", COLD_LUA), ("warm", None)):
+                        cpu = group_cpu_seconds(proc.pid)
+                        r = wrk(base + "/report-2020.html", 20, seconds, "eldermode=elder", lua=lua)
+                        cpu = group_cpu_seconds(proc.pid) - cpu
+                        done = r["requests"] or 1
+                        originals = f"{r['fallbacks']}" if lua else "-"
+                        print(f"{label:<22} {workers:>7} {traffic:<6} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
+                              f"{originals:>10} {cpu * 1000 / done:11.2f}")
+                finally:
+                    stop(proc)
+    finally:
+        stop(upstream_proc)
+    print("(originals: responses that were the original page — Eldermode-Fallback — or not 200; CPU ms/req: the\n"
+          " proxy's own CPU per request, which a busy shared machine does not inflate: an idle 2-core machine\n"
+          " serves at most 2000 / that many requests per second)")
     print()
 
 
@@ -302,14 +475,74 @@ def bench_memory(megabytes: int = 200) -> None:
     print()
 
 
+def bench_memory_mixed(requests: int) -> None:
+    """Resident memory of one worker after ``requests`` mixed requests (first rewrites, repeats, off, images)."""
+    cache_mib = 64
+    print(f"## Memory after {requests} mixed requests (1 worker, rewrite cache bound {cache_mib} MiB)")
+    upstream_proc, upstream = start_upstream(SITE)
+    proc, base = start_eldermode(upstream, 1, env={"ELDERMODE_REWRITE_CACHE_BYTES": str(cache_mib << 20)})
+    try:
+        time.sleep(1)
+        start_rss = current_rss_kib(proc.pid)
+        done = 0
+        marks = []
+        while done < requests:
+            r = wrk(base + "/", 20, 10, lua=MIXED_LUA)
+            done += r["requests"]
+            marks.append((done, current_rss_kib(proc.pid)))
+        end = current_rss_kib(proc.pid)
+        trail = ", ".join(f"{n}: {rss / 1024:.0f}" for n, rss in marks)
+        print(f"RSS at start {start_rss / 1024:.1f} MiB; after {done} requests {end / 1024:.1f} MiB "
+              f"(+{(end - start_rss) / 1024:.1f} MiB; bound asked: cache {cache_mib} + 48 MiB)")
+        print(f"RSS (MiB) by requests done: {trail}")
+    finally:
+        stop(proc)
+        stop(upstream_proc)
+    print()
+
+
+# ---------------------------------------------------------------- page weight
+
+
+def bench_weight() -> None:
+    """Bytes on the wire for the seed page: original, rewritten, rewritten compressed (through the proxy)."""
+    import gzip as gzip_module
+
+    print("## Page weight of the seed report through the proxy (bytes on the wire)")
+    upstream_proc, upstream = start_upstream(SITE)
+    proc, base = start_eldermode(upstream, 1)
+    try:
+        original = (SITE / "report-2020.html").read_bytes()
+        print(f"original {len(original):>8}   original gzip -6 {len(gzip_module.compress(original, 6)):>8}")
+        for accept in ("identity", "gzip", "br, gzip"):
+            request = urllib.request.Request(base + "/report-2020.html?eldermode=elder",
+                                             headers={"Accept-Encoding": accept})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                body = response.read()
+                coding = response.headers.get("Content-Encoding", "identity")
+                vary = response.headers.get("Vary", "")
+            print(f"elder, Accept-Encoding: {accept:<9} → {coding:<8} {len(body):>8} bytes   Vary: {vary}")
+    finally:
+        stop(proc)
+        stop(upstream_proc)
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "memory"))
+    parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "cold", "memory", "weight"))
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
+    parser.add_argument("--requests", type=int, default=30000, help="mixed requests for the memory run")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="an older eldermode to measure beside this one (DIR holds eldermode/{middleware,"
+                             "transforms,voices}, e.g. from `git archive`), as the 'before' rows")
     args = parser.parse_args()
+    global BASELINE
+    BASELINE = args.baseline
     print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}\n")
     if args.only in (None, "rewrite"):
+        bench_first_rewrites()
         bench_rewrite()
     if args.only in (None, "rewrite", "steps"):
         bench_steps()
@@ -318,8 +551,17 @@ def main() -> None:
             print("wrk not installed (apt-get install wrk): proxy throughput skipped\n")
         else:
             bench_proxy(args.seconds)
+    if args.only in (None, "cold"):
+        if shutil.which("wrk") is None:
+            print("wrk not installed (apt-get install wrk): cold traffic skipped\n")
+        else:
+            bench_cold(args.seconds)
     if args.only in (None, "memory"):
         bench_memory()
+        if shutil.which("wrk") is not None:
+            bench_memory_mixed(args.requests)
+    if args.only in (None, "weight"):
+        bench_weight()
 
 
 if __name__ == "__main__":

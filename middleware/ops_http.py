@@ -104,34 +104,37 @@ def _metric_name(name: str) -> str:
     return "eldermode_" + _NAME.sub("_", name)
 
 
+def _by_name(numbers: dict) -> list[tuple[str, list[str], list[tuple[list[str], object]]]]:
+    """(name, label names, [(label values, number)]) per metric: one family a name, every label named in each sample."""
+    grouped: dict[str, list[tuple[dict, object]]] = {}
+    for (name, labels), number in numbers.items():
+        grouped.setdefault(name, []).append((dict(labels), number))
+    out = []
+    for name, samples in sorted(grouped.items()):
+        label_names = sorted({k for labels, _ in samples for k in labels})
+        out.append((name, label_names, [([labels.get(k, "") for k in label_names], n) for labels, n in samples]))
+    return out
+
+
 def render_metrics(services=None) -> bytes:
-    """Every counter and timing of metrics.py (and the live queue and cache sizes) in Prometheus' text format."""
+    """Every counter and timing of metrics.py (and the live speech queue) in Prometheus' text format."""
     from prometheus_client import CollectorRegistry, generate_latest
     from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
     counters, timings = metrics.snapshot()
 
     def families():
-        by_name: dict[str, list] = {}
-        for (name, labels), amount in counters.items():
-            by_name.setdefault(name, []).append((dict(labels), amount))
-        for name, samples in sorted(by_name.items()):
-            label_names = sorted({k for labels, _ in samples for k in labels})
+        for name, label_names, samples in _by_name(counters):
             family = CounterMetricFamily(_metric_name(name), f"eldermode {name}", labels=label_names)
-            for labels, amount in samples:
-                family.add_metric([labels.get(k, "") for k in label_names], amount)
+            for values, amount in samples:
+                family.add_metric(values, amount)
             yield family
-        by_name = {}
-        for (name, labels), timing in timings.items():
-            by_name.setdefault(name, []).append((dict(labels), timing))
-        for name, samples in sorted(by_name.items()):
-            label_names = sorted({k for labels, _ in samples for k in labels})
+        for name, label_names, samples in _by_name(timings):
             family = HistogramMetricFamily(_metric_name(name), f"eldermode {name}", labels=label_names)
-            for labels, timing in samples:
+            for values, timing in samples:
                 buckets = [(repr(bound), timing.buckets[i] if timing.buckets else 0)
                            for i, bound in enumerate(timing.bounds)]
-                buckets.append(("+Inf", timing.count))
-                family.add_metric([labels.get(k, "") for k in label_names], buckets, timing.total)
+                family.add_metric(values, [*buckets, ("+Inf", timing.count)], timing.total)
             yield family
         if services is not None:
             yield from _live_gauges(services, GaugeMetricFamily)
@@ -146,12 +149,7 @@ def render_metrics(services=None) -> bytes:
 
 
 def _live_gauges(services, Gauge):
-    cache = getattr(services, "rewritten", None)
-    if cache is not None:
-        for name, value in (("rewrite_cache_hits", cache.hits), ("rewrite_cache_misses", cache.misses)):
-            family = Gauge(_metric_name(name), f"rewrite cache {name.rsplit('_', 1)[1]} of this worker")
-            family.add_metric([], value)
-            yield family
+    """What is a level, not a count: the synthesis jobs running or waiting now."""
     speech = getattr(services, "speech", None)
     pending = getattr(speech, "_inflight", None)
     family = Gauge(_metric_name("speech_queue"), "synthesis jobs running or waiting in this worker")

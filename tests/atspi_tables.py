@@ -130,8 +130,9 @@ def read_table(table) -> dict:
         })
     name = normalise(table.get_name() or "")
     return {
-        # Chromium answers get_caption with nothing and names the table from its <caption>: either is the caption.
-        "caption": (cell_label(caption) if caption is not None else "") or name,
+        # The name screen readers announce for the table (from aria-label, else the <caption>); Chromium
+        # answers get_caption with nothing, so the caption's own text is only the fallback.
+        "caption": name or (cell_label(caption) if caption is not None else ""),
         "name": name,
         "rows": Atspi.Table.get_n_rows(table),
         "cols": Atspi.Table.get_n_columns(table),

@@ -157,7 +157,8 @@ def standard_reading(html: bytes | str, content_type: str = "text/html; charset=
     out = []
     for table_el in root.iter("table"):
         t = form_table(table_el)
-        caption = cell_text(t.caption) if t.caption is not None else ""
+        # The table's accessible name: aria-label, else its caption (what both browsers announce).
+        caption = (table_el.get("aria-label") or "").strip() or (cell_text(t.caption) if t.caption is not None else "")
         assigner = HeaderAssigner(t, lookup)
         cells = []
         for c in t.cells:

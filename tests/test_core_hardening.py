@@ -118,6 +118,6 @@ def test_endpoints_read_a_page_the_site_sends_compressed():
 
     app = ElderModeMiddleware(Starlette(routes=[Route("/p.html", page)]), settings=Settings())
     text = get(app, "/__eldermode/text", params={"url": "/p.html"})
-    assert text.status_code == 200 and "<li>数量: 12</li>" in text.text
+    assert text.status_code == 200 and "<li>申请 | 数量: 12</li>" in text.text
     tables = get(app, "/__eldermode/tables", params={"url": "/p.html"})
     assert tables.status_code == 200 and tables.json()["tables"]

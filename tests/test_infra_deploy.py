@@ -47,6 +47,7 @@ def test_systemd_unit_verifies_without_a_warning(unit_file):
     result = subprocess.run(["systemd-analyze", "verify", str(unit_file)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
     text = unit_file.read_text(encoding="utf-8")
+    assert "--config %d/eldermode.toml" in text and "LoadCredential=eldermode.toml:" in text
     assert "CacheDirectory=eldermode" in text and "DynamicUser=yes" in text and "ProtectSystem=strict" in text
 
 

@@ -46,7 +46,7 @@ EXCUSED = {
     "python3 -m venv /opt/eldermode && /opt/eldermode/bin/pip install 'eldermode[proxy,tts,metrics]'":
         "installs into this machine's /opt from the package index",
     "install -m 0644 deploy/eldermode.service /etc/systemd/system/": "would change this machine's systemd",
-    "install -d /etc/eldermode && install -m 0640 examples/proxy.toml /etc/eldermode/eldermode.toml":
+    "install -d /etc/eldermode && install -m 0600 examples/proxy.toml /etc/eldermode/eldermode.toml":
         "would change this machine's /etc",
     "systemctl daemon-reload && systemctl enable --now eldermode":
         "no systemd runs here; the unit is checked with systemd-analyze verify in tests/test_infra_deploy.py",

@@ -189,3 +189,13 @@ def test_english_sentence_on_a_chinese_page_gets_the_english_voice() -> None:
     assert sentence_lang("完成网站IPV6改造。", "zh-CN") == "zh"  # abbreviations inside Chinese stay Chinese
     assert sentence_lang("IPV6", "zh-CN") == "zh"  # too short to be an English sentence
     assert sentence_lang("地址：湖北省鄂州市 Ezhou City, Hubei Province", "zh") == "zh"
+
+
+def test_chinese_sentence_on_a_page_declared_english_gets_the_chinese_voice() -> None:
+    from eldermode.voices.text import normalize, sentence_lang
+
+    # seven pages of the shared corpus declare lang="en" over Chinese text (a template default)
+    assert sentence_lang("本报告中使用数据统计期限为2020年1月1日至12月31日。", "en") == "zh"
+    assert sentence_lang("Our office moved to Wuhan (武汉) in 2019.", "en") == "en"  # a name in hanzi stays English
+    assert sentence_lang("The report was published.", "en") == "en"
+    assert normalize("发布日期：2021-01-27", sentence_lang("发布日期：2021-01-27", "en")) == "发布日期：二零二一年一月二十七日"

@@ -69,7 +69,7 @@ def test_irregular_example_bare_col_forms_its_own_column_group():
 @pytest.mark.parametrize(
     "value, expected",
     [("2", 2), ("2px", 2), (" 3 ", 3), ("+4", 4), ("\t5x", 5), ("-1", None), ("abc", None), ("", None), (None, None),
-     ("0", 0), ("007", 7), ("\u00a02", None)],
+     ("0", 0), ("007", 7), ("\u00a02", None), ("-0", 0), ("-00", 0), (" -0px", 0), ("--0", None), ("-", None)],
 )
 def test_parse_nonnegative_integer(value, expected):
     # U+00A0 is not ASCII whitespace, so it is not skipped.
@@ -209,6 +209,26 @@ def test_explicit_headers_only_same_table_cells_never_the_principal():
 def test_empty_headers_attribute_gives_no_headers_and_no_scan():
     _, t = first_table("<table><tr><th>H</th></tr><tr><td headers=''>v</td></tr></table>")
     assert assign_headers(t)[t.cells[1]] == []
+
+
+def test_rowspan_minus_zero_is_zero_and_grows_to_the_end_of_its_row_group():
+    # "-0" is parsed as an integer (0), which is not below zero: rowspan 0, as Chromium does.
+    _, t = first_table(
+        '<table><tbody><tr><td rowspan="-0">z</td><td>a</td></tr><tr><td>b</td></tr><tr><td>c</td></tr></tbody>'
+        "<tbody><tr><td>d</td></tr></tbody></table>")
+    g = geometry(t)
+    assert g["z"] == (0, 0, 1, 3)
+    assert g["b"] == (1, 1, 1, 1) and g["d"] == (0, 3, 1, 1)
+
+
+@pytest.mark.parametrize("value", [" row ", "row ", "\trow", "ro w"])
+def test_scope_with_spaces_is_invalid_so_auto(value):
+    # scope is an enumerated attribute: the value must be a keyword exactly; nothing is trimmed.
+    _, t = first_table(f'<table><tr><th scope="{value}">H</th><th>C</th></tr><tr><td>1</td><td>2</td></tr></table>')
+    h = t.cells[0]
+    assert h.scope == "auto"
+    # Auto: row 0 holds no data cell, so H is a column header (with " row " trimmed it would be a row header).
+    assert t.is_column_header(h) and not t.is_row_header(h)
 
 
 def test_scope_is_case_insensitive_and_invalid_means_auto():

@@ -179,10 +179,11 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
             raise NotHTML(f"the page cannot be parsed whole: {error.message}")
     if _ILLEGAL_REFERENCE.search(text):
         _clean_tree(root)  # rare: a character reference such as &#1; parsed into an XML-illegal character
-    for frame in root.iter("iframe"):
-        # An iframe's content is raw text that browsers never render; libxml2 escapes it on
-        # output but not on input, so it would grow "&amp;" on every pass. Dropped at parse
-        # time, so every transform sees the same tree on a first and a second pass.
+    for frame in root.iter("iframe", "noframes"):
+        # An iframe's (and, in browsers with frames, a noframes') content is raw text that browsers
+        # never render; libxml2 escapes it on output but not on input, so it would grow "&amp;" on
+        # every pass. Dropped at parse time, so every transform sees the same tree on a first and a
+        # second pass.
         if frame.text or len(frame):
             frame.text = None
             for child in list(frame):
@@ -227,10 +228,21 @@ def _clean_tree(root) -> None:
                     el.set(name, clean_text(value))
 
 
+# Every element is an HtmlElement, chosen in C. lxml.html's own lookup runs a Python function for
+# each element proxy made (the top entry in a rewrite's profile) only to give form controls
+# their form-API classes, which no transform uses.
+_CLASS_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+)
+
+
 def _parser() -> lxml.html.HTMLParser:
     # A parser per call: lxml parsers are not safe to share between threads.
     # huge_tree: nesting up to 2048 deep (Word-pasted <font> soup nests deep), not libxml2's 256.
-    return lxml.html.HTMLParser(remove_comments=False, default_doctype=False, huge_tree=True)
+    parser = lxml.html.HTMLParser(remove_comments=False, default_doctype=False, huge_tree=True)
+    parser.set_element_class_lookup(_CLASS_LOOKUP)
+    return parser
 
 
 def _looks_binary(text: str) -> bool:

@@ -315,8 +315,9 @@ def _add_class(el: lxml.html.HtmlElement, name: str) -> bool:
     return True
 
 
-# A link of the page's own (eldermode's toolbar links, added later in a run, must not count: idempotence).
-_OWN_LINK = etree.XPath("boolean(.//a[not(ancestor-or-self::*[@data-eldermode])])")
+def _has_own_link(parent) -> bool:
+    return any(child.tag == "a" or child.find(".//a") is not None
+               for child in parent if isinstance(child.tag, str) and child.get("data-eldermode") is None)
 
 
 def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -341,7 +342,8 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
                 texts += 1
         if tag in _DATE_HOSTS and len(el) == 0 and el.text and _DATE.match(el.text):
             parent = el.getparent()
-            if parent is not None and _OWN_LINK(parent) and _add_class(el, "em-date"):
+            # a link of the page's own beside it: eldermode's toolbar (added later, there on a second pass) does not count
+            if parent is not None and _has_own_link(parent) and _add_class(el, "em-date"):
                 dates += 1
         elif tag == "a" and el.tail and _DATE.match(el.tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.

@@ -9,7 +9,8 @@ from . import Context
 __all__ = ["relativize_upstream_links"]
 
 _URL_ATTRIBUTES = (("a", "href"), ("area", "href"), ("form", "action"), ("img", "src"), ("link", "href"),
-                   ("script", "src"), ("iframe", "src"), ("source", "src"))
+                   ("script", "src"), ("iframe", "src"), ("source", "src"),
+                   ("base", "href"))  # a <base> at the upstream would send /__eldermode/ requests there
 
 
 def relativize_upstream_links(root: lxml.html.HtmlElement, ctx: Context) -> None:

@@ -76,6 +76,7 @@ class PageModel:
 # table's cell paragraphs each credit their own cell, never the article's container.
 _PARAGRAPHS = etree.XPath("descendant::p")
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()]]")
+_OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode])")
 
 
 def page_model(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
@@ -144,7 +145,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     groups: dict[lxml.html.HtmlElement, list] = {}
     for p in _PARAGRAPHS(model.body):
         parent = p.getparent()
-        if parent is not None:
+        if parent is not None and not _OURS(p):  # eldermode's own table readings are not the article
             groups.setdefault(parent, []).append(p)
     # An article is several paragraphs in one container; a data table's cells hold one each.
     # Measuring only multi-paragraph containers skips hundreds of cells on a report page.
@@ -155,7 +156,8 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
         if size > 0:
             scores[parent] = size
     # Pages without <p>: text directly in divs separated by <br>.
-    for div in _TEXT_DIVS(model.body):
+    for div in [*_TEXT_DIVS(model.body), model.body]:
+        # (the body itself too: a report whose text sits directly in <body>; it then has no container)
         direct = len(compact(div.text)) + sum(len(compact(child.tail)) for child in div if child.tail)
         if direct > 40:
             scores[div] = scores.get(div, 0) + direct

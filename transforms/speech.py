@@ -34,7 +34,7 @@ from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
 from . import Context
 from .assets import link_asset
 from .pagemodel import page_model
-from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED
+from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED, compact
 from .textwalk import walk as walk_text
 
 __all__ = ["collect_segments", "control_name", "page_token", "prepare_speech", "speakable_text"]
@@ -127,6 +127,10 @@ def _pieces(block) -> list[tuple[object, str, str]]:
 
 
 def _sentences(block, lang: str):
+    if len(block) == 0:  # plain text (every table-reading item): no walk needed
+        text = block.text if block.tag not in _SKIP else None
+        pieces = [(block, "text", text)] if text else []
+        return pieces, text or "", sentence_spans(text, MAX_SEGMENT, lang) if text else []
     pieces = _pieces(block)
     full = "".join(p[2] for p in pieces)
     return pieces, full, sentence_spans(full, MAX_SEGMENT, lang)
@@ -145,9 +149,19 @@ def collect_segments(root: lxml.html.HtmlElement, ctx: Context) -> list[str]:
     return out
 
 
+def _speech_main(model):
+    """The element that holds what 朗读 reads: the article, else <body> when its text sits there directly."""
+    if model.content is not None:
+        return model.content
+    body = model.body
+    if body is not None and len(compact(body.text)) + sum(len(compact(c.tail)) for c in body if c.tail) > 40:
+        return body
+    return None
+
+
 def _blocks_to_read(root, ctx: Context) -> list:
     model = page_model(root, ctx)
-    content = model.content
+    content = _speech_main(model)
     if content is None:
         return []
     blocks = []
@@ -258,8 +272,8 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if not texts:
         ctx.report.note("speech", "no article text found", "no 朗读 controls added")
         return
-    content = page_model(root, ctx).content
-    content.set("data-em-speech-main", "")
+    content = _speech_main(page_model(root, ctx))
+    (content if content is not None else body).set("data-em-speech-main", "")
 
     text = TEXT["en" if lang == "en" else "zh"]
 
@@ -281,9 +295,27 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     })
     download.text = text["download"]
     bar.append(download)
-    first = blocks[0]
-    anchor = first if first is not content and not any(a is content for a in first.iterancestors()) else content
-    anchor.addprevious(bar)
+    first = blocks[0] if blocks else None  # (no article blocks: only table readings are read)
+    if first is not None and (content is None or (first is not content and not any(a is content for a in first.iterancestors()))):
+        anchor = first
+    elif content is not None and content is not body:
+        anchor = content
+    else:  # the text sits directly in <body>: the bar goes before whatever comes first in it
+        anchor = None
+    if anchor is not None:
+        anchor.addprevious(bar)
+    else:
+        # after eldermode's own bars at the top of <body> (the skip link stays first), before the text
+        ours = 0
+        while ours < len(body) and body[ours].get("data-eldermode") is not None:
+            ours += 1
+        if ours:
+            before = body[ours - 1]
+            before.addnext(bar)
+            bar.tail, before.tail = before.tail, None
+        else:
+            body.insert(0, bar)
+            bar.tail, body.text = body.text, None
     names = _number_control_names(body, texts)
     token = page_token(secret, lang, ctx.url, texts)
     store = getattr(ctx.services, "speech_pages", None)

@@ -1,6 +1,8 @@
 """eldermode.voices: server-side speech (朗读) — text preparation, engines, audio cache. No HTML here.
 
-* :mod:`.text` — sentence segmentation and Chinese read-aloud normalisation;
+* :mod:`.text` — sentence segmentation, the voice language, and the normalisation entry point;
+* :mod:`.zh_rules`, :mod:`.numerals`, :mod:`.zh_symbols` — the Chinese read-aloud rules, how numbers
+  are said, the spoken names of symbols;
 * :mod:`.base` — the ``Voice`` protocol, errors, WAV validation, voices and rates;
 * :mod:`.pyttsx3_pool` / :mod:`.espeak_cli` — the two engines;
 * :mod:`.cache` — content-addressed audio cache (disk or Redis) with single-flight;

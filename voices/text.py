@@ -36,7 +36,7 @@ _SOFT_BREAKS = "，、：,:—"  # where an over-long sentence is cut, best firs
 _END = "[" + re.escape(_TERMINATORS + _CLOSERS) + "]*"
 _BREAKS = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END)
 _BREAKS_EN = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END + r"|\." + _END + r"(?=\s|$)")
-_HAS_CJK = re.compile("[" + CJK + "]")
+_HAS_CJK = _CJK_CHARS = re.compile("[" + CJK + "]")
 
 
 def speech_lang(lang: str | None) -> str:
@@ -46,12 +46,19 @@ def speech_lang(lang: str | None) -> str:
 
 def sentence_lang(text: str, page_lang: str) -> str:
     """The voice language for one sentence: English for a sentence written in English on a Chinese
-    page (mostly Latin letters and no hanzi — a spelled-out English sentence helps nobody)."""
+    page (mostly Latin letters and no hanzi — a spelled-out English sentence helps nobody), Chinese
+    for a Chinese sentence on a page that says it is English (many government templates declare
+    ``lang="en"`` over Chinese text; the English voice would name each hanzi as a symbol)."""
     lang = speech_lang(page_lang)
     if lang == "zh" and not _HAS_CJK.search(text):
         letters = sum(ch.isascii() and ch.isalpha() for ch in text)
         if letters >= 12 and letters >= 0.5 * len(text.replace(" ", "")):
             return "en"
+    elif lang == "en" and _HAS_CJK.search(text):
+        hanzi = len(_CJK_CHARS.findall(text))
+        letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+        if hanzi >= 2 and hanzi >= letters:
+            return "zh"
     return lang
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import ANNOTATED, MARK
+from .common import ANNOTATED, HIDDEN_IN_FLOW, MARK
 from .infer import Inference
 from .model import Cell, Table
 
@@ -65,16 +65,74 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
         if value:
             t.cells[index].element.set("headers", value)
     el.set(MARK, ANNOTATED)
-    if caption and t.caption is None:
-        cap = el.makeelement("caption", {"class": "em-visually-hidden", MARK: "caption"})
-        cap.text = caption
-        cap.tail = el.text
-        el.text = None
-        el.insert(0, cap)
-        t.caption = cap
+    if (inf.title is not None or inf.units) and t.caption is None and _caption_from_rows(t, inf, caption, ids, report):
+        pass
+    elif caption and t.caption is None:
+        add_caption(el, caption)
+        t.caption = el[0]
         report.note("tables", "added caption", caption)
     if inf.note is not None and el.get("aria-describedby") is None:
         el.set("aria-describedby", ensure_id(inf.note))
         report.note("tables", "linked corner note as description", inf.note.data.get("text", "")[:40])
     report.note("tables", "annotated headers", f"table {number}: {promoted} header cells, top {inf.top} rows, "
                 f"left {inf.left} columns")
+
+
+def _move_content(cell, into) -> None:
+    """The cell's text and children, with their markup, appended to ``into``."""
+    if cell.text:
+        if len(into):
+            into[-1].tail = (into[-1].tail or "") + cell.text
+        else:
+            into.text = (into.text or "") + cell.text
+    for child in list(cell):
+        into.append(child)
+
+
+def add_caption(el, text: str) -> None:
+    """A visually hidden ``<caption>`` naming the table (the heading before it said what it is)."""
+    cap = el.makeelement("caption", {"class": "em-visually-hidden", MARK: "caption"})
+    cap.text = text
+    cap.tail = el.text
+    el.text = None
+    el.insert(0, cap)
+
+
+def _caption_from_rows(t: Table, inf: Inference, caption: str, ids: Ids, report) -> bool:
+    """Title and unit rows above the headers become the ``<caption>`` (title) and the table's description (units).
+
+    Inside the table they would be cells of the grid, heading every column below them in every
+    browser. The title keeps its own markup and stays visible; each unit line is a line of the
+    caption, linked by ``aria-describedby``; ``aria-label`` keeps the table's name the title alone.
+    """
+    el = t.element
+    lead = [c for c in [inf.title, *inf.units] if c is not None]
+    rows = [c.element.getparent() for c in lead]
+    if any(r is None or r.tag != "tr" or len([k for k in r if isinstance(k.tag, str)]) != 1 for r in rows):
+        return False
+    cap = el.makeelement("caption", {MARK: "caption", "class": "em-table-caption"})
+    if inf.title is not None:
+        _move_content(inf.title.element, cap)
+    elif caption:
+        hidden = cap.makeelement("span", {"class": "em-table-title", "style": HIDDEN_IN_FLOW})
+        hidden.text = caption
+        cap.append(hidden)
+    described = []
+    for unit in inf.units:
+        line = cap.makeelement("span", {"style": "display:block", "id": ids.new(f"em-unit-{unit.index}")})
+        _move_content(unit.element, line)
+        cap.append(line)
+        described.append(line.get("id"))
+    for row in rows:
+        row.getparent().remove(row)
+    cap.tail = el.text
+    el.text = None
+    el.insert(0, cap)
+    t.caption = cap
+    name = inf.title.data.get("text", "") if inf.title is not None else caption
+    if described and name and el.get("aria-label") is None:
+        el.set("aria-label", name)
+    if described and el.get("aria-describedby") is None:
+        el.set("aria-describedby", " ".join(described))
+    report.note("tables", "title and unit rows made the caption", name[:40])
+    return True

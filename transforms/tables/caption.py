@@ -28,7 +28,8 @@ def _heading_text(el) -> str:
     return text if (_NUMBERED.match(text) or bold) else ""
 
 
-def _previous_element(el):
+def previous_element(el):
+    """The element before ``el``, skipping comments and elements without text (a table counts)."""
     prev = el.getprevious()
     while prev is not None and (not isinstance(prev.tag, str) or (not cell_text(prev) and prev.tag != "table")):
         prev = prev.getprevious()
@@ -39,7 +40,7 @@ def caption_from_page(table_el) -> str:
     """The heading right before the table (climbing out of wrappers the table opens), or ""."""
     el = table_el
     for _ in range(4):
-        prev = _previous_element(el)
+        prev = previous_element(el)
         if prev is not None:
             text = _heading_text(prev)
             # <div><p>…</p><p>三、…情况</p></div><table>: the heading is the wrapper's last block.

@@ -21,6 +21,8 @@ class Inference:
     parts: dict[int, tuple[list[Cell], list[Cell]]] = field(default_factory=dict)
     sections: frozenset = frozenset()  # grid rows that are full-width section rows
     inbody: frozenset = frozenset()  # grid rows that repeat header rows inside the body
+    title: Cell | None = None  # a title row inside the table, above its headers (2021年…支出表): the caption
+    units: tuple = ()  # unit rows above the headers (单位：万元): the description
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -28,6 +30,27 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 def _is_note_text(text: str) -> bool:
     return len(text) > 12 or text[:1] in "（(" or any(k in text for k in ("注", "说明", "单位", "勾稽"))
+
+
+_UNIT_ROW = re.compile(r"^[（(]?\s*(?:金额|计量|数量)?单位\s*[:：]")
+_TITLE_ROW = re.compile(r"表\s*(?:[（(][^）)]*[）)])?$")
+# Units of measure written in a column of their own (产品名称 | 单位 | 产量): values, not row labels.
+_UNIT_WORDS = frozenset({
+    "吨", "万吨", "千克", "公斤", "头", "万头", "只", "万只", "个", "人", "万人", "人次", "万人次", "张", "所", "家",
+    "户", "件", "项", "次", "台", "辆", "套", "元", "万元", "亿元", "公里", "千米", "米", "平方米", "万平方米", "亩",
+    "万亩", "公顷", "千瓦时", "万千瓦时", "立方米", "万立方米", "%", "％", "‰", "条", "座", "册", "床", "kg", "t", "km"})
+# Subject codes of budget tables (201 / 20101 / 2010101): digits that name a row, not amounts.
+_CODE = re.compile(r"\d{3,12}")
+_CODE_HEADER = re.compile(r"编码|代码|编号|科目")
+
+
+def _lead_kind(text: str) -> str:
+    """``unit`` (单位：万元), ``title`` (…支出表) or "" for a full-width row above the header rows."""
+    if _UNIT_ROW.match(text) or (len(text) <= 12 and text.endswith(("万元", "单位：元"))):
+        return "unit"
+    if _TITLE_ROW.search(text) and len(text) <= 60:
+        return "title"
+    return ""
 
 
 def fill_texts(t: Table) -> None:
@@ -64,23 +87,44 @@ def infer(t: Table) -> Inference | None:
         # A label with blank values ("行政处罚 | | |") is a data row, not a header row.
         if year_row(y):
             return True
-        return header_like(y) and (y == 0 or y in sections or row_kinds(y).count("text") >= 2)
+        return header_like(y) and (y == lead or y in sections or row_kinds(y).count("text") >= 2)
 
+
+    # Title and unit rows at the very top (one text spanning the table): caption and description, not headers.
+    lead = 0
+    title = None
+    units: list[Cell] = []
+    while lead < t.yheight - 1:
+        cells = rows[lead]
+        texts = [c for c in cells if kinds[c.index] != "blank"]
+        if len(texts) != 1 or kinds[texts[0].index] != "text" or any(c.y != lead or c.height != 1 for c in cells):
+            break
+        what = _lead_kind(texts[0].data["text"])
+        if not what or (what == "title" and (title is not None or units)) or sum(c.width for c in cells) != t.xwidth:
+            break
+        if what == "title":
+            title = texts[0]
+        else:
+            units.append(texts[0])
+        lead += 1
+    leading = set(range(lead))
 
     sections = set()  # full-width rows: 第二十条第（一）项
     for y, cells in enumerate(rows):
+        if y in leading:
+            continue
         if len(cells) == 1 and cells[0].width == t.xwidth and cells[0].y == y and kinds[cells[0].index] == "text":
             sections.add(y)
 
     # Top band: a leading <thead>, else the leading rows without numbers.
-    top = 0
-    if t.row_groups and t.row_groups[0][2] == "thead" and t.row_groups[0][0] == 0:
+    top = lead
+    if t.row_groups and t.row_groups[0][2] == "thead" and t.row_groups[0][0] == 0 and not lead:
         top = t.row_groups[0][1]
     else:
         while top < t.yheight and top_header_like(top):
             top += 1
         if top >= t.yheight:
-            top = _span_closure(t, rows)
+            top = _span_closure(t, rows) if not lead else lead + 1
     if top >= t.yheight:
         return None
     # A table without numbers below its header rows is read by its header row (and grouping column) only.
@@ -97,12 +141,18 @@ def infer(t: Table) -> Inference | None:
     if not body:
         return None
 
-    # Left band: leading columns holding no numbers in the body rows.
+    # Left band: leading columns holding no numbers in the body rows (subject codes are names, not numbers;
+    # a column of units of measure is data).
     left = 0
     if not textual:
         while left < t.xwidth - 1:
-            column = [kinds[c.index] for y in body for c in t.cells_at(left, y)]
-            if "num" in column or "text" not in column:
+            column_cells = [c for y in body for c in t.cells_at(left, y)]
+            column = [kinds[c.index] for c in column_cells]
+            if "num" in column and not _code_column(t, column_cells, kinds, left, top, lead):
+                break
+            if "text" not in column and "num" not in column:
+                break
+            if _unit_column(column_cells, kinds):
                 break
             left += 1
     else:
@@ -137,16 +187,18 @@ def infer(t: Table) -> Inference | None:
 
     roles: dict[int, str] = {}
     note = None
-    if top and left:
-        corner = {c.index: c for y in range(top) for x in range(left) for c in t.cells_at(x, y)}
+    if top > lead and left:
+        corner = {c.index: c for y in range(lead, top) for x in range(left) for c in t.cells_at(x, y)}
         if len(corner) == 1:
             (c,) = corner.values()
-            if (c.x, c.y, c.width, c.height) == (0, 0, left, top) and kinds[c.index] == "text":
+            if (c.x, c.y, c.width, c.height) == (0, lead, left, top - lead) and kinds[c.index] == "text":
                 if _is_note_text(c.data["text"]):
                     note = c
     for c in t.cells:
         k = kinds[c.index]
-        if c is note:
+        if c.y < lead:
+            roles[c.index] = "title" if c is title else ("unit" if c in units else "blank")
+        elif c is note:
             roles[c.index] = "note"
         elif c.y in sections:
             roles[c.index] = "section"
@@ -157,8 +209,23 @@ def infer(t: Table) -> Inference | None:
         else:
             roles[c.index] = "data"
 
-    headers, parts = _associate(t, top, left, sections, inbody, roles)
-    return Inference(top, left, roles, headers, note, parts, frozenset(sections), frozenset(inbody))
+    headers, parts = _associate(t, top, left, sections, inbody, roles, lead)
+    return Inference(top, left, roles, headers, note, parts, frozenset(sections), frozenset(inbody), title,
+                     tuple(units))
+
+
+def _code_column(t: Table, cells: list[Cell], kinds: dict, x: int, top: int, lead: int) -> bool:
+    """Subject codes (201, 20101, 2010101): every value digits only, under a 科目编码 header or 3/5/7 digits long."""
+    values = [c.data["text"] for c in cells if kinds[c.index] != "blank" and c.x == x and c.width == 1]
+    if not values or not all(_CODE.fullmatch(v) for v in values):
+        return False
+    header = " ".join(h.data["text"] for y in range(lead, top) for h in t.cells_at(x, y))
+    return bool(_CODE_HEADER.search(header)) or all(len(v) in (3, 5, 7, 9) for v in values)
+
+
+def _unit_column(cells: list[Cell], kinds: dict) -> bool:
+    values = [c.data["text"] for c in cells if kinds[c.index] != "blank"]
+    return bool(values) and all(v in _UNIT_WORDS for v in values)
 
 
 def _span_closure(t: Table, rows: list[list[Cell]]) -> int:
@@ -174,10 +241,10 @@ def _span_closure(t: Table, rows: list[list[Cell]]) -> int:
     return top
 
 
-def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles: dict) -> dict[int, list[Cell]]:
+def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles: dict, lead: int = 0):
     """Headers of each data cell and row header cell: its section, its column headers in effect, its row headers."""
     section_run: list[Cell] = []
-    header_rows: list[int] = [y for y in range(top) if y not in sections]
+    header_rows: list[int] = [y for y in range(lead, top) if y not in sections]
     last = "top"
     block_of: dict[int, tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
     for y in range(t.yheight):

@@ -34,7 +34,8 @@ ROWSPAN_MAX = 65534
 SLOT_BUDGET = 1_000_000  # slots filled per table before we give up on it (a 1000x65534 cell is legal)
 
 _ASCII_SPLIT = re.compile(r"[\t\n\f\r ]+")
-_NONNEG_INT = re.compile(r"[\t\n\f\r ]*\+?([0-9]+)")
+# The standard's "rules for parsing integers": leading ASCII whitespace, a sign, digits (anything after is ignored).
+_INT = re.compile(r"[\t\n\f\r ]*([+-]?)([0-9]+)")
 _ASCII_WS = "\t\n\f\r "
 _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 _CELLS = frozenset({"td", "th"})
@@ -42,16 +43,26 @@ _CELLS = frozenset({"td", "th"})
 _OPAQUE = frozenset({"table", "script", "style", "template", "caption"})
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 class TableTooLarge(ValueError):
     """The table's spans cover more slots than :data:`SLOT_BUDGET`."""
 
 
 def parse_nonnegative_integer(value: str | None) -> int | None:
-    """The standard's "rules for parsing non-negative integers": ``"2px"`` -> 2, ``"-1"``/``"abc"`` -> None."""
+    """The standard's "rules for parsing non-negative integers": ``"2px"`` -> 2, ``"-1"``/``"abc"`` -> None.
+
+    The value is parsed as an integer first and refused only when below zero, so ``"-0"`` is 0
+    (a ``rowspan="-0"`` cell grows to the end of its row group, as in Chromium).
+    """
     if value is None:
         return None
-    match = _NONNEG_INT.match(value)
-    return int(match.group(1)) if match else None
+    match = _INT.match(value)
+    if not match:
+        return None
+    number = int(match.group(2))
+    return None if match.group(1) == "-" and number else number
 
 
 def _tag(el) -> str:
@@ -207,7 +218,8 @@ class Cell:
         self.height = height
         self.is_header = is_header
         self.index = index
-        scope = (element.get("scope") or "").strip(_ASCII_WS).lower() if is_header else ""
+        # An enumerated attribute: the whole value, ASCII case-insensitively; " row " is invalid (Auto).
+        scope = (element.get("scope") or "").translate(_ASCII_LOWER) if is_header else ""
         self.scope = scope if scope in ("row", "col", "rowgroup", "colgroup") else "auto"
         self.data: dict = {}  # room for callers (text, kind…)
 

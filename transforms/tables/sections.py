@@ -13,12 +13,10 @@ visitor sees the same table.
 
 from __future__ import annotations
 
-from .common import MARK
+from .common import HIDDEN_IN_FLOW, MARK
 from .infer import Inference
 from .model import Table
 
-_HIDDEN_IN_FLOW = ("display:inline-block;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;"
-                   "clip-path:inset(50%);white-space:nowrap")
 PART = "table-part"  # data-eldermode of a table made from a section of another
 SEPARATOR = "："  # between the table's title and the section in a part's caption
 
@@ -72,9 +70,7 @@ def section_starts(t: Table, inf: Inference) -> list[int] | None:
 def _caption(table_el, title: str, section_cell):
     cap = table_el.makeelement("caption", {MARK: "caption", "class": "em-table-section"})
     if title:
-        # Hidden in flow, not absolutely positioned (.em-visually-hidden): an absolute box escapes the
-        # elder mode's scroll container and, placed where a wide caption centres it, widens the page.
-        hidden = cap.makeelement("span", {"class": "em-table-title", "style": _HIDDEN_IN_FLOW})
+        hidden = cap.makeelement("span", {"class": "em-table-title", "style": HIDDEN_IN_FLOW})
         hidden.text = title + SEPARATOR
         cap.append(hidden)
     else:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import lxml.html
 
 from .. import Context
-from .annotate import Ids, annotate
-from .caption import caption_from_page
+from .annotate import Ids, add_caption, annotate
+from .caption import caption_from_page, previous_element
 from .classify import classify
 from .common import MARK, MAX_CELLS, MAX_SLOTS, READING
 from .infer import fill_texts, infer
@@ -34,6 +34,7 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
     ids: Ids | None = None
     lookup = None
     readings: list[TableReading] = []
+    captions: dict = {}  # data table element -> its caption (a table continued by the next one lends it)
     for index, table_el in enumerate(list(root.iter("table"))):
         structure = table_structure(table_el)
         verdict = classify(table_el, structure)
@@ -53,10 +54,13 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             report.note("tables", "skipped table", f"table {index}: {len(t.cells)} cells")
             continue
         caption = cell_text(t.caption) if t.caption is not None else ""
-        caption = caption or caption_from_page(table_el)
+        caption = caption or caption_from_page(table_el) or _continued_caption(table_el, captions)
         if lookup is None:
             lookup = document_id_lookup(root.getroottree().getroot())
-        if verdict.kind == "author":
+        inf = None
+        if verdict.kind == "author" and verdict.reason == "th":
+            inf = _complete_author_headers(t)  # th on the header rows only: the row labels are left to us
+        if verdict.kind == "author" and inf is None:
             fill_texts(t)
             data = [c for c in t.cells if not c.is_header]
             description = _described_by(table_el, lookup)
@@ -65,15 +69,22 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             reading.element, reading.parts = table_el, [table_el]
             if any(c.row or c.col for c in reading.cells):
                 readings.append(reading)  # (th used for looks only, with no header of anything: nothing to read)
+                captions[table_el] = caption
+                if caption and t.caption is None:
+                    add_caption(table_el, caption)
+                    report.note("tables", "added caption", caption)
             continue
-        inf = infer(t)
+        inf = inf or infer(t)
         if inf is None:
             report.note("tables", "left table alone", f"table {index}: headers unclear")
             continue
         if ids is None:
             ids = Ids(root.getroottree().getroot())
+        if inf.title is not None and t.caption is None:
+            caption = inf.title.data.get("text", "") or caption  # the table's own title row is its real title
+        captions[table_el] = caption
         annotate(t, inf, index, ids, caption, report)
-        description = inf.note.data.get("text", "") if inf.note is not None else ""
+        description = " ".join(c.data.get("text", "") for c in (inf.note, *inf.units) if c is not None)
         data = [c for c in t.cells if inf.roles[c.index] == "data"]
         reading = read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf))
         starts = section_starts(t, inf)
@@ -81,6 +92,36 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
         reading.parts = split_sections(t, inf, caption, starts, report, index) if starts else [table_el]
         readings.append(reading)
     return readings
+
+
+def _continued_caption(table_el, captions: dict) -> str:
+    """One logical table written as several ``<table>``s in a row (二、主动公开 in the 2021 format): the
+    caption of the data table right before this one, when nothing but blank text stands between them."""
+    prev = previous_element(table_el)
+    return captions.get(prev, "") if prev is not None else ""
+
+
+def _complete_author_headers(t):
+    """Inference for a table whose author marked only the header rows with ``th`` (row labels left ``td``).
+
+    Used only when every author ``th`` sits in the leading rows, no cell has ``headers``, and
+    the inference agrees with the author: each of their ``th`` is a header (or the corner note)
+    in the result. Otherwise None, and the author's markup is read as it is.
+    """
+    ths = [c for c in t.cells if c.is_header]
+    if not ths or any(c.element.get("headers") is not None for c in t.cells):
+        return None
+    first_plain = next((y for y in range(t.yheight) if not any(c.is_header for c in t.row_cells(y))), None)
+    if first_plain is None or any(c.y + c.height > first_plain for c in ths):
+        return None
+    if any(c.scope in ("row", "rowgroup") for c in ths):
+        return None
+    inf = infer(t)
+    if inf is None or inf.left == 0 or inf.top < first_plain:
+        return None
+    if any(inf.roles.get(c.index) not in ("col", "note", "section", "blank") for c in ths):
+        return None
+    return inf
 
 
 def _described_by(table_el, lookup) -> str:
