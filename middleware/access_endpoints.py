@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .endpoint_kit import error_response, services_of, settings_of
+from .modes import choose_profile
 from .services import FetchError
 
 __all__ = ["routes", "text_view_endpoint"]
@@ -29,8 +30,9 @@ async def text_view_endpoint(request: Request) -> Response:
     except FetchError as exc:
         return error_response(str(exc), exc.status)  # never echoes the requested URL
     try:
+        visitor = choose_profile(request.scope, settings).profile  # the view in the visitor's size and colours
         body = await anyio.to_thread.run_sync(text_view_page, page.body, page.content_type, local,
-                                              settings.page_options())
+                                              settings.page_options(), visitor)
     except NotHTML:
         return error_response("that URL is not an HTML page", 415)
     except Exception:  # markup no repair foresaw: a short answer, the traceback stays in the log

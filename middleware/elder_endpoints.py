@@ -9,6 +9,7 @@ from starlette.routing import Route
 from eldermode.transforms.toolbar import help_page
 
 from .endpoint_kit import settings_of
+from .modes import choose_profile
 from .stylesheets import overrides_endpoint
 
 __all__ = ["help_endpoint", "routes"]
@@ -22,9 +23,12 @@ async def help_endpoint(request: Request) -> Response:
         first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
         lang = "en" if first.startswith("en") else "zh"
     version = settings.page_options().asset_version
+    # In the visitor's size and colours (their cookie), 返回 to the page they came from, in their mode.
+    profile = choose_profile(request.scope, settings).profile
+    back = request.query_params.get("from", "/")
     return HTMLResponse(
-        help_page(lang, settings.prefix, version),
-        headers={"Cache-Control": "public, max-age=3600", "Vary": "Accept-Language"},
+        help_page(lang, settings.prefix, version, profile=profile, back=back),
+        headers={"Cache-Control": "private, max-age=3600", "Vary": "Accept-Language, Cookie"},
     )
 
 

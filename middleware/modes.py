@@ -24,6 +24,7 @@ class ModeChoice:
     query_string: bytes  # the query without eldermode's parameters, for the wrapped app
     set_cookie: str | None  # a Set-Cookie header value when the visitor changed a choice
     page_url: str  # path and cleaned query, for links the transforms build
+    framed: bool = False  # the browser loads the page into a frame (Sec-Fetch-Dest): no toolbar there
 
 
 def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
@@ -64,6 +65,9 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
     cookie = _cookie_value(scope.get("headers", []), settings.cookie_name)
     profile = Profile.from_cookie(cookie) if cookie else base
     chosen = profile.updated(changes)
+    if changes.get("mode") == "access" and "contrast" not in changes and chosen.contrast != "default":
+        # 高对比/黄黑 are elder mode's colour schemes; an access-mode page keeps the site's colours.
+        chosen = chosen.updated({"contrast": "default"})
 
     set_cookie = None
     if changes and (chosen != profile or cookie is None):
@@ -79,7 +83,9 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
 
     query_string = b"&".join(kept)
     page_url = _page_path(scope) + ("?" + query_string.decode("latin-1") if query_string else "")
-    return ModeChoice(profile=chosen, query_string=query_string, set_cookie=set_cookie, page_url=page_url)
+    dest = next((v for k, v in scope.get("headers", ()) if k == b"sec-fetch-dest"), b"")
+    return ModeChoice(profile=chosen, query_string=query_string, set_cookie=set_cookie, page_url=page_url,
+                      framed=dest in (b"iframe", b"frame"))
 
 
 def _page_path(scope: dict) -> str:

@@ -198,6 +198,8 @@ class ElderModeMiddleware:
             return
         choice = choose_profile(scope, self.settings)
         key = choice.profile.cache_key() if choice.profile.active else "o"
+        if choice.framed and choice.profile.active:
+            key += "f"  # a framed copy has no toolbar: its own ETag and cache entry
         app_scope, client_inm = _scope_without_conditionals(
             dict(scope, query_string=choice.query_string), key, choice.profile.active)
         coding = accepted_coding(next((v.decode("latin-1") for k, v in scope.get("headers", ())
@@ -383,6 +385,8 @@ class _Exchange:
             make_private(out)
         if self.choice.profile.active or coding:
             add_vary(out, "Accept-Encoding")  # the same URL answers br, gzip or identity
+        if self.choice.profile.active:
+            add_vary(out, "Sec-Fetch-Dest")  # framed copies come without the toolbar
         add_vary_cookie(out)
         tag = mode_etag(headers.get("etag"), self.key) or self._hash_etag(body)
         out["etag"] = tag
@@ -462,6 +466,7 @@ class _Exchange:
                 url=self.choice.page_url,
                 options=self.mw.options,
                 services=self.mw.services,
+                data={"framed": True} if self.choice.framed else {},
             )
             started = time.perf_counter()
             out = rewrite_page(self._decoded(body, headers), headers.get("content-type"), ctx)

@@ -6,7 +6,7 @@ import lxml.html
 
 from eldermode.transforms import Context, Profile
 from eldermode.transforms.duplicates import hide_duplicates
-from eldermode.transforms.elder import mark_text_blocks
+from eldermode.transforms.elder import mark_text_blocks, tie_choice_labels
 from eldermode.transforms.pipeline import rewrite_page
 
 
@@ -80,3 +80,17 @@ def test_seed_page_in_elder_mode_hides_duplicates_and_keeps_the_toolbar(seed_htm
     root = tree(out)
     assert sorted(hidden(root)) == sorted(["无障碍浏览", "长者模式", "【字号：大 中 小】"])
     assert root.find(".//*[@data-eldermode='toolbar']") is not None
+
+
+def test_loose_text_of_radio_buttons_becomes_their_label():
+    root = tree(
+        '<html><body><form><input type="radio" name="sex" value="1"> 男 <input type="radio" name="sex" value="2">'
+        '<span>女</span><label><input type="checkbox" name="a">已有标签</label>'
+        '<input type="checkbox" id="agree"><label for="agree">同意</label></form></body></html>'
+    )
+    tie_choice_labels(root, ctx())
+    labels = {label.text_content(): label.get("for") for label in root.iter("label")}
+    radios = root.findall(".//input[@type='radio']")
+    assert labels["男"] == radios[0].get("id") and labels["女"] == radios[1].get("id")
+    assert len(labels) == 4  # the two labelled ones are left as they were
+    assert root.find(".//form").text_content().replace(" ", "") == "男女已有标签同意"

@@ -37,6 +37,8 @@ __all__ = [
     "mark_text_blocks",
     "rewrite_inline_style",
     "rewrite_inline_styles",
+    "table_cards",
+    "tie_choice_labels",
     "wrap_tables",
 ]
 
@@ -294,6 +296,160 @@ def _table_name(table: lxml.html.HtmlElement, number: int, english: bool) -> str
         text = text[:30] + "…"
     prefix = f"Table {number}" if english else f"表格{number}"
     return f"{prefix}: {text}" if text and english else (f"{prefix}：{text}" if text else prefix)
+
+
+# ---------------------------------------------------------------- tables as reading cards
+
+_CARD_TEXT = {
+    "zh": {"grid": "查看原表格（需左右滑动）", "hint": "表格较宽，可左右滑动查看 →", "row": "第{n}行",
+           "cards": "{name}（按行列出）", "sep": "：", "path": " › "},
+    "en": {"grid": "Show the original table (scrolls sideways)", "hint": "The table is wide: scroll sideways →",
+           "row": "Row {n}", "cards": "{name} (row by row)", "sep": ": ", "path": " › "},
+}
+
+
+def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """Each data table also as reading cards: a card per row, headed by its row path, each cell as
+    "column path：value" — built from the repaired table model the ``tables`` step left in
+    ``ctx.data["tables"]``. The grid itself goes behind a labelled ``<details>`` switch. elder.css
+    shows the cards on phones and the grid (switch hidden) on wider screens; no JavaScript.
+    Runs after ``tables`` and ``table-scroll``."""
+    readings = ctx.data.get("tables") or []
+    body = root.find("body")
+    if body is None or not readings:
+        return
+    words = _CARD_TEXT["en" if ctx.lang.lower().startswith("en") else "zh"]
+    tables = None
+    made = 0
+    for reading in readings:
+        if not reading.cells:
+            continue
+        # The reading names its <table> (the first part when the tables step split it into one
+        # table per section; the parts share one scroll container). Older models only had the index.
+        table = getattr(reading, "element", None)
+        if table is None:
+            tables = tables if tables is not None else list(body.iter("table"))
+            if reading.index >= len(tables):
+                continue
+            table = tables[reading.index]
+        wrapper = table.getparent()
+        while wrapper is not None and wrapper.get("data-eldermode") not in (None, "table-scroll"):
+            wrapper = wrapper.getparent()
+        if wrapper is None or wrapper.get("data-eldermode") != "table-scroll":
+            continue  # not a data table elder mode scrolls (a layout table, or one inside a data table)
+        parent = wrapper.getparent()
+        if parent is None or parent.get("data-eldermode") == "table-grid":
+            continue  # done already
+        cards = _cards(wrapper, reading, words)
+        if cards is None:
+            continue
+        grid = wrapper.makeelement("details", {"class": "em-table-grid", "data-eldermode": "table-grid"})
+        summary = etree.SubElement(grid, "summary")
+        summary.text = words["grid"]
+        hint = etree.SubElement(grid, "p", {"class": "em-table-hint", "aria-hidden": "true"})
+        hint.text = words["hint"]
+        reading_after = wrapper.getnext()
+        if reading_after is not None and reading_after.get("data-eldermode") != "table-reading":
+            reading_after = None
+        parent.replace(wrapper, grid)
+        grid.append(wrapper)
+        if reading_after is not None:
+            # The table's linear reading stays right after its container (the tables step looks
+            # for it there), so both go behind the switch: on a phone the cards are the reading.
+            grid.tail, reading_after.tail = reading_after.tail, None
+            wrapper.tail = None
+            grid.append(reading_after)
+        else:
+            grid.tail, wrapper.tail = wrapper.tail, None
+        grid.addprevious(cards)
+        made += 1
+    if made:
+        ctx.report.note("tables", "added reading cards", str(made))
+
+
+def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
+    rows: dict[tuple[int, tuple[str, ...]], list] = {}
+    for cell in reading.cells:
+        if not cell.value.strip():
+            continue  # an empty (merged) cell says nothing on a card
+        rows.setdefault((cell.y, tuple(cell.row)), []).append(cell)
+    if not rows:
+        return None
+    name = reading.caption or wrapper.get("aria-label") or ""
+    box = wrapper.makeelement("div", {"class": "em-table-cards", "data-eldermode": "table-cards",
+                                      "role": "region", "aria-label": words["cards"].format(name=name)})
+    if reading.caption:
+        caption = etree.SubElement(box, "p", {"class": "em-cards-caption"})
+        caption.text = reading.caption
+    merged: dict[tuple[str, ...], list] = {}
+    order: list[tuple[str, ...]] = []
+    for (y, path), cells in sorted(rows.items(), key=lambda item: item[0][0]):
+        key = path or (words["row"].format(n=y + 1),)
+        if key not in merged:
+            merged[key] = []
+            order.append(key)
+        merged[key].extend(cells)
+    for key in order:
+        card = etree.SubElement(box, "div", {"class": "em-card"})
+        head = etree.SubElement(card, "p", {"class": "em-card-head"})
+        head.text = words["path"].join(key)
+        items = etree.SubElement(card, "dl")
+        for cell in sorted(merged[key], key=lambda c: (c.y, c.x)):
+            term = etree.SubElement(items, "dt")
+            term.text = words["path"].join(cell.col) + words["sep"] if cell.col else ""
+            value = etree.SubElement(items, "dd")
+            value.text = cell.value
+    return box
+
+
+# ---------------------------------------------------------------- clickable choices
+
+_CHOICES = etree.XPath("//body//input[@type='radio' or @type='checkbox']")
+
+
+def tie_choice_labels(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """A radio button's or checkbox's loose text (``<input type=radio> 男``) becomes its ``<label>``,
+    so the words are part of the target, not only the 13 px circle."""
+    choices = _CHOICES(root)
+    if not choices:
+        return
+    labelled = {label.get("for") for label in root.iter("label") if label.get("for")}
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    tied = 0
+    for number, box in enumerate(choices):
+        if any(a.tag == "label" for a in box.iterancestors()) or (box.get("id") and box.get("id") in labelled):
+            continue
+        text = (box.tail or "").strip()
+        follower = box.getnext()
+        if not text and follower is not None and follower.tag in ("span", "font", "b") and len(follower) == 0:
+            text = (follower.text or "").strip()
+        else:
+            follower = None
+        if not text or len(text) > 40:
+            continue
+        if not box.get("id"):
+            new_id = f"em-choice-{number}"
+            while new_id in ids:
+                new_id += "x"
+            box.set("id", new_id)
+            ids.add(new_id)
+        label = box.makeelement("label", {"for": box.get("id"), "data-em-label": ""})
+        if follower is not None:
+            follower.addprevious(label)
+            label.append(follower)
+            label.tail, follower.tail = follower.tail, None
+        else:
+            raw = box.tail or ""
+            lead = raw[: len(raw) - len(raw.lstrip())]
+            rest = raw.lstrip()
+            words = rest.rstrip()
+            label.text = words
+            label.tail = rest[len(words):]
+            box.tail = lead
+            box.addnext(label)
+        tied += 1
+    if tied:
+        ctx.report.note("elder-forms", "tied choice labels", str(tied))
 
 
 # ---------------------------------------------------------------- the text column

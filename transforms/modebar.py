@@ -44,8 +44,8 @@ def mode_href(url: str, **params: str) -> str:
 def inject_modebar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Put the 长者模式 · 无障碍 · 原版 bar first in ``<body>``, in normal flow."""
     body = root.find("body")
-    if body is None:
-        return
+    if body is None or ctx.data.get("framed"):
+        return  # no bar inside a frame: the page around it has one
     # Both bars are direct children of <body>, so only its children need looking at.
     for child in body:
         if child.get("data-eldermode") in ("modebar", "toolbar"):

@@ -37,7 +37,9 @@ ELDER_CHANGES: tuple[Step, ...] = (
     ("elder-styles", elder.rewrite_inline_styles),
     ("tables", tables.annotate_tables),
     ("table-scroll", elder.wrap_tables),
+    ("table-cards", elder.table_cards),  # from the table model the tables step left
     ("text-column", elder.mark_text_blocks),
+    ("choice-labels", elder.tie_choice_labels),
 )
 
 # 无障碍 repairs inferred from the page (structure, names, focus); they run in elder mode too.

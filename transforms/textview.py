@@ -11,6 +11,7 @@ access mode makes (headings, names, landmarks) so it reads the same way.
 from __future__ import annotations
 
 import copy
+from dataclasses import fields
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -43,10 +44,12 @@ def text_view_path(options: PageOptions, url: str) -> str:
     return f"{options.prefix}text?url={quote(url, safe='/')}"
 
 
-def text_view_page(body: bytes, content_type: str | None, url: str, options: PageOptions | None = None) -> bytes:
-    """The text view of a page's bytes, as UTF-8 HTML bytes."""
+def text_view_page(body: bytes, content_type: str | None, url: str, options: PageOptions | None = None,
+                   visitor: Profile | None = None) -> bytes:
+    """The text view of a page's bytes, as UTF-8 HTML bytes, in the ``visitor``'s size and colours."""
     doc = parse_document(body, content_type)
     ctx = Context(profile=Profile(mode="access"), url=url, options=options or PageOptions())
+    ctx.data["visitor"] = visitor
     view = build_text_view(doc.root, ctx)
     doc.root = view
     doc.doctype = "<!DOCTYPE html>"
@@ -57,8 +60,11 @@ def _repair(root, ctx: Context) -> None:
     # The access repairs that change what a reader hears; imported here to keep module import light.
     from . import headings, images, landmarks, names
 
+    from . import duplicates
+
     language.set_lang(root, ctx)
     links.relativize_upstream_links(root, ctx)
+    duplicates.hide_duplicates(root, ctx)  # no empty 【字号：】 left of the site's own controls
     try:
         from . import tables
     except ImportError:  # the tables transform is optional for this view
@@ -80,7 +86,12 @@ def build_text_view(root: lxml.html.HtmlElement, ctx: Context) -> lxml.html.Html
     source = main if main is not None else (model.content if model.content is not None else model.body)
     page_title = (text_of(model.title) if model.title is not None else "") or model.title_text
 
+    visitor = ctx.data.get("visitor")
     html = lxml.html.Element("html", {"lang": ctx.lang or "zh-CN"})
+    if visitor is not None and visitor.mode == "elder":
+        # The visitor's 长者模式 size and colours (elder.css keys on these marks).
+        for f in fields(Profile):
+            html.set(f"data-em-{f.name}", getattr(visitor, f.name))
     head = html.makeelement("head", {})
     html.append(head)
     head.append(head.makeelement("meta", {"charset": "utf-8"}))
@@ -88,14 +99,16 @@ def build_text_view(root: lxml.html.HtmlElement, ctx: Context) -> lxml.html.Html
     title = head.makeelement("title", {})
     title.text = ui(ctx, "纯文本：", "Text view: ") + (page_title or ctx.url)
     head.append(title)
-    for name in ("eldermode.css", "access.css"):
+    for name in ("eldermode.css", "access.css") + (("elder.css",) if visitor is not None and visitor.mode == "elder" else ()):
         head.append(head.makeelement("link", {"rel": "stylesheet", "href": asset_url(ctx, name)}))
     body = html.makeelement("body", {"class": "em-textview"})
     html.append(body)
 
     page_path = split_url(ctx.url).path or "/"
     nav = body.makeelement("nav", {"class": "em-textview-nav", "aria-label": ui(ctx, "纯文本视图", "Text view")})
-    back = nav.makeelement("a", {"href": page_path + mode_href(ctx.url, mode="access")})
+    # 返回网页: the same page in the mode the visitor came from (elder stays elder).
+    back_mode = visitor.mode if visitor is not None and visitor.mode != "off" else "access"
+    back = nav.makeelement("a", {"href": page_path + mode_href(ctx.url, mode=back_mode)})
     back.text = ui(ctx, "返回网页", "Back to the page")
     nav.append(back)
     body.append(nav)

@@ -13,6 +13,7 @@ It sits in normal flow: nothing is ever fixed over the content.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import fields
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -23,7 +24,7 @@ from . import Context, Profile
 from .modebar import PARAM, mode_href
 from .profile import MENU_MODES
 
-__all__ = ["SHORTCUTS", "help_page", "inject_toolbar", "toolbar_strings"]
+__all__ = ["SHORTCUTS", "back_href", "help_page", "inject_toolbar", "profile_marks", "toolbar_strings"]
 
 STRINGS = {
     "zh": {
@@ -34,7 +35,7 @@ STRINGS = {
         "speech": "朗读", "speak": "朗读", "speak-rate": "语速", "speak-point": "指读", "speak-table": "表格朗读",
         "textview": "纯文本", "reset": "重置", "help": "帮助", "exit": "退出",
         "on": "已开启", "offstate": "已关闭", "help_title": "辅助工具条使用帮助",
-        "settings": "设置", "modes_short": "模式", "page": "其他",
+        "settings": "设置", "page": "其他", "elder_short": "长者模式", "access_short": "无障碍",
         "bigger": "A+", "smaller": "A−", "bigger_name": "A+ 放大字号", "smaller_name": "A− 缩小字号",
         "spacing_group": "行距", "cursor_group": "鼠标", "guide_group": "辅助线",
     },
@@ -43,10 +44,10 @@ STRINGS = {
         "off": "Original", "text": "Text size", "standard": "Standard", "large": "Large", "xlarge": "Extra large",
         "contrast": "Colours", "default": "Default",
         "high": "High contrast", "yellow": "Yellow on black", "spacing": "Wider lines", "cursor": "Large pointer",
-        "guide": "Reading guide", "speech": "Read aloud", "speak": "Read aloud", "speak-rate": "Speed",
+        "guide": "Reading guide", "speech": "Read aloud", "speak": "Listen", "speak-rate": "Speed",
         "speak-point": "Point to read", "speak-table": "Read table", "textview": "Text only", "reset": "Reset",
         "help": "Help", "exit": "Exit", "on": "on", "offstate": "off", "help_title": "Toolbar help",
-        "settings": "Settings", "page": "More",
+        "settings": "Settings", "page": "More", "elder_short": "Elder", "access_short": "Access",
         "bigger": "A+", "smaller": "A−", "bigger_name": "A+ larger text", "smaller_name": "A− smaller text",
         "spacing_group": "Line spacing", "cursor_group": "Pointer", "guide_group": "Guide",
     },
@@ -76,6 +77,17 @@ def toolbar_strings(lang: str) -> dict[str, str]:
     return STRINGS["en" if (lang or "").lower().startswith("en") else "zh"]
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _toolbar_lang(root, lang: str) -> str:
+    """The page's language for the toolbar's words: a Chinese page whose template says lang="en"
+    (common in CMS templates) still gets a Chinese toolbar."""
+    if (lang or "").lower().startswith("en") and _CJK.search(root.findtext(".//title") or ""):
+        return "zh"
+    return lang
+
+
 def _el(parent, tag: str, attrib: dict[str, str] | None = None, text: str | None = None):
     child = parent.makeelement(tag, attrib or {})
     if text is not None:
@@ -101,8 +113,11 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if body is None or _TOOLBARS(body):
         return
     if ctx.data.get("framed"):
-        return  # a page shown inside a frame of another page: that page has the toolbar
-    t = toolbar_strings(ctx.lang)
+        # A page shown inside a frame of another page: that page has the toolbar. The mark lets
+        # eldermode.css hide the other bars too (toolbar.js sets the class for frames it finds).
+        root.set("data-em-framed", "")
+        return
+    t = toolbar_strings(_toolbar_lang(root, ctx.lang))
     p = ctx.profile
     prefix = ctx.options.prefix
     url = ctx.url or "/"
@@ -128,7 +143,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
 
     # ---- the row
-    _el(form, "span", {"class": "em-tb-mode"}, t.get(p.mode, t["off"]))
+    _el(form, "span", {"class": "em-tb-mode"}, t.get(p.mode + "_short", t["off"]))
     if elder:
         index = LEVELS.index(p.text)
         _choice_button(form, "text", LEVELS[max(index - 1, 0)], t["smaller"], None,
@@ -195,8 +210,25 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     ctx.report.note("toolbar", "added toolbar")
 
 
-def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
-    """The toolbar's help page: what each control does and the keyboard shortcuts (a whole HTML page)."""
+def profile_marks(profile: Profile | None) -> str:
+    """The ``data-em-*`` attributes of ``<html>`` for one of eldermode's own pages in the visitor's profile."""
+    if profile is None or profile.mode != "elder":
+        return ' data-em-mode="help"'
+    return "".join(f' data-em-{f.name}="{html.escape(getattr(profile, f.name))}"' for f in fields(Profile))
+
+
+def back_href(back: str, profile: Profile | None) -> str:
+    """Where 返回 goes: the page the visitor came from (a path on this site), in the visitor's mode."""
+    parts = urlsplit(back or "/")
+    path = parts.path if parts.path.startswith("/") and not parts.scheme and not parts.netloc else "/"
+    path = quote("/" + path.lstrip("/\\"), safe="/%:@!$&'()*+,;=~")  # never a link to another host
+    return path + mode_href(back or "/", mode=profile.mode if profile is not None else "off")
+
+
+def help_page(lang: str, asset_prefix: str, asset_version: str = "1", profile: Profile | None = None,
+              back: str = "/") -> str:
+    """The toolbar's help page: what each control does and the keyboard shortcuts (a whole HTML page),
+    in the visitor's size and colours, its 返回 leading to the page the visitor came from."""
     t = toolbar_strings(lang)
     english = t is STRINGS["en"]
     rows = "".join(
@@ -220,7 +252,7 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
             (t["reset"], "Back to the standard settings."),
             (t["exit"], "Back to the original page."),
         ]
-        shortcut_title, controls_title, back = "Keyboard shortcuts", "Controls", "Back"
+        shortcut_title, controls_title, back_label = "Keyboard shortcuts", "Controls", "Back"
     else:
         intro = (
             "辅助工具条位于每个页面的最上方。按 Tab 键进入工具条，用方向键在按钮之间移动，按回车或空格键使用。"
@@ -237,16 +269,19 @@ def help_page(lang: str, asset_prefix: str, asset_version: str = "1") -> str:
             (t["reset"], "恢复标准设置。"),
             (t["exit"], "返回原版页面。"),
         ]
-        shortcut_title, controls_title, back = "快捷键", "按钮说明", "返回"
+        shortcut_title, controls_title, back_label = "快捷键", "按钮说明", "返回"
     items = "".join(f"<dt>{html.escape(a)}</dt><dd>{html.escape(b)}</dd>" for a, b in controls)
     lang_attr = "en" if english else "zh-CN"
-    css = f"{asset_prefix}assets/toolbar.css?v={html.escape(asset_version)}"
+    version = html.escape(asset_version)
+    sheets = "".join(f"<link rel=\"stylesheet\" href=\"{asset_prefix}assets/{name}?v={version}\">"
+                     for name in ("elder.css", "toolbar.css"))
     return (
-        f"<!DOCTYPE html>\n<html lang=\"{lang_attr}\" data-em-mode=\"help\"><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html>\n<html lang=\"{lang_attr}\"{profile_marks(profile)}><head><meta charset=\"utf-8\">"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{html.escape(t['help_title'])}</title><link rel=\"stylesheet\" href=\"{css}\"></head>"
+        f"<title>{html.escape(t['help_title'])}</title>{sheets}</head>"
         f"<body class=\"em-help\"><main><h1>{html.escape(t['help_title'])}</h1><p>{html.escape(intro)}</p>"
         f"<h2>{controls_title}</h2><dl>{items}</dl>"
         f"<h2>{shortcut_title}</h2><table><tbody>{rows}</tbody></table>"
-        f"<p><a href=\"/\">{back}</a></p></main></body></html>\n"
+        f"<p><a class=\"em-help-back\" href=\"{html.escape(back_href(back, profile), quote=True)}\">{back_label}</a></p>"
+        f"</main></body></html>\n"
     )

@@ -247,6 +247,29 @@
       if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) broken(img);
       else img.addEventListener("error", function () { broken(img); }, { once: true });
     });
+    // ---------------------------------------------------------------- tables: the grid open on wide screens
+    // Phones read the cards with the grid behind 查看原表格; wider screens get the grid itself, open
+    // (elder.css already shows it without JavaScript; open also puts it in the accessibility tree).
+    if (window.matchMedia) {
+      var wide = window.matchMedia("(min-width: 481px)");
+      var openGrids = function () {
+        Array.prototype.forEach.call(doc.querySelectorAll("details.em-table-grid"), function (grid) {
+          grid.open = wide.matches;
+        });
+      };
+      openGrids();
+      if (wide.addEventListener) wide.addEventListener("change", openGrids);
+    }
+    // ---------------------------------------------------------------- wide tables say that they scroll
+    function markOverflow() {
+      Array.prototype.forEach.call(doc.querySelectorAll(".em-table-scroll"), function (box) {
+        if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("data-em-overflows", "");
+        else box.removeAttribute("data-em-overflows");
+      });
+    }
+    markOverflow();
+    window.addEventListener("resize", markOverflow, { passive: true });
+    doc.addEventListener("toggle", markOverflow, true);
     // ---------------------------------------------------------------- calm page: stop carousels we can ask
     if (html.getAttribute("data-em-mode") === "elder") {
       Array.prototype.forEach.call(doc.querySelectorAll(".swiper, .swiper-container"), function (el) {

@@ -152,7 +152,8 @@ def infer(t: Table) -> Inference | None:
                 break
             if "text" not in column and "num" not in column:
                 break
-            if _unit_column(column_cells, kinds):
+            header = " ".join(h.data["text"] for y in range(lead, top) for h in t.cells_at(left, y))
+            if _unit_column(column_cells, kinds) or header in ("单位", "计量单位"):
                 break
             left += 1
     else:
