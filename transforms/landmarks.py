@@ -57,6 +57,7 @@ _NAMES = {
     "breadcrumb": ("当前位置", "Breadcrumb"),
     "topbar": ("顶部工具栏", "Top bar"),
     "float": ("浮动窗口", "Floating window"),
+    "search": ("站内搜索", "Site search"),
     "skip": ("跳到主要内容", "Skip to main content"),
 }
 
@@ -74,6 +75,17 @@ def existing_landmarks(body) -> dict[str, list]:
         if role in LANDMARK_ROLES:
             found.setdefault(role, []).append(el)
     return found
+
+
+def inside_landmark(el) -> bool:
+    """``el`` or an ancestor is a landmark (the author's or one eldermode added)."""
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        role = (node.get("role") or "").split(" ")[0] or _implicit_role(node)
+        if role in LANDMARK_ROLES:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _implicit_role(el) -> str:
@@ -140,13 +152,16 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         footers = [el for el in candidates.get("contentinfo", []) if main is None or precedes(main, el)]
         if footers and free(footers[-1]):
             plan.append((footers[-1], "contentinfo", ""))
-    for el in candidates.get("float", []):
-        if free(el):
-            plan.append((el, "complementary", "float"))
-    for form in _search_forms(model):
-        if form.get("role") is None and not any(_contains(t, form) and t.get("role") == "search" for t in taken):
-            plan.append((form, "search", ""))
+    # Floating windows are never promoted to landmarks: in access mode the ads among them are removed
+    # (quiet.drop_floating_ads), and what stays is no region a listener navigates to.
+    searches = [form for form in _search_forms(model) if form.get("role") is None and not any(
+        _contains(t, form) and t.get("role") == "search" for t in taken)]
+    searches_there = len(existing.get("search", []))
+    for form in searches:
+        # Two search landmarks must be told apart by name (站内搜索, 站内搜索 2).
+        plan.append((form, "search", "search" if len(searches) + searches_there > 1 else ""))
 
+    plan = _never_more_regions(body, taken, plan, main)
     used_names: dict[str, set[str]] = {}
     for els in existing.values():
         for el in els:
@@ -168,6 +183,65 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if role == "main":
             ctx.data["access.main"] = host
         ctx.report.note("landmarks", f"added {role}", f"{describe(el)}{' ' + name if name else ''}")
+
+
+_NO_CONTENT = frozenset({"script", "style", "noscript", "template", "link", "meta", "br"})
+_CONTENT_TAGS = ("img", "input", "select", "textarea", "button", "iframe", "svg", "video", "object", "embed", "canvas")
+
+
+def _outside_landmarks(body, landmarks: list) -> int:
+    """How many blocks with content sit outside every landmark, counted as axe's ``region`` rule does:
+    the outermost blocks that hold no landmark, below the blocks that do."""
+    marks = set(landmarks)
+    holders = set()
+    for el in landmarks:
+        node = el.getparent()
+        while node is not None and node not in holders:
+            holders.add(node)
+            node = node.getparent()
+
+    def count(el) -> int:
+        total = 0
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _NO_CONTENT or child in marks or child.get("data-eldermode") not in (
+                    None, "landmark", "heading", "separator"):
+                continue
+            if child.get("hidden") is not None or child.get("aria-hidden") == "true":
+                continue
+            if child in holders:
+                total += count(child)
+            elif compact(child.text_content()) or next(child.iter(*_CONTENT_TAGS), None) is not None:
+                total += 1
+        return total
+
+    return count(body)
+
+
+def _never_more_regions(body, taken: list, plan: list, main) -> list:
+    """The plan without the landmarks that would leave more blocks outside any landmark than the page had.
+
+    A landmark added deep inside a block that was outside every landmark splits that block: its
+    siblings are now each outside on their own. Such landmarks are dropped (the one main stays)."""
+    before = _outside_landmarks(body, taken)
+
+    def after(entries) -> int:
+        return _outside_landmarks(body, taken + [el for el, _, _ in entries])
+
+    current = after(plan)
+    while current > before:
+        best, best_count = None, current
+        for i, (el, role, _) in enumerate(plan):
+            if el is main:
+                continue
+            trial = after(plan[:i] + plan[i + 1:])
+            if trial < best_count:
+                best, best_count = i, trial
+        if best is None:
+            break
+        plan = plan[:best] + plan[best + 1:]
+        current = best_count
+    return plan
 
 
 def _free_of_plan(el, plan, main) -> bool:
@@ -341,7 +415,16 @@ def _host(el):
         wrapper.tail, el.tail = el.tail, None
         wrapper.append(el)
         return wrapper
+    if el.tag in _NO_ROLE_TAGS and el.getparent() is not None:
+        # The parser let a void element (<wbr>, <br>) swallow the text after it: its container carries the role.
+        return _host(el.getparent())
     return el
+
+
+# Elements that may carry no landmark role (void and form elements), however the parser nested them.
+_NO_ROLE_TAGS = frozenset({"wbr", "br", "hr", "img", "input", "meta", "link", "source", "param", "embed", "col",
+                           "area", "base", "track", "label", "option", "select", "textarea", "button", "li", "dd",
+                           "dt", "tr", "tbody", "thead", "tfoot", "th", "caption"})
 
 
 def add_skip_link(root: lxml.html.HtmlElement, ctx: Context) -> None:

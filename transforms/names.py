@@ -23,7 +23,8 @@ from .pagemodel import page_model
 from .textwalk import compact, squash
 from .uitext import is_english, ui
 from .urls import split_url
-from .images import FILE_WORDS, link_target_texts
+from .images import FILE_WORDS, KNOWN_HOSTS, caption_after, link_target_texts
+from .landmarks import inside_landmark
 
 __all__ = ["GENERIC_LINK_TEXTS", "has_name", "name_controls", "name_form_fields", "name_iframes"]
 
@@ -47,16 +48,23 @@ _FIELD_NAME_WORDS: dict[str, tuple[str, str]] = {
     "phone": ("电话", "Phone"), "tel": ("电话", "Phone"), "mobile": ("手机号码", "Mobile number"),
     "name": ("姓名", "Name"), "xm": ("姓名", "Name"), "title": ("标题", "Title"), "content": ("内容", "Content"),
     "code": ("验证码", "Verification code"), "yzm": ("验证码", "Verification code"),
+    "qt": ("搜索关键字", "Search terms"), "comment": ("评论内容", "Comment"),
     "checkcode": ("验证码", "Verification code"), "captcha": ("验证码", "Verification code"),
 }
+_SEARCH_FIELD_NAMES = frozenset({"q", "kw", "keyword", "keywords", "searchword", "wd", "query", "search", "qt"})
 _LABEL_PUNCTUATION = re.compile(r"^[\s*＊:：]+|[\s*＊:：]+$")
+
+
+# A lone "X" drawn as a close box inside a bigger control does not say what the control is.
+_CLOSE_GLYPHS = frozenset({"X", "x", "×", "✕", "✖"})
 
 
 def has_name(el) -> bool:
     """The element has an accessible name from the author (attribute, alt or text)."""
     if el.get("aria-label", "").strip() or el.get("aria-labelledby") or el.get("title", "").strip():
         return True
-    if compact(el.text_content()):
+    text = compact(el.text_content())
+    if text and text not in _CLOSE_GLYPHS:
         return True
     for img in el.iter("img", "input"):
         if (img.get("alt") or "").strip() or (img.get("aria-label") or "").strip():
@@ -97,23 +105,29 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
             continue
         href = a.get("href")
         onclick = a.get("onclick")
+        # Outside every landmark a button (like any hidden element) splits the block around it into
+        # pieces each outside on its own: there the link stays as the author wrote it.
         if a.get("role") is None and (
             (href is not None and _acts_as_button(href)) or (href is None and onclick)
-        ):
+        ) and inside_landmark(a):
             a.set("role", "button")
             a.set("data-em-button", "")
             if href is None and a.get("tabindex") is None:
                 a.set("tabindex", "0")
             ctx.report.note("names", "link acting as button given role=button", _label(a))
+        if a.get("href") is None and a.get("role") is None:
+            continue  # no href, no handler: not a control a reader reaches; a name on it would be ignored
+        if _does_nothing(a):
+            # <a href="javascript:void(0)" onclick="return false"></a>: nothing to see, nothing it does. Without
+            # its href it is no link a reader stops at (and the site's CSS for it still matches).
+            for attr in ("href", "role", "data-em-button", "tabindex"):
+                a.attrib.pop(attr, None)
+            ctx.report.note("names", "empty link that does nothing taken out of the tab order", describe(a))
+            continue
         if not has_name(a):
             if targets is None:
                 targets = link_target_texts(model)
-            name = _link_name(a, ctx, targets)
-            if name:
-                a.set("aria-label", name)
-                ctx.report.note("names", "named link", f"{describe(a)} → {name}")
-            else:
-                ctx.report.note("names", "left unnamed", f"link {href or describe(a)}")
+            _give_name(a, _link_name(a, ctx, targets), ctx, "link", href or describe(a))
             continue
         text = compact(a.text_content())
         if text.lower() in GENERIC_LINK_TEXTS and not a.get("aria-label") and not a.get("aria-labelledby"):
@@ -128,25 +142,46 @@ def name_controls(root: lxml.html.HtmlElement, ctx: Context) -> None:
         el = handler.getparent()
         if el.tag not in _PSEUDO_BUTTON_TAGS or el.get("role") is not None or el.get("data-eldermode"):
             continue
-        if _inside_control(el):
+        if _inside_control(el) or not inside_landmark(el):
+            continue
+        word = "" if has_name(el) else _word_for(el, ctx)
+        if not word and not has_name(el):
+            # A button nobody can name would be announced as just "button": it is left as it is, for a person.
+            ctx.report.note("names", "left unnamed", f"clickable {describe(el)}")
             continue
         el.set("role", "button")
         el.set("data-em-button", "")
         if el.get("tabindex") is None:
             el.set("tabindex", "0")
-        if not has_name(el):
-            word = _word_for(el, ctx)
-            if word:
-                el.set("aria-label", word)
+        if word:
+            el.set("aria-label", word)
         ctx.report.note("names", "clickable element made a keyboard button", _label(el))
     for button in model.tags("button"):
         if not has_name(button):
-            word = _word_for(button, ctx)
+            word = _word_for(button, ctx) or _button_word(button, ctx)
             if word:
                 button.set("aria-label", word)
                 ctx.report.note("names", "named button", f"{describe(button)} → {word}")
             else:
                 ctx.report.note("names", "left unnamed", f"button {describe(button)}")
+
+
+_NOTHING_SCRIPT = re.compile(r"^\s*(?:javascript:\s*(?:void\s*\(\s*0?\s*\)|;|)\s*;?)?\s*$|^#$", re.I)
+
+
+def _does_nothing(a) -> bool:
+    onclick = (a.get("onclick") or "").strip().lower().rstrip(";")
+    return (len(a) == 0 and not compact(a.text) and _NOTHING_SCRIPT.match(a.get("href") or "") is not None
+            and onclick in ("", "return false") and not a.get("class") and a.get("aria-label") is None)
+
+
+def _give_name(el, name: str, ctx: Context, what: str, where: str) -> None:
+    """``aria-label`` = ``name``, reported; or, with no name, reported as left for a person."""
+    if name:
+        el.set("aria-label", name)
+        ctx.report.note("names", f"named {what}", f"{describe(el)} → {name}")
+    else:
+        ctx.report.note("names", "left unnamed", f"{what} {where}")
 
 
 def _label(el) -> str:
@@ -165,12 +200,71 @@ def _inside_control(el) -> bool:
     return False
 
 
+# What a script href or handler does, when it does one well-known thing.
+_SCRIPT_WORDS = (
+    (re.compile(r"location\.reload"), ("刷新", "Reload")),
+    (re.compile(r"history\.(?:back|go\(\s*-)"), ("返回上一页", "Back")),
+    (re.compile(r"window\.print|\bprint\("), ("打印", "Print")),
+    (re.compile(r"window\.close"), ("关闭", "Close")),
+)
+# Words long enough to be found inside run-together class names (``ashsearch``, ``btnSousuo``).
+_INNER_WORDS = tuple(w for w in FILE_WORDS if len(w) >= 5)
+
+
 def _word_for(el, ctx: Context) -> str:
-    """A name from an icon's class or image file (``btn-search`` → 搜索)."""
-    hints = " ".join(filter(None, [el.get("class"), el.get("id")] + [i.get("src") for i in el.iter("img")]))
-    for token in re.findall(r"[a-z]+", hints.lower()):
+    """A name from an icon's class, image file or handler (``btn-search`` → 搜索, ``history.go(-1)`` → 返回上一页)."""
+    hints = [el.get("class"), el.get("id")] + [i.get("src") for i in el.iter("img")]
+    hints += [d.get("class") for d in el.iterdescendants("i", "span", "em", "b") if d.get("class")]
+    box = el
+    for _ in range(2):
+        # A bare <a><i></i></a> is named by the box it alone sits in (<dl id="quickFun-totop"><dt><a>).
+        box = box.getparent()
+        if any(hints) or box is None or len(box) != 1:
+            break
+        hints += [box.get("id"), box.get("class")]
+    hint = " ".join(filter(None, hints)).lower()
+    english = is_english(ctx)
+    if "font" in hint or "zoom" in hint:
+        if any(w in hint for w in ("add", "big", "plus", "large")):
+            return ui(ctx, "放大字号", "Larger text")
+        if any(w in hint for w in ("sub", "small", "minus", "reduce")):
+            return ui(ctx, "缩小字号", "Smaller text")
+    for token in re.findall(r"[a-z]+", hint):
         if token in FILE_WORDS:
-            return FILE_WORDS[token][1 if is_english(ctx) else 0]
+            return FILE_WORDS[token][1 if english else 0]
+    script = ((el.get("href") or "") + " " + (el.get("onclick") or "")).lower()
+    for pattern, words in _SCRIPT_WORDS:
+        if pattern.search(script):
+            return words[1 if english else 0]
+    for word in _INNER_WORDS:
+        if word in hint or word in script:
+            return FILE_WORDS[word][1 if english else 0]
+    return ""
+
+
+def _in_search_form(field) -> bool:
+    form = field.getparent()
+    while form is not None and form.tag != "form":
+        form = form.getparent()
+    if form is None:
+        return False
+    if form.get("role") == "search":
+        return True
+    hint = " ".join(filter(None, [form.get("action"), form.get("id"), form.get("class"), form.get("name")])).lower()
+    return "search" in hint or "sousuo" in hint or any(
+        (f.get("name") or "").lower() in _SEARCH_FIELD_NAMES for f in form.iter("input"))
+
+
+def _button_word(button, ctx: Context) -> str:
+    """A submit button does what its form does: 搜索 in a search form, else 提交; a collapse toggle opens the menu."""
+    if button.get("data-toggle") == "collapse" or "toggle" in (button.get("class") or "").lower():
+        return ui(ctx, "菜单", "Menu")
+    kind = (button.get("type") or "submit").lower()
+    tokens = re.findall(r"[a-z]+", f"{button.get('class') or ''} {button.get('id') or ''}".lower())
+    if _in_search_form(button) or any(t in ("ss", "sbtn", "ssbtn", "sousuo") for t in tokens):
+        return ui(ctx, "搜索", "Search")
+    if kind == "submit":
+        return ui(ctx, "提交", "Submit")
     return ""
 
 
@@ -178,13 +272,21 @@ def _link_name(a, ctx: Context, targets: dict[str, str]) -> str:
     word = _word_for(a, ctx)
     if word:
         return word
+    caption = caption_after(a)
+    if caption:
+        return caption  # <a><img alt=""></a><span class="title">长者助手</span>
     href = (a.get("href") or "").strip()
     if not href or _is_script_href(href):
         return ""
     if href in targets:
         return targets[href]
     parts = split_url(href)
-    host, path = parts.netloc, parts.path
+    host, path = parts.netloc.lower(), parts.path
+    english = is_english(ctx)
+    if host in KNOWN_HOSTS:
+        return KNOWN_HOSTS[host][1 if english else 0]
+    if host.startswith(("mail.", "email.")):
+        return ui(ctx, "电子邮箱", "Email")
     if path in ("", "/") and not host:
         return ui(ctx, "首页", "Home")
     return ""
@@ -230,13 +332,26 @@ def name_form_fields(root: lxml.html.HtmlElement, ctx: Context) -> None:
                 field.set("alt", name)
                 ctx.report.note("names", "named image button", name)
             continue
+        if kind in ("submit", "button", "reset"):
+            if not (field.get("value") or "").strip() and not field.get("aria-label") and not field.get(
+                    "aria-labelledby") and not field.get("title"):
+                # An empty value shows no words (the site draws an icon): name it by what it does.
+                word = (_word_for(field, ctx) or _button_word(field, ctx)) if kind != "reset" else ui(ctx, "重置", "Reset")
+                _give_name(field, word, ctx, "button", describe(field))
+            continue
         if kind in _FIELD_TYPES_WITHOUT_LABEL:
             continue
-        if field.get("aria-label") or field.get("aria-labelledby") or field.get("title"):
+        if field.get("aria-label") or field.get("aria-labelledby"):
             continue
         if (field.get("id") and field.get("id") in labelled) or _inside_label(field):
             continue
-        name = squash(field.get("placeholder")) or _text_before(field) or _name_word(field, ctx)
+        if field.get("title", "").strip():
+            # A title is only a tooltip to many readers: it becomes the field's name too.
+            field.set("aria-label", squash(field.get("title")))
+            ctx.report.note("names", "labelled form field", f"{describe(field)} → {squash(field.get('title'))}")
+            continue
+        name = (squash(field.get("placeholder")) or _prompt_value(field) or _text_before(field)
+                or (_text_after(field) if kind in ("checkbox", "radio") else "") or _name_word(field, ctx))
         if name:
             field.set("aria-label", name)
             ctx.report.note("names", "labelled form field", f"{describe(field)} → {name}")
@@ -291,11 +406,39 @@ def _text_before(field) -> str:
     return text if 1 <= len(text) <= 20 else ""
 
 
+_PROMPT = re.compile(r"^(?:请输入|请填写|输入|搜索|请选择)")
+
+
+def _prompt_value(field) -> str:
+    """A text field whose value is its prompt (``value="请输入检索关键词"``, cleared on focus by a script)."""
+    value = squash(field.get("value"))
+    return value if field.tag == "input" and _PROMPT.match(value) and len(value) <= 20 else ""
+
+
+def _text_after(field) -> str:
+    """The words right after a check box or radio button: ``<input type=checkbox> 匿名``."""
+    text = squash(field.tail)
+    following = field.getnext()
+    if not text and following is not None and following.tag in ("span", "label", "font", "b", "em"):
+        text = squash(following.text_content())
+    text = _LABEL_PUNCTUATION.sub("", text)
+    return text if 1 <= len(text) <= 20 else ""
+
+
 def _name_word(field, ctx: Context) -> str:
+    english = is_english(ctx)
     for attr in ("name", "id"):
         value = (field.get(attr) or "").lower()
         if value in _FIELD_NAME_WORDS:
-            return _FIELD_NAME_WORDS[value][1 if is_english(ctx) else 0]
+            return _FIELD_NAME_WORDS[value][1 if english else 0]
+    for attr in ("name", "id"):
+        # camelCase and run-together names: searchSelect, docComment
+        for token in re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", field.get(attr) or "").lower()):
+            if token in _FIELD_NAME_WORDS and len(token) >= 4:
+                word = _FIELD_NAME_WORDS[token][1 if english else 0]
+                if field.tag == "select" and token == "search":
+                    return ui(ctx, "搜索范围", "Search scope")
+                return word
     return ""
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 from . import (
-    Context, Step, TransformError, assets, duplicates, elder, focus, headings, images, landmarks, language, links, modebar,
-    names, overrides, speech, tables, toolbar,
+    Context, Step, TransformError, ariafix, assets, duplicates, elder, focus, headings, images, landmarks, language,
+    links, listfix, modebar, names, overrides, quiet, speech, tables, toolbar,
 )
 from .document import Document, parse_document, serialize_document
 
@@ -45,6 +45,10 @@ ELDER_CHANGES: tuple[Step, ...] = (
 # 无障碍 repairs inferred from the page (structure, names, focus); they run in elder mode too.
 ACCESS_REPAIRS: tuple[Step, ...] = (
     ("access-assets", focus.link_access_assets),
+    ("floating-ads", quiet.drop_floating_ads),  # before the page model: an ad is no part of the page
+    ("aria", ariafix.mend_aria),
+    ("lists", listfix.mend_lists),
+    ("separators", quiet.hide_separators),
     ("overrides", overrides.apply_overrides),
     ("title", headings.ensure_title),
     ("headings", headings.infer_headings),
@@ -53,6 +57,7 @@ ACCESS_REPAIRS: tuple[Step, ...] = (
     ("controls", names.name_controls),
     ("form-fields", names.name_form_fields),
     ("frames", names.name_iframes),
+    ("named-groups", ariafix.group_named_generics),
     ("focus", focus.restore_focus),
 )
 
