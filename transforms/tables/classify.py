@@ -38,12 +38,13 @@ def _data_indicators(table_el, structure) -> str:
     return ""
 
 
-_HEADERS_ATTR = etree.XPath("boolean(descendant::*/@headers)")
+# headers on a td (a th sends us to the exact walk anyway); twice as fast as looking at every cell from Python.
+_TD_HEADERS = etree.XPath("boolean(descendant::td/@headers)")
 
 
 def _author_header_markup(table_el, structure) -> str:
-    if next(table_el.iterdescendants("th"), None) is None and not _HEADERS_ATTR(table_el):
-        return ""  # nothing anywhere inside (one pass in C); otherwise only the table's own cells count
+    if next(table_el.iterdescendants("th"), None) is None and not _TD_HEADERS(table_el):
+        return ""  # nothing anywhere inside; otherwise only the table's own cells count
     for group in structure.groups:
         for row in group.rows:
             for cell in row.cells:

@@ -426,6 +426,9 @@ class _Former:
             t.slots.append([])
         slots = t.slots[y]
         cells = t.cells
+        col_has_data = t.col_has_data
+        row_data = False
+        filled = 0
         for el in row.cells:
             while xcurrent < t.xwidth and xcurrent < len(slots) and slots[xcurrent] is not None:
                 xcurrent += 1
@@ -444,16 +447,19 @@ class _Former:
                 t.xwidth = max(t.xwidth, xcurrent + colspan)
                 t.yheight = max(t.yheight, y + rowspan)
                 self._ensure()
-            cell = Cell(el, xcurrent, y, colspan, rowspan, el.tag == "th", len(cells))
+                col_has_data = t.col_has_data
+            is_header = el.tag == "th"
+            cell = Cell(el, xcurrent, y, colspan, rowspan, is_header, len(cells))
             cells.append(cell)
             if colspan == 1 and rowspan == 1 and len(slots) <= xcurrent:
                 # The common case: a 1x1 cell at the end of its row's slots.
-                slots.extend([None] * (xcurrent - len(slots)))
+                if len(slots) < xcurrent:
+                    slots.extend([None] * (xcurrent - len(slots)))
                 slots.append(cell)
-                t._filled += 1
-                if not cell.is_header:
-                    t.row_has_data[y] = True
-                    t.col_has_data[xcurrent] = True
+                filled += 1
+                if not is_header:
+                    row_data = True
+                    col_has_data[xcurrent] = True
             else:
                 for yy in range(y, y + rowspan):
                     for x in range(xcurrent, xcurrent + colspan):
@@ -461,6 +467,11 @@ class _Former:
             if grows:
                 self.growing.append((cell, xcurrent, colspan))
             xcurrent += colspan
+        if row_data:
+            t.row_has_data[y] = True
+        t._filled += filled
+        if t._filled > SLOT_BUDGET:
+            raise TableTooLarge(f"more than {SLOT_BUDGET} slots")
         self.ycurrent += 1
 
     def process_row_group(self, group: GroupView) -> None:
