@@ -7,7 +7,7 @@ lookup of ``content-type`` would then miss the header and pages would pass unrew
 
 from __future__ import annotations
 
-__all__ = ["lower_names", "with_lower_names"]
+__all__ = ["header_fields", "lower_names", "with_lower_names"]
 
 
 def lower_names(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -27,3 +27,12 @@ def with_lower_names(message: dict) -> dict:
         message = dict(message, headers=headers)
     lowered = lower_names(headers)
     return message if lowered is headers else dict(message, headers=lowered)
+
+
+def header_fields(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Lower-case names to values, the first of a repeated name winning (as ``Headers.get`` answers).
+
+    One pass over the list, where each ``Headers`` lookup is a pass of its own: what the
+    per-request checks on a response read many names from.
+    """
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(headers)}
