@@ -21,7 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
-from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+from eldermode.transforms.modebar import splice_entry_link
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics
@@ -478,7 +478,7 @@ class _Exchange:
         return out
 
     def _splice_entry(self, body: bytes, headers: Headers) -> bytes | None:
-        return splice_after_body(self._decoded(body, headers), entry_link_bytes(self.choice.page_url))
+        return splice_entry_link(self._decoded(body, headers), self.choice.page_url)
 
 
 def _coded_key(cache_key: bytes, coding: str) -> bytes:

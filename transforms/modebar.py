@@ -15,8 +15,9 @@ import lxml.html
 
 from . import Context
 from .profile import MENU_MODES, REWRITTEN_MODES
+from .urls import split_url
 
-__all__ = ["MODE_LABELS", "entry_link_bytes", "inject_modebar", "mode_href", "splice_after_body"]
+__all__ = ["MODE_LABELS", "entry_link_bytes", "inject_modebar", "mode_href", "splice_after_body", "splice_entry_link"]
 
 PARAM = "eldermode"
 
@@ -74,15 +75,19 @@ def _ncr(text: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def entry_link_bytes(url: str) -> bytes:
+def entry_link_bytes(url: str, rooted: bool = False) -> bytes:
     """The small entry link for pages served in mode ``off``, as ASCII bytes.
 
     It is spliced into the original bytes without parsing, so it must be valid in
     whatever encoding the page uses: ASCII with numeric character references is.
+    ``rooted``: links as the page's path and query, for a page whose ``<base href>`` would move
+    query-only links to another page; they open where they are, whatever the base's target.
     """
     text = MODE_LABELS["zh"]
+    path = split_url(url).path or "/" if rooted else ""
+    target = ' target="_self"' if rooted else ""
     links = " &#183; ".join(
-        f'<a href="{html.escape(mode_href(url, mode=mode), quote=True)}">{_ncr(text[mode])}</a>'
+        f'<a href="{html.escape(path + mode_href(url, mode=mode), quote=True)}"{target}>{_ncr(text[mode])}</a>'
         for mode in REWRITTEN_MODES
     )
     return (
@@ -98,9 +103,40 @@ def entry_link_bytes(url: str) -> bytes:
 _BODY_TAG = re.compile(
     rb"<!--.*?-->"
     rb"|<(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
-    rb"|<body\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    rb"|<(?:body|base)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
     re.IGNORECASE | re.DOTALL,
 )
+_HREF = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def splice_entry_link(body: bytes, url: str) -> bytes | None:
+    """The original page with the entry link after ``<body>``; None when it has no ``<body>`` tag.
+
+    Under a ``<base href>`` on this site (a path) the links are rooted at the page's path; under a
+    base at another host no link can stay on this site (a relative one resolves there), so the page
+    is left as it is.
+    """
+    base = _base_href(body)
+    if base is None:
+        return splice_after_body(body, entry_link_bytes(url))
+    parts = split_url(base)
+    if parts.netloc or parts.scheme.lower() in ("http", "https"):
+        return body  # (what a visitor of this page gets instead: the site's own link to ?eldermode=elder, if any)
+    return splice_after_body(body, entry_link_bytes(url, rooted=True))
+
+
+def _base_href(body: bytes) -> str | None:
+    """The ``href`` of the first ``<base>`` before ``<body>`` (entities left as written), else None."""
+    for match in _BODY_TAG.finditer(body):
+        tag = match.group(0)
+        if tag[:5].lower() == b"<body":
+            return None
+        if tag[:5].lower() == b"<base":
+            found = _HREF.search(tag)
+            if found:
+                value = next(g for g in found.groups() if g is not None)
+                return html.unescape(value.decode("latin-1")).strip()
+    return None
 
 
 def splice_after_body(body: bytes, insert: bytes) -> bytes | None:
