@@ -121,6 +121,8 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if main is None:
             main = _main_block(model, candidates)
         if main is not None:
+            main = _top_level(main, taken, candidates)
+        if main is not None:
             plan.append((main, "main", ""))
     ctx.data["access.main"] = main
 
@@ -189,12 +191,26 @@ _NO_CONTENT = frozenset({"script", "style", "noscript", "template", "link", "met
 _CONTENT_TAGS = ("img", "input", "select", "textarea", "button", "iframe", "svg", "video", "object", "embed", "canvas")
 
 
-def _outside_landmarks(body, landmarks: list) -> int:
+# What axe's ``region`` rule stops at besides landmarks: buttons, frames and content hidden from
+# readers. Each splits the blocks around it as a landmark does (their other children are counted
+# one by one).
+_REGION_STOPS = etree.XPath(
+    "descendant::*[@hidden or @aria-hidden='true' or @role='button' or self::button or self::iframe or self::frame"
+    " or self::input[translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'button' or"
+    " translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'submit' or"
+    " translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'reset' or"
+    " translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'image']]"
+    "[not(ancestor-or-self::*[@data-eldermode and @data-eldermode!='landmark'])]"
+)
+
+
+def _outside_landmarks(body, landmarks: list, stops: list = ()) -> int:
     """How many blocks with content sit outside every landmark, counted as axe's ``region`` rule does:
-    the outermost blocks that hold no landmark, below the blocks that do."""
-    marks = set(landmarks)
+    the outermost blocks that hold no landmark (nor button, frame or hidden content), below the
+    blocks that do."""
+    marks = set(landmarks).union(stops)
     holders = set()
-    for el in landmarks:
+    for el in marks:
         node = el.getparent()
         while node is not None and node not in holders:
             holders.add(node)
@@ -223,10 +239,11 @@ def _never_more_regions(body, taken: list, plan: list, main) -> list:
 
     A landmark added deep inside a block that was outside every landmark splits that block: its
     siblings are now each outside on their own. Such landmarks are dropped (the one main stays)."""
-    before = _outside_landmarks(body, taken)
+    stops = _REGION_STOPS(body)
+    before = _outside_landmarks(body, taken, stops)
 
     def after(entries) -> int:
-        return _outside_landmarks(body, taken + [el for el, _, _ in entries])
+        return _outside_landmarks(body, taken + [el for el, _, _ in entries], stops)
 
     current = after(plan)
     while current > before:
@@ -319,6 +336,31 @@ def _main_host(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
     if any(_contains(host, other) for other in others) and host is not content:
         host = content
     if any(_contains(host, other) for other in others) or host.get("data-em-landmark"):
+        return None
+    return host
+
+
+def _top_level(main, taken: list, candidates) -> lxml.html.HtmlElement | None:
+    """``main`` itself, or, when it lies inside a landmark the author wrote (a ``region`` 文章详情 around the
+    article), the nearest block around that landmark: ``main`` must be a top-level landmark. None when
+    that block would hold another of the author's landmarks or the site's banner, menu or footer."""
+    outer = None
+    node = main
+    while node is not None:
+        if node in taken:
+            outer = node
+        node = node.getparent()
+    if outer is None:
+        return main
+    host = outer.getparent()
+    while host is not None and host.tag not in _ROLE_HOSTS:
+        host = host.getparent()
+    if host is None or host.tag in ("body", "html") or host.get("role") or inside_landmark(host):
+        return None
+    chrome = [el for kind in ("banner", "contentinfo") for el in candidates.get(kind, [])] + [
+        el for el in candidates.get("navigation", []) if _link_dense(el) and _is_top_chrome(el)]
+    if any(t is not outer and _contains(host, t) and _role_of(t) != "navigation" for t in taken) or any(
+            _contains(host, el) for el in chrome):
         return None
     return host
 

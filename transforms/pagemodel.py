@@ -155,12 +155,20 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
         size = sum(len(p.text_content()) - _link_text_size(p) for p in paragraphs)
         if size > 0:
             scores[parent] = size
-    # Pages without <p>: text directly in divs separated by <br>.
+    # Pages without <p>: text directly in divs separated by <br>, or one div per paragraph.
+    line_divs: dict[lxml.html.HtmlElement, list[int]] = {}
     for div in [*_TEXT_DIVS(model.body), model.body]:
         # (the body itself too: a report whose text sits directly in <body>; it then has no container)
         direct = len(compact(div.text)) + sum(len(compact(child.tail)) for child in div if child.tail)
         if direct > 40:
             scores[div] = scores.get(div, 0) + direct
+        parent = div.getparent()
+        if direct > 10 and parent is not None and parent.tag == "div" and not _OURS(div):
+            line_divs.setdefault(parent, []).append(direct)
+    # Several text divs side by side are the paragraphs of one article, as <p>s are: their parent holds it.
+    for parent, sizes in line_divs.items():
+        if len(sizes) > 1 and sum(sizes) > 40:
+            scores[parent] = scores.get(parent, 0) + sum(sizes)
     if not scores:
         return None
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:8]
