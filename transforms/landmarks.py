@@ -117,7 +117,7 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     content_guess = model.content
 
     if main is None:
-        main = _main_host(model, candidates) if content_guess is not None else None
+        main = _main_host(model, candidates) if content_guess is not None else _title_block(model, candidates)
         if main is None:
             main = _main_block(model, candidates)
         if main is not None:
@@ -133,14 +133,19 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return not any(el is other or _contains(other, el) or _contains(el, other) for other, _, _ in plan
                        if other is not main) and not any(_contains(t, el) or _contains(el, t) for t in taken)
 
+    bands = _bands_before(model.body, main)
     if not existing.get("banner"):
         banner = _choose_banner(candidates.get("banner", []), main)
+        if banner is None:
+            banner = _banner_band(bands, model)
         if banner is not None and free(banner):
             plan.append((banner, "banner", ""))
     for el in _outermost(breadcrumbs):
         if free(el) or (main is not None and _contains(main, el) and _free_of_plan(el, plan, main)):
             plan.append((el, "navigation", "breadcrumb"))
     navs = [el for el in candidates.get("navigation", []) if _link_dense(el)]
+    if not navs and not existing.get("navigation"):
+        navs = [band for band in bands[:4] if _menu_band(band)][:1]
     # Any navigation the author wrote is taken as the main one: ours become 栏目导航.
     has_main_nav = bool(existing.get("navigation"))
     for el in navs:
@@ -340,6 +345,24 @@ def _main_host(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
     return host
 
 
+def _title_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
+    """An article with no running text (a picture, an embedded file): the block around its title line,
+    when that block is none of the site's banner, menu or footer and holds none of them."""
+    title = model.title
+    if title is None:
+        return None
+    block = title.getparent()
+    while block is not None and block.tag not in _ROLE_HOSTS:
+        block = block.getparent()
+    if block is None or block.tag in ("body", "html") or compact(block.text_content()) == compact(title.text_content()):
+        return None
+    chrome = [el for kind in ("banner", "contentinfo", "topbar") for el in candidates.get(kind, [])] + [
+        el for el in candidates.get("navigation", []) if _link_dense(el) and _is_top_chrome(el)]
+    if any(block is el or _contains(block, el) or _contains(el, block) for el in chrome):
+        return None
+    return block
+
+
 def _top_level(main, taken: list, candidates) -> lxml.html.HtmlElement | None:
     """``main`` itself, or, when it lies inside a landmark the author wrote (a ``region`` 文章详情 around the
     article), the nearest block around that landmark: ``main`` must be a top-level landmark. None when
@@ -359,8 +382,9 @@ def _top_level(main, taken: list, candidates) -> lxml.html.HtmlElement | None:
         return None
     chrome = [el for kind in ("banner", "contentinfo") for el in candidates.get(kind, [])] + [
         el for el in candidates.get("navigation", []) if _link_dense(el) and _is_top_chrome(el)]
+    # (a "portlet-header" inside the author's landmark is that box's own header, not the site's)
     if any(t is not outer and _contains(host, t) and _role_of(t) != "navigation" for t in taken) or any(
-            _contains(host, el) for el in chrome):
+            _contains(host, el) and not _contains(outer, el) for el in chrome):
         return None
     return host
 
@@ -369,29 +393,45 @@ _CONTENT_BLOCK_KEY = re.compile(_W + r"(?:main|content|con_?main|article|list_?c
 
 
 def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
-    """For pages without an article (home, list, error pages): the top-level block with the most text
-    that is none of the banner, navigation or footer blocks; then its own "main"/"content" child when
-    that child holds most of the block's text."""
+    """For pages without an article (home, list, login and error pages): the block with the most text
+    outside links, as content extractors find it, that is none of the banner, navigation or footer
+    blocks. From ``<body>`` down: a winner that holds the site's header or footer (a wrapper around the
+    whole page) is searched in turn. Then its own "main"/"content" child when that child holds most of
+    the block's text."""
     chrome = [el for kind in ("banner", "navigation", "contentinfo", "topbar", "float", "breadcrumb")
               for el in candidates.get(kind, [])]
-    best, best_size = None, 0
-    for child in model.body:
-        if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
-            continue
-        if child.get("role") or child.get("data-em-landmark") or any(child is c or _contains(child, c) and
-                                                                      c.tag != "form" and _is_top_chrome(c)
-                                                                      for c in chrome):
-            continue
-        size = len(compact(child.text_content()))
-        if size > best_size:
-            best, best_size = child, size
-    if best is None or best_size < 20:
+    top_chrome = [c for c in chrome if c.tag != "form" and _is_top_chrome(c)]
+    node, best, best_size = model.body, None, 0
+    for _ in range(12):
+        best, best_size = None, 0
+        for child in node:
+            if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
+                continue
+            if child.get("role") or child.get("data-em-landmark") or any(child is c for c in chrome):
+                continue
+            size = _prose_size(child)
+            if size > best_size or best is None:
+                best, best_size = child, size
+        if best is None or not any(_contains(best, c) for c in top_chrome):
+            break
+        node = best  # a wrapper around the whole page: its parts are the blocks
+    else:
+        return None
+    if best is None or len(compact(best.text_content())) < 20 or any(_contains(best, c) for c in top_chrome):
         return None
     for el, key in model.keyed:
         if _CONTENT_BLOCK_KEY.search(key) and _contains(best, el) and el.tag in _ROLE_HOSTS:
-            if len(compact(el.text_content())) * 2 >= best_size:
+            if _prose_size(el) * 2 >= best_size:
                 return el
     return best
+
+
+def _prose_size(el) -> float:
+    """Text weighed by its link density, as content extractors do: words outside links count in full,
+    link words a third (a menu is all links; a list of news titles still counts for something)."""
+    total = len(compact(el.text_content()))
+    links = sum(len(compact(a.text_content())) for a in el.iter("a"))
+    return total - links + links / 3
 
 
 def _is_top_chrome(el) -> bool:
@@ -400,6 +440,51 @@ def _is_top_chrome(el) -> bool:
     return any(pattern.search(key) for kind, pattern in _KEYS if kind in ("banner", "contentinfo", "topbar")) or (
         _KEYS[2][1].search(key) is not None and not re.search(_W + r"(?:side|left|sub)", key)
     )
+
+
+def _bands_before(body, main) -> list:
+    """The page's top-level blocks before ``main``, in order, looking inside a wrapper that holds main."""
+    bands: list = []
+    if body is None or main is None:
+        return bands
+    node = body
+    for _ in range(8):
+        inner = None
+        for child in node:
+            if not isinstance(child.tag, str) or child.tag in _NO_CONTENT or child.get("data-eldermode"):
+                continue
+            if child is main:
+                return bands
+            if _contains(child, main):
+                inner = child
+                break
+            if compact(child.text_content()) or next(child.iter("img"), None) is not None:
+                bands.append(child)
+        if inner is None:
+            return bands
+        node = inner
+    return bands
+
+
+def _banner_band(bands: list, model: PageModel):
+    """The site's masthead recognised by what it holds, whatever its class: the first band of the page
+    when it is a picture or the site's name with little else (no menu of links)."""
+    for band in bands[:1]:
+        text = compact(band.text_content())
+        links = sum(1 for _ in band.iter("a"))
+        has_picture = next(band.iter("img", "svg"), None) is not None
+        names_site = bool(model.site_name) and compact(model.site_name) in text
+        if len(text) <= 60 and links <= 3 and (has_picture or names_site) and next(
+                band.iter("input", "select", "textarea"), None) is None:
+            return band
+    return None
+
+
+def _menu_band(band) -> bool:
+    """A band of several short links near the top of the page: the site's menu, whatever its class."""
+    texts = [compact(a.text_content()) for a in band.iter("a") if (a.get("href") or "").strip()]
+    texts = [t for t in texts if t]
+    return len(texts) >= 4 and _link_dense(band) and sum(map(len, texts)) / len(texts) <= 8
 
 
 def _choose_banner(candidates: list, main):
