@@ -313,3 +313,87 @@ def test_decorative_and_named_images():
     assert by_id(root, "a").get("alt") == ""  # the link's words already say it
     assert by_id(root, "b").get("alt") == ""
     assert by_id(root, "c").get("alt") == "办事指南"
+
+
+# ---------------------------------------------------------------- one h1 and one main (headings, landmarks)
+
+
+def access_structure(body: str, head: str = "<title>某页-某区人民政府</title>"):
+    from eldermode.transforms.headings import ensure_title, infer_headings
+
+    root = page(body, head)
+    context = ctx()
+    ensure_title(root, context)
+    infer_headings(root, context)
+    infer_landmarks(root, context)
+    return root
+
+
+def level_one(root) -> list[str]:
+    return [compact(el.text_content()) for el in root.iter() if isinstance(el.tag, str) and (
+        el.tag == "h1" and el.get("aria-level") in (None, "1") or el.get("aria-level") == "1")]
+
+
+def test_an_author_h2_title_becomes_level_one_when_the_page_has_no_h1():
+    root = access_structure(f'<div class="detail"><h2 id="t">关于开展调查的通知</h2><div class="content">'
+                            f'<p>{PARA}</p><p><b>一、调查范围</b></p><p>{PARA}</p></div></div>',
+                            head="<title>关于开展调查的通知_某区人民政府</title>")
+    assert by_id(root, "t").tag == "h2" and level_one(root) == ["关于开展调查的通知"]
+    assert [(compact(el.text_content()), el.get("aria-level")) for el in root.iter("p") if el.get("role")] == [
+        ("一、调查范围", "2")]  # the numbered section right below the title
+
+
+def test_an_author_h2_title_keeps_its_level_when_an_h4_follows():
+    # h1 → h4 would skip two levels; h2 → h4 is the author's own order.
+    root = access_structure(f'<div class="detail"><h2 id="t">关于开展调查的通知</h2><div class="content">'
+                            f'<p>{PARA}</p><p>{PARA}</p></div><h4>相关附件</h4></div>',
+                            head="<title>关于开展调查的通知_某区人民政府</title>")
+    assert by_id(root, "t").get("aria-level") is None and level_one(root) == []
+
+
+def test_a_title_line_is_found_by_its_text_whatever_its_class():
+    root = access_structure(f'<div class="wrap"><div class="ftheme" id="t">“从故乡吹来的风”书画展亮相澳门</div>'
+                            f'<div class="xl"><p>{PARA}</p><p>{PARA}</p></div></div>',
+                            head="<title>“从故乡吹来的风”书画展亮相澳门-湘潭市政府门户网站</title>")
+    assert by_id(root, "t").get("role") == "heading" and level_one(root) == ["“从故乡吹来的风”书画展亮相澳门"]
+
+
+def test_a_title_line_that_joins_the_title_parts():
+    root = access_structure('<div class="box"><div class="tit" id="t">12345热线 我要写信</div><form><table>'
+                            '<tr><td>姓名：</td><td><input name="xm"></td></tr></table></form></div>',
+                            head="<title>我要写信 - 12345热线 - 示例市人民政府</title>")
+    assert level_one(root) == ["12345热线我要写信"]
+
+
+def test_the_stated_title_opens_the_text_for_readers_when_the_page_shows_no_title():
+    root = access_structure(f'<div class="c1"><div id="c2"><div>事项名称：城乡居民养老保险参保登记，办理地点在各区服务中心</div>'
+                            f'<div>{PARA}</div><div>{PARA}</div></div></div>', head="<title>示例市政务服务网</title>")
+    h1 = by_id(root, "c2")[0]
+    assert h1.tag == "h1" and h1.text == "示例市政务服务网" and "em-visually-hidden" in h1.get("class")
+
+
+def test_a_picture_only_article_is_main_with_its_title():
+    root = access_structure('<div class="header"><a href="/"><img src="logo.png"></a></div>'
+                            '<div id="art"><div class="xl_tit1">开园仪式举行</div><div><p><img src="1.png"></p></div></div>'
+                            '<div class="footer">主办：某区人民政府</div>', head="<title>开园仪式举行-某区</title>")
+    assert by_id(root, "art").get("role") == "main"
+
+
+def test_main_is_found_inside_a_wrapper_that_also_holds_the_header():
+    root = access_structure('<div id="page"><div class="header"><a href="/"><img src="logo.png"></a></div>'
+                            '<div class="nav"><a href="/a">办事</a><a href="/b">公开</a><a href="/c">互动</a></div>'
+                            '<div id="login">用户登录 请输入您的账号和密码，忘记密码请联系客服人员处理<input name="u"></div>'
+                            '<div class="footer">主办：某省人力资源和社会保障厅</div></div>')
+    assert by_id(root, "login").get("role") == "main"
+    assert by_id(root, "page").get("role") is None
+
+
+def test_masthead_and_menu_bands_are_recognised_by_what_they_hold():
+    root = access_structure(
+        '<table id="top"><tr><td><img src="/images/top_banner.jpg" width="1000"></td></tr></table>'
+        '<table id="menu"><tr><td><a href="/">网站首页</a><a href="/xxgk/">信息公开</a><a href="/bsfw/">办事服务</a>'
+        '<a href="/hdjl/">互动交流</a></td></tr></table>'
+        f'<table><tr><td><div class="bt">关于做好参保工作的通知</div><p>{PARA}</p><p>{PARA}</p></td></tr></table>',
+        head="<title>关于做好参保工作的通知_示例县人民政府</title>")
+    assert by_id(root, "top").getparent().get("role") == "banner"  # a table keeps its role: a div carries it
+    assert by_id(root, "menu").getparent().get("role") == "navigation"

@@ -189,7 +189,7 @@ def _first_level_one(body):
     if found:
         return found[0]
     for level in _ARIA_LEVELS(body):
-        if level.strip() == "1" and level.getparent().get("role") == "heading":
+        if level.strip() == "1" and (level.getparent().get("role") == "heading" or level.getparent().tag in _HEADING_TAGS):
             return level.getparent()
     return None
 

@@ -354,8 +354,11 @@ def _title_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
     block = title.getparent()
     while block is not None and block.tag not in _ROLE_HOSTS:
         block = block.getparent()
-    if block is None or block.tag in ("body", "html") or compact(block.text_content()) == compact(title.text_content()):
+    if block is None or block.tag in ("body", "html"):
         return None
+    if compact(block.text_content()) == compact(title.text_content()) and not any(
+            el is not title and not _contains(title, el) for el in block.iter(*_CONTENT_TAGS)):
+        return None  # the title alone: no article around it
     chrome = [el for kind in ("banner", "contentinfo", "topbar") for el in candidates.get(kind, [])] + [
         el for el in candidates.get("navigation", []) if _link_dense(el) and _is_top_chrome(el)]
     if any(block is el or _contains(block, el) or _contains(el, block) for el in chrome):
