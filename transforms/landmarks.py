@@ -410,6 +410,8 @@ def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
         for child in node:
             if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
                 continue
+            if child.get("data-em-seg") is not None:  # a 朗读 sentence of text sitting in <body>, not a block
+                continue
             if child.get("role") or child.get("data-em-landmark") or any(child is c for c in chrome):
                 continue
             size = _prose_size(child)
