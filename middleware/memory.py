@@ -6,9 +6,8 @@ its own only while it is over the mmap threshold, and that threshold rises to th
 such buffer freed (up to 32 MiB): from then on page buffers are carved from the heaps, where a
 cached page living among freed tree blocks keeps the heap from shrinking, and each thread that
 allocates gets an arena of its own. Resident memory then grows with traffic although every
-cache is bounded (issue 13: +127 MiB after 30,000 mixed requests with a 64 MiB cache bound).
-A fixed threshold and two arenas keep it near what is in use (+87 MiB in the same run); see the
-README's "Measured numbers" (``python benchmarks/bench_core.py --only memory``).
+cache is bounded. A fixed threshold (setting it stops the rise) and two arenas keep it near what
+is in use: see the README's "Measured numbers" (``python benchmarks/bench_core.py --only memory``).
 
 Only the proxy's own processes are tuned (never a process that merely imports the middleware),
 and a value the operator set in the environment (``MALLOC_ARENA_MAX``, ``MALLOC_MMAP_THRESHOLD_``)
@@ -29,7 +28,9 @@ log = logging.getLogger("eldermode")
 _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 
-MMAP_THRESHOLD = 128 * 1024  # TRY
+# glibc's own starting value, kept fixed: a rewritten page (150 KB and up) gets a mapping of its own;
+# 64 KiB did as well for memory but cost the pass-through of every 90 KB page ≈ 30 % more CPU (page faults).
+MMAP_THRESHOLD = 128 * 1024
 ARENA_MAX = 2  # the event loop's and the rewrite thread's
 
 
