@@ -13,6 +13,9 @@ What is compared, per page:
 - ``eldermode text URL`` and ``/__eldermode/text?url=``: the same bytes;
 - ``eldermode speak --list URL`` (what the whole-article audio reads) and the sentences the proxy's
   elder page marks for 朗读, gathered as speech.js gathers them: the same sentences.
+
+And the issue's numbers as an operator reads them: every page in elder and access mode at every
+text level through the proxy, then its ``/__eldermode/metrics``: no whole-page fallback, no failed step.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def site(tmp_path_factory):
 
     served = support.start_app_server(Starlette(routes=[Route("/{name}", serve)]))
     env = {"ELDERMODE_SECRET": "one-pipeline", "ELDERMODE_UPSTREAM": served.base_url,
-           "ELDERMODE_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+           "ELDERMODE_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "ELDERMODE_METRICS_ALLOW": "127.0.0.1"}
     port = support.free_port()
     proxy = f"http://127.0.0.1:{port}"
     running = support.start_process(["eldermode", "proxy", "--listen", f"127.0.0.1:{port}"],
@@ -149,3 +152,43 @@ def test_every_page_speaks_the_same_sentences_through_the_command_line_and_the_p
             differ.append(page.name)
     assert differ == []
     assert spoken > 1000  # (the corpus reads thousands of sentences)
+
+
+def _counters(metrics_text: str, name: str) -> dict[str, float]:
+    """``{labels: value}`` of one counter in Prometheus' text format (``eldermode_NAME_total{…} value``)."""
+    found = {}
+    for line in metrics_text.splitlines():
+        if line.startswith(f"eldermode_{name}_total"):
+            labels, _, value = line[len(f"eldermode_{name}_total"):].rpartition(" ")
+            found[labels] = float(value)
+    return found
+
+
+def test_every_page_at_every_text_level_costs_no_fallback_and_no_failed_step_as_the_proxy_counts(site):
+    for page in PAGES:
+        for mode in ("elder", "access"):
+            for text in ("standard", "large", "xlarge"):
+                response = site.get(f"/{page.name}?eldermode={mode}&eldermode-text={text}")
+                assert f'data-em-text="{text}"' in response.text or page.name == "frameset.html", (page.name, text)
+    metrics = httpx.get(site.proxy + "/__eldermode/metrics", timeout=30)
+    assert metrics.status_code == 200
+    assert sum(_counters(metrics.text, "rewrites").values()) >= len(PAGES) * 6  # every page rewritten here
+    assert {k: v for k, v in _counters(metrics.text, "page_fallbacks").items() if v} == {}
+    assert {k: v for k, v in _counters(metrics.text, "step_failures").items() if v} == {}
+
+
+def test_the_tables_read_off_the_pipeline_are_those_read_page_gives(tmp_path):
+    # read_page (the tables alone, no other step) is what the tables goldens check
+    # (tests/test_tables_pages.py); the command line and the endpoint read the whole pipeline's.
+    from eldermode.middleware.services import Services
+    from eldermode.middleware.settings import Settings
+    from eldermode.middleware.tables_http import page_readings
+    from eldermode.transforms.tables import read_page
+
+    services = Services(None, Settings(secret="one-pipeline", cache_dir=str(tmp_path)))
+    own = sorted((support.REPO_ROOT / "tests" / "fixtures" / "tables").rglob("*.html"))
+    pages = [(page.path, page.content_type) for page in PAGES] + [(path, "text/html") for path in own]
+    differ = [path.name for path, content_type in pages
+              if [r.as_dict() for r in read_page(path.read_bytes(), content_type)]
+              != [r.as_dict() for r in page_readings(path.read_bytes(), content_type, "/" + path.name, None, services)]]
+    assert len(pages) > 50 and differ == []
