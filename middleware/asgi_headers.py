@@ -7,12 +7,14 @@ lookup of ``content-type`` would then miss the header and pages would pass unrew
 
 from __future__ import annotations
 
-__all__ = ["lower_names", "with_lower_names"]
+from operator import itemgetter
+
+__all__ = ["header_fields", "lower_names", "with_lower_names"]
 
 
 def lower_names(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """``headers`` itself when every name is already lower-case (the usual case), else a lower-cased copy."""
-    if all(name.islower() for name, _ in headers):
+    if all(map(bytes.islower, map(itemgetter(0), headers))):  # (map: no Python frame per header)
         return headers
     return [(name.lower(), value) for name, value in headers]
 
@@ -27,3 +29,12 @@ def with_lower_names(message: dict) -> dict:
         message = dict(message, headers=headers)
     lowered = lower_names(headers)
     return message if lowered is headers else dict(message, headers=lowered)
+
+
+def header_fields(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Lower-case names to values, the first of a repeated name winning (as ``Headers.get`` answers).
+
+    One pass over the list, where each ``Headers`` lookup is a pass of its own: what the
+    per-request checks on a response read many names from.
+    """
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(headers)}

@@ -8,6 +8,7 @@ Invalid values are ignored, never echoed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote
 
 from eldermode.transforms import Profile
@@ -61,9 +62,11 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
         else:
             kept.append(piece)
 
-    base = Profile(mode=settings.default_mode)
     cookie = _cookie_value(scope.get("headers", []), settings.cookie_name)
-    profile = Profile.from_cookie(cookie) if cookie else base
+    if not cookie:
+        profile = _default(settings.default_mode)
+    else:
+        profile = _from_cookie(cookie) if len(cookie) <= 128 else Profile.from_cookie(cookie)
     chosen = profile.updated(changes)
     if changes.get("mode") == "access" and "contrast" not in changes and chosen.contrast != "default":
         # 高对比/黄黑 are elder mode's colour schemes; an access-mode page keeps the site's colours.
@@ -86,6 +89,12 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
     dest = next((v for k, v in scope.get("headers", ()) if k == b"sec-fetch-dest"), b"")
     return ModeChoice(profile=chosen, query_string=query_string, set_cookie=set_cookie, page_url=page_url,
                       framed=dest in (b"iframe", b"frame"))
+
+
+# Profiles are frozen values and a site's visitors send few distinct cookies: parsed once each
+# (ours are short; a long one is parsed every time rather than kept).
+_from_cookie = lru_cache(maxsize=256)(Profile.from_cookie)
+_default = lru_cache(maxsize=4)(lambda mode: Profile(mode=mode))
 
 
 def _page_path(scope: dict) -> str:

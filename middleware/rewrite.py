@@ -3,7 +3,8 @@
 Per response it decides once, on ``http.response.start``, whether the body is a page to
 rewrite (:func:`skip_reason`). Pages are buffered (up to ``max_body``), rewritten on the
 rewrite thread behind a bounded queue (middleware/rewrite_runner.py), compressed for visitors
-who accept br or gzip, and sent with corrected headers; everything else streams through
+who accept br or gzip, and sent with corrected headers; in mode off a page streams with the
+entry link spliced in once its ``<body>`` tag has passed; everything else streams through
 untouched. Any failure while rewriting, a full queue or a rewrite past its deadline sends the
 original response at once, with an ``Eldermode-Fallback`` header saying why and a counted
 metric: a transform bug or a busy server never costs a visitor the page.
@@ -15,17 +16,17 @@ import hashlib
 import logging
 import re
 import time
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 
 from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
-from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+from eldermode.transforms.modebar import MORE, body_insertion_point, entry_link_bytes, splice_after_body
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics
-from .asgi_headers import with_lower_names
+from .asgi_headers import header_fields, with_lower_names
 from .codings import DECODABLE, DecodeError, accepted_coding, decode_content, encode_content
 from .endpoints import build_endpoints
 from .extras import require_extras
@@ -46,11 +47,19 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml")
 SKIP_STATUSES = frozenset({204, 206, 304})
 # A compressed page may expand; past this factor of max_body it is not rewritten (zip bombs).
 EXPANSION_LIMIT = 4
+# In mode off a page is held only until its <body> tag has passed; past this many bytes without
+# one it streams on as it is.
+SPLICE_LOOKAHEAD = 256 * 1024
+# Headers that describe the original bytes, not a page changed in any way.
+BODY_HEADERS = ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest", "accept-ranges")
 VERSION = code_version()  # in every ETag: a validator from an older eldermode never matches
 
 
-def skip_reason(method: str, status: int, headers: Headers, max_body: int) -> str | None:
-    """Why a response must pass through untouched, or None when it is a page to rewrite."""
+def skip_reason(method: str, status: int, headers: Mapping[str, str], max_body: int) -> str | None:
+    """Why a response must pass through untouched, or None when it is a page to rewrite.
+
+    ``headers``: lower-case names (a ``Headers``, or :func:`header_fields` of the raw list).
+    """
     if method not in ("GET", "HEAD"):
         return "method"
     if status in SKIP_STATUSES or status < 200 or 300 <= status < 400:
@@ -69,7 +78,7 @@ def skip_reason(method: str, status: int, headers: Headers, max_body: int) -> st
     return None
 
 
-def is_page(headers: Headers) -> bool:
+def is_page(headers: Mapping[str, str]) -> bool:
     return headers.get("content-type", "").split(";")[0].strip().lower() in PAGE_TYPES
 
 
@@ -252,7 +261,9 @@ class _Exchange:
         self.downstream = send
         self.method = method
         self.headers_only = headers_only
-        self.mode = "undecided"  # then "pass", "buffer" or "swallow"
+        # then "pass", "buffer" (a page to rewrite), "splice" (mode off, until the <body> tag),
+        # "swallow" (a HEAD's body: stop the app) or "drain" (a body after our 304: dropped)
+        self.mode = "undecided"
         self.start: Message | None = None
         self.chunks: list[bytes] = []
         self.size = 0
@@ -274,10 +285,14 @@ class _Exchange:
 
     async def _on_start(self, message: Message) -> None:
         message = with_lower_names(message)  # Django sends Content-Type as written
-        headers = Headers(raw=message["headers"])
+        headers = header_fields(message["headers"])
         reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
         if reason is None and self.rewriting:
-            self.start, self.mode = message, "buffer"
+            self.start = message
+            # Mode off: the page streams with the entry link spliced in, unless the site sent it
+            # compressed (then it is decoded, spliced and encoded again, buffered and cached).
+            plain = headers.get("content-encoding", "").strip().lower() in ("", "identity")
+            self.mode = "splice" if plain and not self.choice.profile.active else "buffer"
             return
         self.mode = "pass"
         out = MutableHeaders(scope=message)
@@ -298,6 +313,11 @@ class _Exchange:
         await self.downstream(message)
 
     async def _on_body(self, message: Message) -> None:
+        if self.mode == "splice":
+            await self._splice(message)
+            return
+        if self.mode == "drain":
+            return
         if self.mode == "pass" and self.headers_only:
             # a HEAD answered from a GET that is not rewritten: end it now, never forward its body
             self.mode = "swallow"
@@ -321,6 +341,49 @@ class _Exchange:
             return
         if not more:
             await self._finish(b"".join(self.chunks))
+
+    async def _splice(self, message: Message) -> None:
+        """Mode off: hold the page's first bytes until the ``<body>`` tag has passed, then send them with
+        the entry link after it; the rest streams through as it comes."""
+        body = message.get("body", b"")
+        more = message.get("more_body", False)
+        data = b"".join((*self.chunks, body)) if self.chunks else body
+        at = body_insertion_point(data, complete=not more)
+        if at == MORE and len(data) <= SPLICE_LOOKAHEAD:
+            self.chunks = [data]
+            return
+        self.chunks = []
+        after_start = "swallow" if self.headers_only else "pass"
+        if at is None or at == MORE:  # no <body> tag (or the link is there already): the page as it is
+            self.mode = after_start
+            await self._send_original(data, more_body=more)
+            return
+        insert = entry_link_bytes(self.choice.page_url)
+        start = self.start
+        out = MutableHeaders(scope=start)
+        for name in BODY_HEADERS:
+            if name in out:
+                del out[name]
+        if not more:
+            out["content-length"] = str(len(data) + len(insert))
+        elif "content-length" in out:  # checked to be digits by skip_reason
+            out["content-length"] = str(int(out["content-length"]) + len(insert))
+        add_vary_cookie(out)
+        # The app's validator made ours; a page without one gets one from its bytes when they are all here.
+        tag = mode_etag(out.get("etag"), self.key) or (None if more else self._hash_etag(data))
+        if tag:
+            out["etag"] = tag
+        self._add_cookie(out)
+        if tag and self.client_inm and _weak_match(self.client_inm, tag):
+            self.mode = "swallow" if self.headers_only else "drain"
+            await self._send_not_modified(out)
+            return
+        self.mode = after_start
+        await self.downstream(start)
+        if self.headers_only:
+            await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await self.downstream({"type": "http.response.body", "body": data[:at] + insert + data[at:], "more_body": more})
 
     async def _send_original(self, body: bytes, *, more_body: bool = False, fallback: str = "") -> None:
         start = self.start
@@ -373,7 +436,7 @@ class _Exchange:
             await self._send_original(body, fallback=fallback if self.choice.profile.active else "")
             return
         out = MutableHeaders(scope=start)
-        for name in ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest", "accept-ranges"):
+        for name in BODY_HEADERS:
             if name in out:
                 del out[name]
         out["content-length"] = str(len(new_body))

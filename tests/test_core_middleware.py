@@ -231,6 +231,63 @@ def test_off_mode_without_entry_link_is_the_original_bytes(seed_html_bytes):
     assert "Cookie" in header(headers, "vary")
 
 
+def entry_link_removed(body: bytes) -> bytes:
+    start = body.index(b'<div data-eldermode="entry"')
+    return body[:start] + body[body.index(b"</div>", start) + len(b"</div>"):]
+
+
+def test_off_mode_streams_the_page_with_the_link_after_the_body_tag():
+    head = b"<!DOCTYPE html><html><head><title>t</title></head>"
+    chunks = [head, b"<body class=x><p>the first paragraph of the page</p>", b"<p>second</p>" * 50, b"</body></html>"]
+    log, headers, body, messages = streamed(chunks, query=b"")
+    assert entry_link_removed(body) == b"".join(chunks)
+    assert body.index(b'<div data-eldermode="entry"') == len(head + b"<body class=x>")
+    # Held only until the <body> tag had passed: the later chunks reached the client one by one.
+    events = [e for e in log if e[0] in ("app-sent", "client-got")]
+    assert events[:3] == [("app-sent", 0), ("app-sent", 1), ("client-got", events[2][1])]
+    assert events[3:] == [("app-sent", 2), ("client-got", len(chunks[2])), ("app-sent", 3),
+                          ("client-got", len(chunks[3]))]
+    assert header(headers, "content-length") is None  # the app declared none; chunked as it was
+
+
+@pytest.mark.parametrize("chunks", [
+    [b"<html><head><!-- <body> is not here", b" --></head><body><p>x</p></body></html>"],
+    [b"<html><head><script>var s = '<body>';", b"</script></head><body><p>x</p></body></html>"],
+    [b"<html><head><title>a</title></head><bo", b"dy data-a='>'><p>x</p></body></html>"],
+])
+def test_off_mode_splice_is_not_fooled_by_a_page_cut_before_its_body_tag(chunks):
+    _, _, body, _ = streamed(chunks, query=b"")
+    assert entry_link_removed(body) == b"".join(chunks)
+    assert body.index(b'<div data-eldermode="entry"') == b"".join(chunks).index(b"<p>x</p>")
+
+
+def test_off_mode_splice_streamed_is_the_splice_of_the_whole_page_wherever_the_page_is_cut(seed_html_bytes):
+    from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+
+    expected = splice_after_body(seed_html_bytes, entry_link_bytes("/"))
+    opening = seed_html_bytes.index(b"<body") + 80  # every cut up to just past the <body> tag (comments, scripts)
+    for cut in range(0, opening, 11):
+        _, _, body, _ = streamed([seed_html_bytes[:cut], seed_html_bytes[cut:]], query=b"")
+        assert body == expected, cut
+
+
+def test_off_mode_without_a_body_tag_streams_the_original():
+    chunks = [b"<html><head><title>t</title></head>", b"<p>no body tag at all</p>", b"</html>"]
+    _, headers, body, _ = streamed(chunks, query=b"")
+    assert body == b"".join(chunks)
+
+
+def test_off_mode_splice_keeps_the_declared_length_right_and_the_validator():
+    page = PAGE.encode()
+    app = wrap(upstream([page[:30], page[30:]], headers=[(b"content-length", str(len(page)).encode()),
+                                                         (b"etag", b'"v7"'), (b"accept-ranges", b"bytes")]))
+    _, headers, body, _ = run(call(app))
+    assert header(headers, "content-length") == str(len(body)) and entry_link_removed(body) == page
+    assert header(headers, "etag") == f'W/"v7-em{VERSION}-o"' and header(headers, "accept-ranges") is None
+    status, headers, body, _ = run(call(app, headers=[(b"if-none-match", f'W/"v7-em{VERSION}-o"'.encode())]))
+    assert status == 304 and body == b""  # this app ignores validators; the middleware answers for it
+
+
 def test_entry_link_keeps_the_query_and_escapes_it():
     app = wrap(upstream(PAGE.encode()))
     _, _, body, _ = run(call(app, query=b'id=%22%3E%3Cscript%3E&x=1'))

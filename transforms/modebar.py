@@ -16,7 +16,8 @@ import lxml.html
 from . import Context
 from .profile import MENU_MODES, REWRITTEN_MODES
 
-__all__ = ["MODE_LABELS", "entry_link_bytes", "inject_modebar", "mode_href", "splice_after_body"]
+__all__ = ["MODE_LABELS", "MORE", "body_insertion_point", "entry_link_bytes", "inject_modebar", "mode_href",
+           "splice_after_body"]
 
 PARAM = "eldermode"
 
@@ -95,20 +96,48 @@ def entry_link_bytes(url: str) -> bytes:
 # The first <body> start tag outside comments and raw-text elements, with quoted attribute values
 # (which may contain ">") read as a whole. A "<body" inside a script string, a comment or an
 # attribute value is not the body.
+# (The "<" is written once, in front: the regex engine then skips to each "<" at C speed.)
 _BODY_TAG = re.compile(
-    rb"<!--.*?-->"
-    rb"|<(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
-    rb"|<body\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    rb"<(?:!--.*?-->"
+    rb"|(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
+    rb"|body\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+ENTRY_MARK = b'<div data-eldermode="entry"'
+MORE = -1  # body_insertion_point: the bytes so far cannot tell yet
+# Where a comment or raw-text element opens: in a page's first bytes one may still be open, and
+# a "<body" after it can then be text inside it.
+_OPENER = re.compile(rb"<!--|<(?:script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b", re.IGNORECASE)
+
+
+def body_insertion_point(data: bytes, complete: bool = True) -> int | None:
+    """Where the entry link goes in ``data`` (the end of the ``<body>`` tag), None when it has no such
+    tag or is spliced already, or :data:`MORE` when ``data`` is the first part of a page (``complete``
+    false) that cannot tell yet: no ``<body>`` tag so far, a comment or raw-text element still open
+    before it, or too few bytes after it to see whether the link is there already.
+    """
+    last = 0
+    for match in _BODY_TAG.finditer(data):
+        if data[match.start() + 1] not in b"bB":  # a comment or a raw-text element, passed over whole
+            last = match.end()
+            continue
+        if not complete and _OPENER.search(data, last, match.start()):
+            return MORE  # an unclosed comment or script before it, which later bytes may close
+        end = match.end()
+        if not complete and len(data) - end < len(ENTRY_MARK):
+            return MORE
+        return None if data.startswith(ENTRY_MARK, end) else end  # spliced already: eldermode before eldermode
+    return None if complete else MORE
 
 
 def splice_after_body(body: bytes, insert: bytes) -> bytes | None:
     """``body`` with ``insert`` right after the ``<body>`` tag, or None when there is no such tag."""
     for match in _BODY_TAG.finditer(body):
-        if match.group(0)[:5].lower() == b"<body":
+        if body[match.start() + 1] in b"bB":
             end = match.end()
-            if body.startswith(b'<div data-eldermode="entry"', end):
+            if body.startswith(ENTRY_MARK, end):
                 return body  # spliced already (eldermode in front of eldermode)
             return body[:end] + insert + body[end:]
     return None
