@@ -66,7 +66,7 @@ def main() -> None:
     from eldermode.transforms import Context, Profile
     from eldermode.transforms.document import parse_document, serialize_document
     from eldermode.transforms.pipeline import ACCESS_REPAIRS, PIPELINES, rewrite_page
-    from eldermode.transforms.textview import text_view_page
+    from eldermode.transforms.outputs import page_text_view
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=150)
@@ -99,7 +99,7 @@ def main() -> None:
                 per_step[step_name].append(time.perf_counter() - t0)
 
             t0 = time.perf_counter()
-            text_view_page(body, content_type, "/p")
+            page_text_view(body, content_type, Context(profile=Profile(mode="access"), url="/p"))
             view.append(time.perf_counter() - t0)
         base = median_ms(floor[3:])
         print(f"## {name} (median of {args.repeat} runs)")

@@ -167,7 +167,7 @@ def bench_first_rewrites(repeat: int = 30, rounds: int = 3) -> None:
 def bench_rewrite(repeat: int = 60) -> None:
     from eldermode.middleware.rewrite_cache import RewriteCache
     from eldermode.transforms import Context, Profile
-    from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+    from eldermode.transforms.modebar import splice_entry_link
     from eldermode.transforms.pipeline import rewrite_page
 
     services = page_services()
@@ -189,7 +189,7 @@ def bench_rewrite(repeat: int = 60) -> None:
         for mode in ("off", "elder", "access"):
             if mode == "off":
                 def run():
-                    splice_after_body(body, entry_link_bytes("/report-2020.html"))
+                    splice_entry_link(body, "/report-2020.html")
             else:
                 def run(mode=mode):
                     rewrite_page(body, content_type, Context(profile=Profile(mode=mode), url="/report-2020.html",

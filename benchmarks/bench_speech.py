@@ -41,11 +41,13 @@ SCRIPT = re.compile(r'data-em-page="([^"]+)" data-em-url="([^"]*)" data-em-profi
 
 def seed_sentences() -> list[str]:
     """The sentences 朗读 reads on the seed report, in order."""
+    from eldermode.middleware.services import Services
     from eldermode.middleware.settings import Settings
     from eldermode.middleware.speech_service import article_segments
 
     body = (PAGES / "report-2020.html").read_bytes()
-    return article_segments(body, "text/html; charset=utf-8", "/report-2020.html", Settings())[0]
+    services = Services(None, Settings(secret="bench"))
+    return article_segments(body, "text/html; charset=utf-8", "/report-2020.html", services)[0]
 
 
 # ---------------------------------------------------------------- text normalisation

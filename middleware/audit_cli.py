@@ -101,7 +101,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     body, content_type, path = load_source(args.source)
     try:
         services = Services(None, settings)  # the proxy's kind: the audit runs the pipeline visitors get
-        result = audit_page(body, content_type, path, services.page_options, services=services)
+        result = audit_page(body, content_type, path, services=services)
         original_utf8 = serialize_document(parse_document(body, content_type))
     except NotHTML as exc:
         raise CommandError(f"audit: {args.source} is not an HTML page ({exc})") from exc

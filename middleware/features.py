@@ -13,7 +13,7 @@ from typing import Callable
 
 from starlette.routing import Route
 
-from . import access_endpoints, audit_cli, elder_endpoints, ops_http, speech_cli, speech_http, tables_http
+from . import access_endpoints, elder_endpoints, ops_http, speech_cli, speech_http, tables_http
 
 __all__ = ["FEATURES", "Feature", "feature_routes", "register_commands"]
 
@@ -28,7 +28,7 @@ class Feature:
 FEATURES: tuple[Feature, ...] = (
     Feature("operations", routes=ops_http.routes),  # health, ready, metrics
     Feature("elder", routes=elder_endpoints.routes),
-    Feature("access", routes=access_endpoints.routes, command=audit_cli.register),
+    Feature("access", routes=access_endpoints.routes, command=access_endpoints.register),  # text, audit
     Feature("tables", routes=tables_http.routes, command=tables_http.register),
     Feature("speech", routes=speech_http.routes, command=speech_cli.register),
 )

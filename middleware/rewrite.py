@@ -22,7 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
-from eldermode.transforms.modebar import MORE, body_insertion_point, entry_link_bytes, splice_after_body
+from eldermode.transforms.modebar import MORE, body_insertion_point, entry_link_for, splice_entry_link
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics
@@ -354,11 +354,11 @@ class _Exchange:
             return
         self.chunks = []
         after_start = "swallow" if self.headers_only else "pass"
-        if at is None or at == MORE:  # no <body> tag (or the link is there already): the page as it is
+        insert = None if at is None or at == MORE else entry_link_for(data[:at], self.choice.page_url)
+        if insert is None:  # no <body> tag, the link there already, or a <base> at another host: the page as it is
             self.mode = after_start
             await self._send_original(data, more_body=more)
             return
-        insert = entry_link_bytes(self.choice.page_url)
         start = self.start
         out = MutableHeaders(scope=start)
         for name in BODY_HEADERS:
@@ -541,7 +541,7 @@ class _Exchange:
         return out
 
     def _splice_entry(self, body: bytes, headers: Headers) -> bytes | None:
-        return splice_after_body(self._decoded(body, headers), entry_link_bytes(self.choice.page_url))
+        return splice_entry_link(self._decoded(body, headers), self.choice.page_url)
 
 
 def _coded_key(cache_key: bytes, coding: str) -> bytes:

@@ -16,6 +16,7 @@ from eldermode.voices.speaker import concatenate_wavs, encode
 from eldermode.voices.text import speech_lang
 
 from .command import EXIT_OK, EXIT_USAGE, CommandError, load_source, settings_from
+from .services import Services
 from .speech_service import article_segments, build_speaker
 
 __all__ = ["cmd_speak", "register"]
@@ -39,6 +40,8 @@ def register(sub) -> None:
                    help="format of the files in --out (default mp3 when sox is installed, else wav)")
     p.add_argument("--lang", help="page language when the page does not say (zh or en)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--list", action="store_true",
+                   help="print the sentences 朗读 reads on each page, one a line, instead of synthesising them")
     p.set_defaults(func=cmd_speak)
 
 
@@ -69,6 +72,31 @@ class _Progress:
         self.stream.flush()
 
 
+def _page_sentences(source: str, services) -> tuple[list[str], str, str]:
+    """(sentences, language, page path) of one page, as the page's 朗读 reads them."""
+    body, content_type, path = load_source(source)
+    try:
+        segments, lang = article_segments(body, content_type, path, services)
+    except NotHTML as exc:
+        raise CommandError(f"speak: {source} is not an HTML page ({exc})") from exc
+    return segments, lang, path
+
+
+def _list_sentences(sources: list[str], services) -> int:
+    """``--list``: each page's sentences on standard output (a ``# source`` line before each when several)."""
+    empty = 0
+    for number, source in enumerate(sources):
+        segments, _, _ = _page_sentences(source, services)
+        if len(sources) > 1:
+            sys.stdout.write(("\n" if number else "") + f"# {source}\n")
+        sys.stdout.write("".join(f"{text}\n" for text in segments))
+        if not segments:
+            print(f"{source}: no article text found", file=sys.stderr)
+            empty += 1
+    sys.stdout.flush()
+    return EXIT_OK if not empty else 1
+
+
 def cmd_speak(args) -> int:
     sources = list(args.sources)
     if args.urls:
@@ -80,6 +108,9 @@ def cmd_speak(args) -> int:
     if not sources:
         raise CommandError("speak: give pages (FILE_OR_URL…) or --urls LIST", EXIT_USAGE)
     settings = settings_from(args)
+    services = Services(None, settings)  # the proxy's kind: the sentences are those its pages read
+    if args.list:
+        return _list_sentences(sources, services)
     speaker = build_speaker(settings)
     if not speaker.available:
         raise CommandError(f"speak: no speech engine: {speaker.unavailable_reason}")
@@ -94,11 +125,7 @@ def cmd_speak(args) -> int:
     try:
         for number, source in enumerate(sources, 1):
             started = time.monotonic()
-            body, content_type, path = load_source(source)
-            try:
-                segments, lang = article_segments(body, content_type, path, settings)
-            except NotHTML as exc:
-                raise CommandError(f"speak: {source} is not an HTML page ({exc})") from exc
+            segments, lang, path = _page_sentences(source, services)
             if args.lang and not segments:
                 lang = speech_lang(args.lang)
             name = Path(path.split("?", 1)[0].rstrip("/")).stem or "index"

@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from eldermode.transforms import Context, Profile
+from eldermode.transforms import Profile
 from eldermode.transforms.pipeline import rewrite_page
 from eldermode.transforms.speech import speakable_text
 from eldermode.voices import BackendUnavailable, SpeechError, SynthesisTimeout
@@ -115,7 +115,7 @@ async def _page_sentences(request: Request, token: str) -> tuple[str, list[str]]
             local, page = await services.fetch_html(url, like=request.scope)
         except FetchError:
             return None
-        ctx = Context(profile=profile, url=local, options=settings_of(request).page_options(), services=services)
+        ctx = services.page_context(profile, local)
         try:
             await anyio.to_thread.run_sync(rewrite_page, page.body, page.content_type, ctx)
         except Exception as exc:  # noqa: BLE001 - the page cannot be rewritten: nothing to speak
@@ -144,7 +144,6 @@ async def article_audio(request: Request) -> Response:
 
 
     services = services_of(request)
-    settings = settings_of(request)
     rate = rate_param(request)
     if rate is None:
         return error_response("r must be slow, normal or fast", 400)
@@ -172,7 +171,7 @@ async def article_audio(request: Request) -> Response:
         return respond(b"")  # the visitor has this article already: no join, no encode, no cache read
     try:
         data = await service.article(
-            key, lambda: article_segments(page.body, page.content_type, url, settings), rate, wanted)
+            key, lambda: article_segments(page.body, page.content_type, url, services), rate, wanted)
     except Busy:
         return error_response("朗读服务繁忙，请稍后再试 (speech queue is full)", 429, **{"Retry-After": ARTICLE_RETRY_AFTER})
     except NotHTML:

@@ -173,7 +173,7 @@ MAX_ARTICLE_SEGMENTS = 600  # about 40,000 characters: a very long report
 # An encoded article (MP3 at 32 kbit/s: 6 MB for the seed report's 26 minutes) is kept in the audio
 # cache; a longer one (a WAV download of a long report) is made again, still one at a time.
 ARTICLE_CACHE_MAX = 32 * 1024 * 1024
-_ARTICLE_VERSION = "1"  # bump when the joining or the encoder settings change what a key sounds like
+_ARTICLE_VERSION = "2"  # bump when the sentences read, the joining or the encoder settings change what a key sounds like
 ARTICLE_RETRY_AFTER = "15"  # an article takes seconds to make, not the fraction of a sentence
 
 
@@ -212,14 +212,10 @@ def speech_service(services) -> SpeechService:
     return service
 
 
-def article_segments(body: bytes, content_type: str | None, url: str, settings) -> tuple[list[str], str]:
-    """(sentences, speech language) of an original page, exactly as the page transform splits them."""
-    from eldermode.transforms import Context, Profile
-    from eldermode.transforms.document import parse_document
-    from eldermode.transforms.language import set_lang
-    from eldermode.transforms.speech import collect_segments
+def article_segments(body: bytes, content_type: str | None, url: str, services) -> tuple[list[str], str]:
+    """(sentences, speech language) of a page's article: what its 朗读 reads in elder mode, from the one
+    pipeline run with the middleware's ``services`` (the whole-article audio and ``eldermode speak``)."""
+    from eldermode.transforms import Profile
+    from eldermode.transforms.outputs import page_sentences
 
-    doc = parse_document(body, content_type)
-    ctx = Context(profile=Profile(mode="elder"), url=url, options=settings.page_options())
-    set_lang(doc.root, ctx)
-    return collect_segments(doc.root, ctx), speech_lang(ctx.lang)
+    return page_sentences(body, content_type, services.page_context(Profile(mode="elder"), url))

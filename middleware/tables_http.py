@@ -1,7 +1,8 @@
 """The tables of a page, cell by cell, over HTTP (``{prefix}tables?url=/path``) and on the command line.
 
-Both call :func:`eldermode.transforms.tables.read_page`, the same reading the
-``tables`` transform puts in the page, so the speech feature, scripts and the
+Both run the page through the one pipeline (access mode, with the middleware's kind of services)
+and answer with the readings its ``tables`` step left (:func:`eldermode.transforms.outputs.page_tables`):
+exactly the tables, headers and sentences the rewritten page carries, so 表格朗读, scripts and the
 ``eldermode tables`` command all hear the same sentences.
 """
 
@@ -14,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .command import EXIT_OK, CommandError, load_source, write_output
+from .command import EXIT_OK, CommandError, load_source, settings_from, write_output
 from .endpoint_kit import error_response, services_of
-from .services import FetchError
+from .services import FetchError, Services
 
-__all__ = ["register", "routes", "tables_endpoint"]
+__all__ = ["page_readings", "register", "routes", "tables_endpoint"]
 
 FORMATS = ("json", "text", "csv")
 _MEDIA = {"json": "application/json", "text": "text/plain; charset=utf-8", "csv": "text/csv; charset=utf-8"}
@@ -27,7 +28,7 @@ _MEDIA = {"json": "application/json", "text": "text/plain; charset=utf-8", "csv"
 async def tables_endpoint(request: Request) -> Response:
     """Every data table of the ORIGINAL page at ``url`` as records (row path, column path, value, grid position)."""
     from eldermode.transforms.document import NotHTML
-    from eldermode.transforms.tables import format_readings, read_page
+    from eldermode.transforms.tables import format_readings
 
     services = services_of(request)
     fmt = request.query_params.get("format", "json")
@@ -39,7 +40,7 @@ async def tables_endpoint(request: Request) -> Response:
         return error_response(str(exc), exc.status)  # never echoes the requested URL
     lang = request.query_params.get("lang") or None
     try:
-        readings = await anyio.to_thread.run_sync(read_page, page.body, page.content_type, lang)
+        readings = await anyio.to_thread.run_sync(page_readings, page.body, page.content_type, local, lang, services)
     except NotHTML:
         return error_response("that URL is not an HTML page", 415)
     headers = {"Cache-Control": "private, max-age=60", "Vary": "Cookie"}
@@ -48,17 +49,28 @@ async def tables_endpoint(request: Request) -> Response:
     return Response(format_readings(readings, fmt), media_type=_MEDIA[fmt], headers=headers)
 
 
+def page_readings(body: bytes, content_type: str | None, url: str, lang: str | None, services):
+    """The readings of the page's tables from the one pipeline (access mode), labels in ``lang`` when given."""
+    from eldermode.transforms import Profile
+    from eldermode.transforms.outputs import page_tables
+
+    ctx = services.page_context(Profile(mode="access"), url)
+    if lang:
+        ctx.lang = lang
+    return page_tables(body, content_type, ctx)
+
+
 def routes(prefix: str) -> list[Route]:
     return [Route(prefix + "tables", tables_endpoint, methods=["GET", "HEAD"])]
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
     from eldermode.transforms.document import NotHTML
-    from eldermode.transforms.tables import format_readings, read_page
+    from eldermode.transforms.tables import format_readings
 
-    body, content_type, _ = load_source(args.source)
+    body, content_type, path = load_source(args.source)
     try:
-        readings = read_page(body, content_type, args.lang)
+        readings = page_readings(body, content_type, path, args.lang, Services(None, settings_from(args)))
     except NotHTML as exc:
         raise CommandError(f"tables: {args.source} is not an HTML page ({exc})") from exc
     write_output(format_readings(readings, args.format).encode("utf-8"), args.output)

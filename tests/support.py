@@ -401,3 +401,40 @@ def violation_ids(results: dict, impacts: Iterable[str] = AXE_IMPACTS) -> set[st
     """The ids of the rules axe found violated with one of ``impacts``."""
     wanted = set(impacts)
     return {v["id"] for v in results.get("violations", []) if (v.get("impact") or "minor") in wanted}
+
+
+def text_view_page(body: bytes, content_type: str, url: str) -> bytes:
+    """The 纯文本 view as the endpoint builds it (the access pipeline, then the view), without services."""
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.outputs import page_text_view
+
+    return page_text_view(body, content_type, Context(profile=Profile(mode="access"), url=url))
+
+
+def spoken_sentences(root) -> list[str]:
+    """The sentences 朗读 reads on a rewritten page (a parsed tree), as speech.js gathers them: every
+    ``data-em-seg`` outside the tables' linear readings (<details>) and the toolbar, grouped by number,
+    in document order."""
+    from eldermode.transforms.speech import speakable_text
+
+    groups: dict[str, list] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.get("data-em-seg") is None:
+            continue
+        if any(a.tag == "details" or a.get("data-eldermode") == "toolbar" for a in el.iterancestors()):
+            continue
+        groups.setdefault(el.get("data-em-seg"), []).append(el)
+    return [speakable_text("".join(s.text_content() for s in spans)) for spans in groups.values()]
+
+
+def asgi_get(app: Any, url: str, **kwargs: Any) -> Any:
+    """``GET url`` of an ASGI app in process (httpx's ASGI transport, no socket): the httpx Response."""
+    import asyncio
+
+    import httpx
+
+    async def run() -> Any:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gov.example") as client:
+            return await client.get(url, **kwargs)
+
+    return asyncio.run(run())

@@ -25,7 +25,7 @@ from eldermode.transforms.focus import restore_focus
 from eldermode.transforms.images import name_images
 from eldermode.transforms.names import name_controls
 from eldermode.transforms.pipeline import rewrite_page
-from eldermode.transforms.textview import text_view_page
+from support import text_view_page
 
 
 def page(body: str, title: str = "政务公开-某区人民政府") -> str:
@@ -173,12 +173,12 @@ def test_elder_mode_survives_a_superscript_aria_level():
 
 
 def test_text_view_endpoint_answers_502_when_building_the_view_fails(monkeypatch):
-    import eldermode.transforms.textview as textview
+    import eldermode.transforms.outputs as outputs
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(textview, "text_view_page", broken)
+    monkeypatch.setattr(outputs, "page_text_view", broken)
     r = _get(_site(page("<p>正文</p>")), "/__eldermode/text?url=/p.html")
     assert r.status_code == 502
     assert r.headers["content-type"].startswith("text/plain")

@@ -11,8 +11,9 @@ from eldermode.transforms import Context, Profile
 from eldermode.transforms.audit import audit_page
 from eldermode.transforms.document import NotHTML
 from eldermode.transforms.pipeline import rewrite_page
-from eldermode.transforms.textview import text_view_page
+from support import text_view_page
 from test_core_properties import DOCUMENTS, TEXTS
+
 
 # What the access repairs parse: hrefs (relative ones without "/" once hung the image naming; "http://[x"
 # raised), aria-level / tabindex / width values that are not ASCII numbers ("²".isdigit() is True but

@@ -8,9 +8,8 @@ import urllib.request
 import lxml.html
 
 import support
+from support import text_view_page
 from eldermode.middleware import ElderModeMiddleware, Settings
-from eldermode.transforms import Context, Profile
-from eldermode.transforms.textview import build_text_view, text_view_page
 
 PARA = "根据有关规定，结合我区政府信息公开工作有关统计数据撰写本报告。" * 2
 
@@ -29,9 +28,7 @@ PAGE = f"""<html><head><title>某区年报-某区人民政府</title></head><bod
 
 
 def view(html: str = PAGE, url: str = "/zwgk/2021/report.html"):
-    root = lxml.html.document_fromstring(html)
-    ctx = Context(profile=Profile(mode="access"), url=url)
-    return build_text_view(root, ctx)
+    return lxml.html.document_fromstring(text_view_page(html.encode("utf-8"), "text/html; charset=utf-8", url))
 
 
 def test_reading_order_headings_paragraphs_lists_links_images():

@@ -17,7 +17,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from support import REPO_ROOT, corpus_params
+from support import REPO_ROOT, corpus_params, spoken_sentences
 
 from eldermode.middleware.services import Services
 from eldermode.middleware.settings import Settings
@@ -36,7 +36,11 @@ SHAPES = {
     "iframes.html": ("text/html", ["居民身份证换领", 'src="/map.html?id=12"']),
     "spa-shell.html": ("text/html", ['<div id="app"></div>', "/static/js/app.9e8f.js", "请开启JavaScript"]),
     "xhtml.html": ("text/html", ["每人每月780元", 'alt="南岸区人民政府印章"']),
-    "base-href.html": ("text/html", ['href="202303/t20230301_1.html"', "春季植树活动安排"]),
+    # (the base is applied to the page's own links and removed: eldermode's own links must not move with it)
+    "base-href.html": ("text/html", ['href="http://www.qinghe.gov.cn/zwgk/tzgg/202303/t20230301_1.html"',
+                                     "春季植树活动安排"]),
+    "base-foreign.html": ("text/html", ['href="http://www.hbprov.gov.cn/zwgk/2022/0901/jiaofei.html"',
+                                        "每人每年350元"]),
     "svg-mathml.html": ("text/html", ["<svg", "城镇 38120元", "<math", "<mfrac>", "28650元"]),
     "gb2312.html": ("text/html; charset=gb2312", ["每人每年350元", "财政补助"]),
     "gb2312-with-gbk.html": ("text/html; charset=gb2312", ["王喆、李珺", "每人每年350元"]),
@@ -116,19 +120,38 @@ def test_every_corpus_page_in_every_mode(page, services):
     check_every_mode(page.name, page.path.read_bytes(), page.content_type, services)
 
 
-def test_text_in_body_is_read_aloud_and_its_table_gets_headers(services):
+# What 朗读 reads of body-text.html, written from the page: its lines in order, each sentence on its own,
+# the table left to 表格朗读.
+BODY_TEXT_SENTENCES = [
+    "江城市2021年政府信息公开工作年度报告",
+    "本报告由江城市人民政府办公室根据《中华人民共和国政府信息公开条例》编制。",
+    "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等内容。",
+    "一、总体情况",
+    "2021年，全市主动公开政府信息12850条，办理依申请公开215件。",
+    "二、收到和处理政府信息公开申请情况",
+    "三、存在的主要问题及改进情况",
+    "部分单位公开内容更新不够及时。",
+    "下一步将加强培训，提高公开质量。",
+    "江城市人民政府办公室 2022年1月20日",
+]
+
+
+@pytest.mark.parametrize("mode", ["elder", "access"])
+def test_text_in_body_is_read_aloud_and_its_table_gets_headers(services, mode):
     # The annual report that fell back whole behind the proxy: the speech step found no content
-    # container and raised. It now gets 朗读 marks and a table a screen reader can read.
-    out, ctx = rewrite((SHAPES_DIR / "body-text.html").read_bytes(), "text/html", "/nb.html", "elder", "standard",
-                       services)
+    # container and raised. Then its text was marked but never read: only the table's linear
+    # reading was. Now 朗读 reads every line of it, and the table gets header cells.
+    from eldermode.middleware.speech_service import article_segments
+
+    body = (SHAPES_DIR / "body-text.html").read_bytes()
+    out, ctx = rewrite(body, "text/html", "/nb.html", mode, "standard", services)
     root = lxml.html.document_fromstring(out.decode("utf-8"))
     assert ctx.skipped == []
-    # (its table's linear reading; the text standing directly in <body> beside the table is not
-    # marked sentence by sentence yet — before issue 13 only elder mode's table-grid copy of the
-    # table was, by a too-wide match, and 朗读 read none of it either way)
-    assert root.xpath("//body//*[@data-em-seg or @data-em-seg-from]"), "nothing marked for 朗读"
+    assert spoken_sentences(root) == BODY_TEXT_SENTENCES
     assert root.find("body").get("data-em-speech-main") is not None  # what 朗读 reads is the body's text
     assert root.xpath("//table//th[@scope]"), "the report table got no header cells"
+    # the whole-article download and `eldermode speak` read the same sentences
+    assert article_segments(body, "text/html", "/nb.html", services) == (BODY_TEXT_SENTENCES, "zh")
 
 
 def test_frames_are_named_and_a_frameset_stays_a_frameset(services):
@@ -143,13 +166,18 @@ def test_frames_are_named_and_a_frameset_stays_a_frameset(services):
     assert "<frameset" in text and "<body" not in text.split("<frameset", 1)[0]
 
 
-def test_a_base_at_the_upstream_becomes_a_path_so_eldermodes_assets_load_from_the_proxy():
+def test_a_base_at_the_upstream_is_applied_so_links_stay_on_the_proxy_and_eldermodes_assets_load_from_it():
     from eldermode.transforms import PageOptions
 
     body = (SHAPES_DIR / "base-href.html").read_bytes()
     ctx = Context(profile=Profile(mode="elder"), url="/zwgk/tzgg/x.html",
                   options=PageOptions(rewrite_origins=("http://www.qinghe.gov.cn",)))
     root = lxml.html.document_fromstring(rewrite_page(body, "text/html", ctx).decode("utf-8"))
-    # Left absolute, "/__eldermode/assets/elder.css" would resolve to www.qinghe.gov.cn itself.
-    assert root.find("head/base").get("href") == "/zwgk/tzgg/"
-    assert root.xpath("//a[@href='202303/t20230301_1.html']")  # relative links still resolve the same way
+    # Left in, the base would resolve "/__eldermode/assets/elder.css" at www.qinghe.gov.cn itself, and
+    # "?eldermode=off" to /zwgk/tzgg/ instead of this page.
+    assert root.find("head/base") is None
+    hrefs = [a.get("href") for a in root.iter("a")]
+    # the page's own links resolved as the base said, then kept on the proxy (they were at the upstream)
+    assert {"/index.html", "/zwgk/", "/zwgk/tzgg/", "/zwgk/tzgg/202303/t20230301_1.html", "/uploads/fangan.pdf"} <= set(hrefs)
+    assert root.find(".//img").get("src") == "/zwgk/tzgg/images/tree.jpg"
+    assert "?eldermode=off" in hrefs and "#em-main" in hrefs

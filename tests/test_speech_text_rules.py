@@ -205,6 +205,7 @@ def test_rules_never_raise_leave_no_digits_and_keep_spoken_text(text: str) -> No
 @pytest.mark.parametrize("corpus_page", support.corpus_params())
 def test_every_sentence_of_a_real_page_is_spoken_in_words(corpus_page) -> None:
     """On the shared real pages, what 朗读 reads keeps no digit, percent or comparison sign, and is stable."""
+    from eldermode.middleware.services import Services
     from eldermode.middleware.settings import Settings
     from eldermode.middleware.speech_service import article_segments
     from eldermode.transforms.document import NotHTML
@@ -213,7 +214,7 @@ def test_every_sentence_of_a_real_page_is_spoken_in_words(corpus_page) -> None:
         pytest.skip(f"{corpus_page.name} is {corpus_page.content_type}: 朗读 reads HTML pages only")
     try:
         sentences, _lang = article_segments(corpus_page.path.read_bytes(), corpus_page.content_type,
-                                            "/" + corpus_page.name, Settings())
+                                            "/" + corpus_page.name, Services(None, Settings(secret="rules")))
     except NotHTML as exc:
         pytest.skip(f"{corpus_page.name} is not a page 朗读 reads: {exc}")
     # (the Chinese rules are applied even where a page declares lang="en" over Chinese text)

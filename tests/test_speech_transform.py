@@ -66,6 +66,21 @@ def test_sentences_are_marked_in_reading_order_title_first() -> None:
     ]
 
 
+def test_text_sitting_between_the_blocks_of_a_container_is_read_where_it_stands() -> None:
+    # An editor's <div id="zoom">: loose lines with <br>, a table, a paragraph, and loose text again.
+    # Only the paragraph was read before: the loose text around the blocks fell through.
+    body = ('<div id="zoom">各乡镇人民政府：<br>现将有关事项<b>通知</b>如下。'
+            '<table><tr><th>项目</th><td>数量</td></tr></table>'
+            '表中数据截至6月底。<p>请认真贯彻执行。</p>特此通知。<span style="display:none">隐藏。</span></div>')
+    expected = ["各乡镇人民政府：", "现将有关事项通知如下。", "表中数据截至6月底。", "请认真贯彻执行。", "特此通知。"]
+    assert collect_segments(_page(body), _ctx()) == expected
+    root = _page(body)
+    prepare_speech(root, _ctx())
+    assert [text for _, text in _segments(root)][:len(expected)] == expected
+    zoom = root.find(".//div[@id='zoom']")
+    assert zoom.text_content() == _page(body).find(".//div[@id='zoom']").text_content()  # the text is unchanged
+
+
 def _stored(root, ctx) -> list[str]:
     """The sentences the transform put in the store under the token on the page's speech.js tag."""
     token = root.find("head/script[@data-eldermode='speech']").get("data-em-page")

@@ -122,7 +122,10 @@ def audit_page(body: bytes, content_type: str | None = None, url: str = "/",
     from .pipeline import transform_document
 
     had = inventory(parse_document(body, content_type).root)
-    ctx = Context(profile=Profile(mode=mode), url=url, options=options or PageOptions(), services=services)
+    if services is not None:  # the Context every page served with these services gets
+        ctx = services.page_context(Profile(mode=mode), url)
+    else:
+        ctx = Context(profile=Profile(mode=mode), url=url, options=options or PageOptions())
     doc = transform_document(body, content_type, ctx)  # the pages' own pipeline: a failing step is skipped
     after = inventory(doc.root)
     did = [{"transform": t, "action": a, "detail": d} for t, a, d in ctx.report.entries if a != "left unnamed"]

@@ -336,6 +336,8 @@ def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
     for child in model.body:
         if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
             continue
+        if child.get("data-em-seg") is not None:  # a 朗读 sentence of text sitting in <body>, not a block
+            continue
         if child.get("role") or child.get("data-em-landmark") or any(child is c or _contains(child, c) and
                                                                       c.tag != "form" and _is_top_chrome(c)
                                                                       for c in chrome):

@@ -55,6 +55,12 @@ def detect_language(text: str) -> str:
 
 
 def set_lang(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """The ``lang`` step: ``ctx.lang`` from ``<html lang>``, else inferred from the text and written there.
+
+    A Context made with a language keeps it (the tables' ``lang=`` override: labels in that language).
+    """
+    if ctx.lang:
+        return
     declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     if declared:
         ctx.lang = declared

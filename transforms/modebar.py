@@ -15,9 +15,10 @@ import lxml.html
 
 from . import Context
 from .profile import MENU_MODES, REWRITTEN_MODES
+from .urls import split_url
 
-__all__ = ["MODE_LABELS", "MORE", "body_insertion_point", "entry_link_bytes", "inject_modebar", "mode_href",
-           "splice_after_body"]
+__all__ = ["MODE_LABELS", "MORE", "body_insertion_point", "entry_link_bytes", "entry_link_for", "inject_modebar",
+           "mode_href", "splice_after_body", "splice_entry_link"]
 
 PARAM = "eldermode"
 
@@ -75,15 +76,19 @@ def _ncr(text: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def entry_link_bytes(url: str) -> bytes:
+def entry_link_bytes(url: str, rooted: bool = False) -> bytes:
     """The small entry link for pages served in mode ``off``, as ASCII bytes.
 
     It is spliced into the original bytes without parsing, so it must be valid in
     whatever encoding the page uses: ASCII with numeric character references is.
+    ``rooted``: links as the page's path and query, for a page whose ``<base href>`` would move
+    query-only links to another page; they open where they are, whatever the base's target.
     """
     text = MODE_LABELS["zh"]
+    path = (split_url(url).path or "/") if rooted else ""
+    target = ' target="_self"' if rooted else ""
     links = " &#183; ".join(
-        f'<a href="{html.escape(mode_href(url, mode=mode), quote=True)}">{_ncr(text[mode])}</a>'
+        f'<a href="{html.escape(path + mode_href(url, mode=mode), quote=True)}"{target}>{_ncr(text[mode])}</a>'
         for mode in REWRITTEN_MODES
     )
     return (
@@ -130,6 +135,56 @@ def body_insertion_point(data: bytes, complete: bool = True) -> int | None:
             return MORE
         return None if data.startswith(ENTRY_MARK, end) else end  # spliced already: eldermode before eldermode
     return None if complete else MORE
+
+
+# A <base> start tag before the <body> one, comments and raw-text elements passed over whole.
+_BASE_TAG = re.compile(
+    rb"<(?:!--.*?-->"
+    rb"|(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
+    rb"|(?:base|body)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANY_BASE = re.compile(rb"<base\b", re.IGNORECASE)
+_HREF = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def entry_link_for(head: bytes, url: str) -> bytes | None:
+    """The entry link for a page whose first bytes, up to its ``<body>`` tag, are ``head``; None when no link
+    can stay on this site: a ``<base href>`` at another host resolves every relative link there.
+
+    Under a base on this site (a path) the links are rooted at the page's path: query-only ones would
+    resolve against the base's path, another page.
+    """
+    if not _ANY_BASE.search(head):  # (nearly every page: one scan at C speed)
+        return entry_link_bytes(url)
+    base = _base_href(head)
+    if base is None:
+        return entry_link_bytes(url)
+    parts = split_url(base)
+    if parts.netloc or parts.scheme.lower() in ("http", "https"):
+        return None
+    return entry_link_bytes(url, rooted=True)
+
+
+def _base_href(head: bytes) -> str | None:
+    """The ``href`` of the first ``<base>`` before ``<body>`` (its character references decoded), else None."""
+    for match in _BASE_TAG.finditer(head):
+        tag = match.group(0)
+        if tag[:5].lower() == b"<body":
+            return None
+        if tag[:5].lower() == b"<base":
+            found = _HREF.search(tag)
+            if found:
+                value = next(g for g in found.groups() if g is not None)
+                return html.unescape(value.decode("latin-1")).strip()
+    return None
+
+
+def splice_entry_link(body: bytes, url: str) -> bytes | None:
+    """The whole original page with the entry link after ``<body>`` (:func:`entry_link_for`); the page
+    as it is under a base at another host; None when it has no ``<body>`` tag."""
+    insert = entry_link_for(body, url)
+    return body if insert is None else splice_after_body(body, insert)
 
 
 def splice_after_body(body: bytes, insert: bytes) -> bytes | None:

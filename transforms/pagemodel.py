@@ -19,7 +19,7 @@ from .markup import key_of
 from .textwalk import compact, squash
 from .tree import levels_apart
 
-__all__ = ["PageModel", "page_model"]
+__all__ = ["PageModel", "direct_text_size", "page_model"]
 
 # Class/id words of the element that holds an article's text on CMS pages.
 _CONTENT_KEY = re.compile(
@@ -76,7 +76,8 @@ class PageModel:
 # table's cell paragraphs each credit their own cell, never the article's container.
 # (eldermode's own table readings are not the article: one XPath leaves them out, not a test per paragraph)
 _PARAGRAPHS = etree.XPath("descendant::p[not(ancestor-or-self::*[@data-eldermode])]")
-_TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()]]")
+# (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)
+_TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()] or span[@data-em-seg]]")
 
 
 def page_model(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
@@ -158,7 +159,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     # Pages without <p>: text directly in divs separated by <br>.
     for div in [*_TEXT_DIVS(model.body), model.body]:
         # (the body itself too: a report whose text sits directly in <body>; it then has no container)
-        direct = len(compact(div.text)) + sum(len(compact(child.tail)) for child in div if child.tail)
+        direct = direct_text_size(div)
         if direct > 40:
             scores[div] = scores.get(div, 0) + direct
     if not scores:
@@ -168,6 +169,19 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     if best is model.body:
         return None
     return best
+
+
+def direct_text_size(el) -> int:
+    """How much text sits directly in ``el`` (whitespace left out): its text, its children's tails, and the
+    朗读 sentence spans (``data-em-seg``) that wrap such text once speech has marked it, so the answer for a
+    page rewritten once is the original page's (a second rewrite must find the same article)."""
+    size = len(compact(el.text))
+    for child in el:
+        if child.tag == "span" and child.get("data-em-seg") is not None:
+            size += len(compact(child.text_content()))
+        if child.tail:
+            size += len(compact(child.tail))
+    return size
 
 
 def _link_text_size(el) -> int:

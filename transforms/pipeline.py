@@ -23,6 +23,7 @@ MAX_LOGGED = 300  # characters of an exception's text in a log line (some carry 
 # What every rewritten page gets first: its language, links kept on this origin, and eldermode's assets.
 PAGE_SETUP: tuple[Step, ...] = (
     ("lang", language.set_lang),
+    ("base", links.apply_base),  # before anything eldermode adds: its links must not move with the page's base
     ("links", links.relativize_upstream_links),
     ("profile-marks", assets.mark_profile),
     ("stylesheet", assets.link_mode_stylesheet),

@@ -37,7 +37,7 @@ from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
 
 from . import Context
 from .assets import link_asset
-from .pagemodel import page_model
+from .pagemodel import direct_text_size, page_model
 from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED, compact
 from .textwalk import walk as walk_text
 
@@ -85,10 +85,36 @@ def _hidden(el) -> bool:
     )
 
 
+class _Run:
+    """Text that sits directly in an element that also holds blocks, between two of them: the element's own
+    text (``with_text``) and ``items``, each ``(node, whole)``: an inline node read whole, or only its tail.
+
+    Read like a block though no element holds it: a report whose text sits in ``<body>`` between its
+    tables, or ``<div>text<br>more<p>…</p>the rest</div>``.
+    """
+
+    __slots__ = ("parent", "items", "with_text")
+
+    def __init__(self, parent, with_text: bool):
+        self.parent, self.items, self.with_text = parent, [], with_text
+
+    def pieces(self) -> list[tuple[object, str, str]]:
+        out: list[tuple[object, str, str]] = []
+        if self.with_text and self.parent.text:
+            out.append((self.parent, "text", self.parent.text))
+        for node, whole in self.items:
+            if whole and node.tag == "br":
+                out.append((node, "br", "\n"))
+            elif whole:
+                out.extend(walk_text(node, skip=_SKIP, keep=_shown))
+            if node.tail:
+                out.append((node, "tail", node.tail))
+        return out
 
 
 def _reading_blocks(content) -> list:
-    """Leaf blocks of ``content`` in document order: blocks with no block inside them.
+    """What is read of ``content``, in document order: blocks with no block inside them, and the runs of
+    text (:class:`_Run`) that sit directly in an element between its blocks.
 
     Tables, hidden elements, eldermode's own UI and the tables' linear readings
     are left out of the continuous reading (and not even walked into).
@@ -96,22 +122,42 @@ def _reading_blocks(content) -> list:
     blocks: list = []
 
     def walk(el) -> bool:
-        """Collect the leaf blocks under ``el``; whether there was any block under it."""
+        """Collect what is read under ``el``; whether there was any block under it."""
         found = False
+        runs: list[tuple[int, _Run]] = []  # el's own text between its blocks, and where it goes in ``blocks``
+        run = _Run(el, with_text=True)
         for child in el:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP:
+                run.items.append((child, False))
                 continue
             if tag in _NOT_READ or child.get("data-eldermode") is not None or _hidden(child):
-                found = found or tag in _BLOCKS
+                if tag in _BLOCKS:
+                    found = True
+                    runs.append((len(blocks), run))
+                    run = _Run(el, with_text=False)
+                run.items.append((child, False))
                 continue
+            at = len(blocks)
             if tag in _BLOCKS:
                 found = True
                 if not walk(child):
                     blocks.append(child)
-            elif walk(child):  # an inline element holding blocks (<font><p>…)
+            elif not walk(child):
+                run.items.append((child, True))  # inline: its text joins el's own
+                continue
+            else:  # an inline element holding blocks (<font><p>…)
                 found = True
-        return found
+            runs.append((at, run))
+            run = _Run(el, with_text=False)
+            run.items.append((child, False))
+        if not found:
+            return False
+        runs.append((len(blocks), run))
+        for at, text in reversed(runs):  # last first: the positions before stay right
+            if any(compact(piece[2]) for piece in text.pieces()):
+                blocks.insert(at, text)
+        return True
 
     if not walk(content):
         blocks.append(content)
@@ -169,6 +215,10 @@ def _pieces(block) -> list[tuple[object, str, str]]:
 
 
 def _sentences(block, lang: str):
+    if isinstance(block, _Run):
+        pieces = block.pieces()
+        full = "".join(p[2] for p in pieces)
+        return pieces, full, sentence_spans(full, MAX_SEGMENT, lang)
     if len(block) == 0:  # plain text (every table-reading item): no walk needed
         text = block.text if block.tag not in _SKIP else None
         pieces = [(block, "text", text)] if text else []
@@ -196,7 +246,7 @@ def _speech_main(model):
     if model.content is not None:
         return model.content
     body = model.body
-    if body is not None and len(compact(body.text)) + sum(len(compact(c.tail)) for c in body if c.tail) > 40:
+    if body is not None and direct_text_size(body) > 40:
         return body
     return None
 
@@ -225,7 +275,7 @@ def _wrap(block, lang: str, texts: list[str]) -> int:
     first = len(texts)
     texts.extend(speakable_text(full[s:e]) for s, e in spans)
     numbers = [str(n) for n in range(first, len(texts))]
-    if len(spans) == 1 and len(block) == 0:
+    if len(spans) == 1 and not isinstance(block, _Run) and len(block) == 0:
         # one sentence of plain text (a heading, a table reading's item): mark the block itself
         block.set("data-em-seg", numbers[0])
         return 1
@@ -243,7 +293,7 @@ def _wrap(block, lang: str, texts: list[str]) -> int:
             if index is None:
                 made.append(part)
             else:
-                span = block.makeelement("span", {"data-em-seg": numbers[index]})
+                span = el.makeelement("span", {"data-em-seg": numbers[index]})
                 span.text = part
                 made.append(span)
         _replace_text(el, where, made)
@@ -308,6 +358,7 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     for block in blocks:
         _wrap(block, lang, texts)
     sentences = len(texts)
+    ctx.data["speech.sentences"], ctx.data["speech.lang"] = texts[:], lang  # (what eldermode speak reads)
     tables = _mark_readings(root, lang, texts)
     if not any(texts):
         ctx.report.note("speech", "no article text found", "no 朗读 controls added")
@@ -336,6 +387,8 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
     download.text = text["download"]
     bar.append(download)
     first = blocks[0] if blocks else None  # (no article blocks: only table readings are read)
+    if isinstance(first, _Run):
+        first = first.parent
     if first is not None and (content is None or (first is not content and not any(a is content for a in first.iterancestors()))):
         anchor = first
     elif content is not None and content is not body:

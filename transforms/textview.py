@@ -4,8 +4,8 @@ Headings, paragraphs, lists and links are kept; images become their text
 alternative; every data table stays a table (with the header markup the tables
 transform gave it) followed by its cell-by-cell reading, so no table is ever
 flattened into loose cells. Buttons, forms, scripts, frames and styling are
-left out. The view is built from the original page with the same repairs the
-access mode makes (headings, names, landmarks) so it reads the same way.
+left out. The view is built from the page as the access pipeline rewrote it (its headings,
+names, landmarks and tables; :func:`.outputs.page_text_view`), so it reads as access mode does.
 """
 
 from __future__ import annotations
@@ -16,17 +16,16 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from . import Context, PageOptions, Profile, language, links
+from . import Context, PageOptions, Profile
 from .markup import int_attribute
 from .pagemodel import page_model
 from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, HEADING_LEVEL, NOT_RENDERED, squash, text_of
 from .uitext import ui
 from .urls import split_url
 from .assets import asset_url
-from .document import parse_document, serialize_document
 from .modebar import mode_href
 
-__all__ = ["build_text_view", "text_view_page", "text_view_path"]
+__all__ = ["build_text_view", "text_view_path"]
 
 # Controls, forms, drawings and embedded content do nothing in a reading view.
 _SKIP = NOT_RENDERED | EMBEDDED | GRAPHICS | CONTROLS | {"form"}
@@ -44,43 +43,9 @@ def text_view_path(options: PageOptions, url: str) -> str:
     return f"{options.prefix}text?url={quote(url, safe='/')}"
 
 
-def text_view_page(body: bytes, content_type: str | None, url: str, options: PageOptions | None = None,
-                   visitor: Profile | None = None) -> bytes:
-    """The text view of a page's bytes, as UTF-8 HTML bytes, in the ``visitor``'s size and colours."""
-    doc = parse_document(body, content_type)
-    ctx = Context(profile=Profile(mode="access"), url=url, options=options or PageOptions())
-    ctx.data["visitor"] = visitor
-    view = build_text_view(doc.root, ctx)
-    doc.root = view
-    doc.doctype = "<!DOCTYPE html>"
-    return serialize_document(doc)
-
-
-def _repair(root, ctx: Context) -> None:
-    # The access repairs that change what a reader hears; imported here to keep module import light.
-    from . import headings, images, landmarks, names
-
-    from . import duplicates
-
-    language.set_lang(root, ctx)
-    links.relativize_upstream_links(root, ctx)
-    duplicates.hide_duplicates(root, ctx)  # no empty 【字号：】 left of the site's own controls
-    try:
-        from . import tables
-    except ImportError:  # the tables transform is optional for this view
-        tables = None
-    if tables is not None:
-        tables.annotate_tables(root, ctx)
-    headings.ensure_title(root, ctx)
-    headings.infer_headings(root, ctx)
-    landmarks.infer_landmarks(root, ctx)
-    images.name_images(root, ctx)
-    names.name_controls(root, ctx)
-
-
 def build_text_view(root: lxml.html.HtmlElement, ctx: Context) -> lxml.html.HtmlElement:
-    """A new ``<html>`` tree holding the reading view of the page ``root`` (which gets repaired in place)."""
-    _repair(root, ctx)
+    """A new ``<html>`` tree holding the reading view of ``root``, a page the access pipeline rewrote with
+    ``ctx`` (:func:`.outputs.page_text_view`): its repairs (headings, names, landmarks, tables) are the view's."""
     model = page_model(root, ctx)
     main = ctx.data.get("access.main")
     source = main if main is not None else (model.content if model.content is not None else model.body)
@@ -199,6 +164,10 @@ class _Writer:
             reading = copy.deepcopy(el)
             reading.tail = None
             reading.set("open", "")
+            for node in reading.iter():  # the page's 朗读 numbers: the view has no speech.js to read them
+                if isinstance(node.tag, str):
+                    node.attrib.pop("data-em-seg", None)
+                    node.attrib.pop("data-em-name", None)
             self.container.append(reading)
             return
         if mark and mark not in ("heading", "landmark", "table-scroll", "table"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .common import MARK
-from .text import cell_text, has_descendant as _has_descendant
+from .text import cell_text, has_descendant as _has_descendant, normalise_text
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．]\s*\D|表\s*\d)")
@@ -22,10 +22,26 @@ def _heading_text(el) -> str:
         return text
     if el.tag not in ("p", "div", "strong", "b", "span", "font", "center"):
         return ""
-    if text[-1] in "。；;，,":
-        return ""
     bold = el.tag in ("strong", "b") or _has_descendant(el, ("strong", "b"))
+    return _titles(text, bold)
+
+
+def _titles(text: str, bold: bool = False) -> str:
+    """``text`` when it reads like a table's title (numbered or bold, not a sentence), else ""."""
+    if not text or text[-1] in "。；;，,":
+        return ""
     return text if (_NUMBERED.match(text) or bold) else ""
+
+
+def _loose_title(el) -> str:
+    """The text standing loose right before ``el`` (a report whose text sits in <body> between its tables:
+    ``二、…情况<br><table>``), when it reads like a title. The same text once 朗读 wrapped it in a span is
+    that span, found by :func:`previous_element`, so a page rewritten twice gets the same caption."""
+    prev = el.getprevious()
+    parent = el.getparent()
+    loose = prev.tail if prev is not None else (parent.text if parent is not None else None)
+    text = normalise_text(loose or "")
+    return _titles(text) if len(text) <= 60 else ""
 
 
 def previous_element(el):
@@ -40,6 +56,9 @@ def caption_from_page(table_el) -> str:
     """The heading right before the table (climbing out of wrappers the table opens), or ""."""
     el = table_el
     for _ in range(4):
+        loose = _loose_title(el)
+        if loose:
+            return loose
         prev = previous_element(el)
         if prev is not None:
             text = _heading_text(prev)

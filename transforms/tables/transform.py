@@ -193,7 +193,8 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
 
 
 def read_page(body: bytes, content_type: str | None = None, lang: str | None = None) -> list[TableReading]:
-    """Parse a page's bytes and read its tables (what ``eldermode tables`` and the JSON endpoint call)."""
+    """Parse a page's bytes and read its tables, no other step run (unit tests; ``eldermode tables`` and the
+    JSON endpoint read them off the whole pipeline: transforms/outputs.py, the same readings on every page tried)."""
     from ..document import parse_document
     from ..language import detect_language, visible_text
 
