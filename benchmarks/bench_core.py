@@ -657,28 +657,46 @@ def bench_memory(megabytes: int = 200) -> None:
 
 
 def bench_memory_mixed(requests: int) -> None:
-    """Resident memory of one worker after ``requests`` mixed requests (first rewrites, repeats, off, images)."""
+    """Resident memory of one worker after ``requests`` mixed requests (first rewrites, repeats, off, images).
+
+    With ``--baseline`` the older build runs the same traffic at the same time, on its own proxy and upstream.
+    """
+    import threading
+
     cache_mib = 64
-    print(f"## Memory after {requests} mixed requests (1 worker, rewrite cache bound {cache_mib} MiB)")
-    upstream_proc, upstream = start_upstream(SITE)
-    proc, base = start_eldermode(upstream, 1, env={"ELDERMODE_REWRITE_CACHE_BYTES": str(cache_mib << 20)})
-    try:
-        time.sleep(1)
-        start_rss = current_rss_kib(proc.pid)
-        done = 0
-        marks = []
-        while done < requests:
-            r = wrk(base + "/", 20, 10, lua=MIXED_LUA)
-            done += r["requests"]
-            marks.append((done, current_rss_kib(proc.pid)))
-        end = current_rss_kib(proc.pid)
-        trail = ", ".join(f"{n}: {rss / 1024:.0f}" for n, rss in marks)
-        print(f"RSS at start {start_rss / 1024:.1f} MiB; after {done} requests {end / 1024:.1f} MiB "
-              f"(+{(end - start_rss) / 1024:.1f} MiB; bound asked: cache {cache_mib} + 48 MiB)")
-        print(f"RSS (MiB) by requests done: {trail}")
-    finally:
-        stop(proc)
-        stop(upstream_proc)
+    print(f"## Memory after {requests} mixed requests (1 worker, rewrite cache bound {cache_mib} MiB, 20 connections)")
+    variants = [("now", False)] + ([("before", True)] if BASELINE else [])
+    lines: dict[str, list[str]] = {}
+
+    def one(label: str, baseline: bool) -> None:
+        upstream_proc, upstream = start_upstream(SITE)
+        proc, base = start_eldermode(upstream, 1, baseline=baseline,
+                                     env={"ELDERMODE_REWRITE_CACHE_BYTES": str(cache_mib << 20)})
+        try:
+            time.sleep(1)
+            start_rss = current_rss_kib(proc.pid)
+            done = 0
+            marks = []
+            while done < requests:
+                r = wrk(base + "/", 20, 10, lua=MIXED_LUA)
+                done += r["requests"]
+                marks.append((done, current_rss_kib(proc.pid)))
+            end = current_rss_kib(proc.pid)
+            trail = ", ".join(f"{n}: {rss / 1024:.0f}" for n, rss in marks)
+            lines[label] = [f"{label}: RSS at start {start_rss / 1024:.1f} MiB; after {done} requests {end / 1024:.1f} "
+                            f"MiB (+{(end - start_rss) / 1024:.1f} MiB; bound asked: cache {cache_mib} + 48 MiB)",
+                            f"{label}: RSS (MiB) by requests done: {trail}"]
+        finally:
+            stop(proc)
+            stop(upstream_proc)
+
+    threads = [threading.Thread(target=one, args=variant) for variant in variants]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for label, _ in variants:
+        print("\n".join(lines.get(label, [f"{label}: failed"])))
     print()
 
 

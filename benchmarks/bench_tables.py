@@ -1,55 +1,130 @@
 """Cost of the ``tables`` transform: the seed page, the project's own table pages, a generated 100 x 50 table, scaling.
 
-Run: ``python benchmarks/bench_tables.py`` (prints numbers; nothing is asserted).
+Run: ``python benchmarks/bench_tables.py [--before REV]`` (prints numbers; nothing is asserted).
 Targets (issue 9): inference + annotation (classification, inference, annotation with the
 split by section, reading) on the seed page within 1x the page's lxml parse + serialise
 time; the whole step (with the in-page linear readings) is shown beside it; cost linear in cells.
+
+``--before REV`` measures the same pages with the tables code of git revision ``REV`` (extracted
+with ``git archive`` into a temporary directory and run in a worker process) side by side: each
+round times the floor, this tree and ``REV`` one after the other, so a busy machine slows all
+three alike; the minimum over the rounds is printed.
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-
-from eldermode.transforms import Context, Profile
-from eldermode.transforms.document import parse_document, serialize_document
-from eldermode.transforms.tables import MAX_CELLS, annotate_tables, read_tables
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "tests" / "fixtures" / "pages" / "report-2020.html"
 OWN = REPO / "tests" / "fixtures" / "tables" / "pages"
 
 
-def timed(fn, setup=lambda: None, repeat: int = 30) -> tuple[float, float]:
-    """(min, median) seconds of ``fn(setup())`` over ``repeat`` runs; setup is not timed."""
-    samples = []
-    for _ in range(repeat):
-        arg = setup()
+def _timers():
+    """(floor, inference+annotation, whole step): each takes page bytes and returns seconds of one run."""
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.document import parse_document, serialize_document
+    from eldermode.transforms.tables import annotate_tables, read_tables
+
+    def floor(body: bytes) -> float:
         start = time.perf_counter()
-        fn(arg)
-        samples.append(time.perf_counter() - start)
-    return min(samples), statistics.median(samples)
+        serialize_document(parse_document(body))
+        return time.perf_counter() - start
+
+    def core(body: bytes) -> float:
+        doc = parse_document(body)  # not timed
+        start = time.perf_counter()
+        read_tables(doc.root.find("body"), "zh-CN")
+        return time.perf_counter() - start
+
+    def step(body: bytes) -> float:
+        doc = parse_document(body)
+        start = time.perf_counter()
+        annotate_tables(doc.root, Context(profile=Profile(mode="access")))
+        return time.perf_counter() - start
+
+    return {"floor": floor, "core": core, "step": step}
 
 
-def tables_step(doc) -> None:
-    annotate_tables(doc.root, Context(profile=Profile(mode="access")))
+def _min_of(fn, body: bytes, repeat: int) -> float:
+    return min(fn(body) for _ in range(repeat))
 
 
-def infer_and_annotate(doc) -> None:
-    read_tables(doc.root.find("body"), "zh-CN")
+class Before:
+    """The tables code of another git revision, timed in a worker process (``--worker``)."""
+
+    def __init__(self, rev: str):
+        self.rev = rev
+        self.tmp = tempfile.TemporaryDirectory(prefix="bench-tables-")
+        src = Path(self.tmp.name) / "src"
+        src.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+        # The package layout the editable install maps (eldermode.transforms -> transforms/, …), as a
+        # directory placed first on sys.path: a regular package there wins over the editable finder.
+        shim = Path(self.tmp.name) / "shim" / "eldermode"
+        shim.mkdir(parents=True)
+        (shim / "__init__.py").write_text("")
+        for name in ("transforms", "voices", "middleware"):
+            if (src / name).is_dir():
+                (shim / name).symlink_to(src / name)
+        env = dict(os.environ, BENCH_TABLES_SHIM=str(shim.parent))
+        self.worker = subprocess.Popen(
+            [sys.executable, __file__, "--worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+
+    def min_of(self, kind: str, path: Path, repeat: int) -> float:
+        self.worker.stdin.write(json.dumps([kind, str(path), repeat]) + "\n")
+        self.worker.stdin.flush()
+        return float(self.worker.stdout.readline())
+
+    def close(self) -> None:
+        self.worker.stdin.close()
+        self.worker.wait()
+        self.tmp.cleanup()
 
 
-def bench_page(name: str, body: bytes, repeat: int) -> None:
-    parse_min, parse_med = timed(lambda _: serialize_document(parse_document(body)), repeat=repeat)
-    core_min, core_med = timed(infer_and_annotate, setup=lambda: parse_document(body), repeat=repeat)
-    step_min, step_med = timed(tables_step, setup=lambda: parse_document(body), repeat=repeat)
-    print(f"{name}:\n  lxml parse+serialise  min {parse_min * 1e3:7.2f} ms  median {parse_med * 1e3:7.2f} ms\n"
-          f"  inference+annotation  min {core_min * 1e3:7.2f} ms  median {core_med * 1e3:7.2f} ms"
-          f"  ({core_min / parse_min:.0%} of parse+serialise, by minimum)\n"
-          f"  whole tables step     min {step_min * 1e3:7.2f} ms  median {step_med * 1e3:7.2f} ms"
-          f"  ({step_min / parse_min:.0%})")
+def worker() -> None:
+    sys.path.insert(0, os.environ["BENCH_TABLES_SHIM"])
+    timers = _timers()
+    import eldermode.transforms.tables as tables
+
+    assert str(Path(tables.__file__).resolve()).startswith(str(Path(os.environ["BENCH_TABLES_SHIM"]).parent)), (
+        "worker imported the wrong tree")
+    for line in sys.stdin:
+        kind, path, repeat = json.loads(line)
+        print(_min_of(timers[kind], Path(path).read_bytes(), repeat), flush=True)
+
+
+def bench_page(name: str, path: Path, timers, before: Before | None, repeat: int, rounds: int = 5) -> None:
+    body = path.read_bytes()
+    best: dict[str, float] = {}
+    per = max(1, repeat // rounds)
+    for _ in range(rounds):
+        for kind in ("floor", "core", "step"):
+            best[kind] = min(best.get(kind, 1e9), _min_of(timers[kind], body, per))
+            if before is not None and kind != "floor":
+                key = "before " + kind
+                best[key] = min(best.get(key, 1e9), before.min_of(kind, path, per))
+    floor = best["floor"]
+
+    def line(label: str, key: str) -> str:
+        return f"  {label:<26} {best[key] * 1e3:7.2f} ms  ({best[key] / floor:.0%} of parse+serialise)"
+
+    out = [f"{name}:", f"  {'lxml parse+serialise':<26} {floor * 1e3:7.2f} ms",
+           line("inference+annotation", "core")]
+    if before is not None:
+        out.append(line(f"  before ({before.rev})", "before core"))
+    out.append(line("whole tables step", "step"))
+    if before is not None:
+        out.append(line(f"  before ({before.rev})", "before step"))
+    print("\n".join(out), flush=True)
 
 
 def grid_page(rows: int, cols: int, levels: int = 3) -> bytes:
@@ -83,20 +158,44 @@ def grid_page(rows: int, cols: int, levels: int = 3) -> bytes:
 
 
 def main() -> None:
-    print(f"python {sys.version.split()[0]}")
-    if SEED.exists():
-        bench_page("seed page report-2020.html (3 data tables, 201 data cells)", SEED.read_bytes(), repeat=100)
-    for path in sorted(OWN.glob("*.html")):
-        bench_page(f"own page {path.name}", path.read_bytes(), repeat=50)
-    bench_page("generated 100 x 50 table, 3-level headers (4,800 data cells)", grid_page(100, 50), repeat=20)
-    print("scaling (generated tables, 3-level headers):")
-    for rows, cols in ((25, 40), (50, 40), (100, 40), (200, 40), (400, 40), (800, 40)):
-        body = grid_page(rows, cols)
-        cells = rows * cols
-        step_min, step_med = timed(tables_step, setup=lambda b=body: parse_document(b), repeat=5)
-        note = f"  (more than MAX_CELLS={MAX_CELLS}: classified and formed, then left alone)" if cells > MAX_CELLS else ""
-        print(f"  {rows:>4} x {cols} = {cells:>6} cells: min {step_min * 1e3:8.1f} ms, "
-              f"{step_min / cells * 1e6:.2f} us per cell{note}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", metavar="REV", help="also time the tables code of this git revision")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker()
+        return
+    from eldermode.transforms.tables import MAX_CELLS
+
+    timers = _timers()
+    before = Before(args.before) if args.before else None
+    print(f"python {sys.version.split()[0]}; minimum over rounds; this tree"
+          + (f" and {args.before} side by side" if before else ""))
+    generated = Path(tempfile.mkdtemp(prefix="bench-tables-pages-"))
+    try:
+        if SEED.exists():
+            bench_page("seed page report-2020.html (3 data tables, 201 data cells)", SEED, timers, before, repeat=200)
+        for path in sorted(OWN.glob("*.html")):
+            bench_page(f"own page {path.name}", path, timers, before, repeat=50)
+        big = generated / "grid-100x50.html"
+        big.write_bytes(grid_page(100, 50))
+        bench_page("generated 100 x 50 table, 3-level headers (4,800 data cells)", big, timers, before, repeat=20)
+        print("scaling (generated tables, 3-level headers), whole tables step:")
+        for rows, cols in ((25, 40), (50, 40), (100, 40), (200, 40), (400, 40), (800, 40)):
+            page = generated / f"grid-{rows}x{cols}.html"
+            page.write_bytes(grid_page(rows, cols))
+            cells = rows * cols
+            now = _min_of(timers["step"], page.read_bytes(), 5)
+            then = f", before {before.min_of('step', page, 5) / cells * 1e6:.2f}" if before else ""
+            note = f"  (more than MAX_CELLS={MAX_CELLS}: classified and formed, then left alone)" if cells > MAX_CELLS else ""
+            print(f"  {rows:>4} x {cols} = {cells:>6} cells: min {now * 1e3:8.1f} ms, "
+                  f"{now / cells * 1e6:.2f} us per cell{then}{note}", flush=True)
+    finally:
+        for page in generated.iterdir():
+            page.unlink()
+        generated.rmdir()
+        if before is not None:
+            before.close()
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ except ImportError:  # Python 3.10
         with anyio.fail_after(seconds):
             yield
 from multidict import CIMultiDict
-from starlette.datastructures import Headers
 
 from .logs import configure_logging
+from .memory import tune_malloc
 from .rewrite import ElderModeMiddleware, is_page, short_error
 from .services import has_dot_segment
 from .settings import Settings, load_settings
@@ -239,7 +239,7 @@ class ReverseProxy:
         headers = self._response_headers(scope, response)
         head_only = scope["method"] == "HEAD"
         first: list[bytes] = []
-        if not head_only and is_page(Headers(raw=headers)):
+        if not head_only and is_page(response.headers):  # (aiohttp's headers: a case-blind mapping)
             # A page is read (up to max_body) before answering, so an upstream that stalls
             # mid-page becomes a clean 504 instead of half a page; the middleware buffers
             # pages anyway.
@@ -329,6 +329,7 @@ def build_proxy_app(settings: Settings) -> ElderModeMiddleware:
 
 def app_from_environment() -> ElderModeMiddleware:
     """uvicorn factory for worker processes: settings come from ``ELDERMODE_*`` variables."""
+    tune_malloc()  # before the worker allocates much or starts threads (middleware/memory.py)
     settings = load_settings(env=os.environ)
     configure_logging(settings.log_level, settings.log_format, settings.access_log)  # a worker is a fresh interpreter
     log.debug("worker %d: settings from the environment, upstream %s", os.getpid(), settings.upstream)

@@ -52,6 +52,8 @@ EXPANSION_LIMIT = 4
 SPLICE_LOOKAHEAD = 256 * 1024
 # Headers that describe the original bytes, not a page changed in any way.
 BODY_HEADERS = ("content-encoding", "content-md5", "digest", "repr-digest", "content-digest", "accept-ranges")
+# What a spliced page's headers get anew (lower-case, as every header list here is).
+_SPLICE_REPLACES = frozenset(name.encode("latin-1") for name in (*BODY_HEADERS, "content-length", "vary", "etag"))
 VERSION = code_version()  # in every ETag: a validator from an older eldermode never matches
 
 
@@ -133,12 +135,19 @@ def original_etags(if_none_match: str, key: str, active: bool) -> tuple[str | No
     return (", ".join(tags) or None), other_profile
 
 
-def add_vary(headers: MutableHeaders, name: str) -> None:
-    vary = headers.get("vary", "")
+def vary_with(vary: str, name: str) -> str:
+    """A Vary value that names ``name`` too."""
     tokens = [t.strip().lower() for t in vary.split(",") if t.strip()]
     if "*" in tokens or name.lower() in tokens:
-        return
-    headers["vary"] = f"{vary}, {name}" if vary else name
+        return vary
+    return f"{vary}, {name}" if vary else name
+
+
+def add_vary(headers: MutableHeaders, name: str) -> None:
+    vary = headers.get("vary", "")
+    new = vary_with(vary, name)
+    if new != vary:
+        headers["vary"] = new
 
 
 def add_vary_cookie(headers: MutableHeaders) -> None:
@@ -359,27 +368,26 @@ class _Exchange:
             self.mode = after_start
             await self._send_original(data, more_body=more)
             return
-        start = self.start
-        out = MutableHeaders(scope=start)
-        for name in BODY_HEADERS:
-            if name in out:
-                del out[name]
+        # The headers built as a list in one pass (this is every page's path in mode off).
+        fields = header_fields(self.start["headers"])
+        raw = [(k, v) for k, v in self.start["headers"] if k not in _SPLICE_REPLACES]
         if not more:
-            out["content-length"] = str(len(data) + len(insert))
-        elif "content-length" in out:  # checked to be digits by skip_reason
-            out["content-length"] = str(int(out["content-length"]) + len(insert))
-        add_vary_cookie(out)
+            raw.append((b"content-length", str(len(data) + len(insert)).encode("latin-1")))
+        elif "content-length" in fields:  # checked to be digits by skip_reason
+            raw.append((b"content-length", str(int(fields["content-length"]) + len(insert)).encode("latin-1")))
+        raw.append((b"vary", vary_with(fields.get("vary", ""), "Cookie").encode("latin-1")))
         # The app's validator made ours; a page without one gets one from its bytes when they are all here.
-        tag = mode_etag(out.get("etag"), self.key) or (None if more else self._hash_etag(data))
+        tag = mode_etag(fields.get("etag"), self.key) or (None if more else self._hash_etag(data))
         if tag:
-            out["etag"] = tag
-        self._add_cookie(out)
+            raw.append((b"etag", tag.encode("latin-1")))
+        if self.choice.set_cookie:
+            raw.append((b"set-cookie", self.choice.set_cookie.encode("latin-1")))
         if tag and self.client_inm and _weak_match(self.client_inm, tag):
             self.mode = "swallow" if self.headers_only else "drain"
-            await self._send_not_modified(out)
+            await self._send_not_modified(raw)
             return
         self.mode = after_start
-        await self.downstream(start)
+        await self.downstream(dict(self.start, headers=raw))
         if self.headers_only:
             await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
             return
@@ -455,7 +463,7 @@ class _Exchange:
         out["etag"] = tag
         self._add_cookie(out)
         if self.client_inm and _weak_match(self.client_inm, tag):
-            await self._send_not_modified(out)
+            await self._send_not_modified(out.raw)
             return
         await self.downstream(start)
         await self.downstream(
@@ -472,9 +480,9 @@ class _Exchange:
         digest.update(self.choice.page_url.encode("latin-1", "replace"))
         return f'W/"h:{digest.hexdigest()}-em{VERSION}-{self.key}"'
 
-    async def _send_not_modified(self, headers: MutableHeaders) -> None:
+    async def _send_not_modified(self, headers: list[tuple[bytes, bytes]]) -> None:
         keep = ("etag", "vary", "cache-control", "expires", "date", "last-modified", "set-cookie", "content-location")
-        raw = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in keep]
+        raw = [(k, v) for k, v in headers if k.decode("latin-1").lower() in keep]
         await self.downstream({"type": "http.response.start", "status": 304, "headers": raw})
         await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import ANNOTATED, HIDDEN_IN_FLOW, MARK
+from .common import ANNOTATED, HIDDEN_IN_FLOW, MARK, set_attr
 from .infer import Inference
 from .model import Cell, Table
 
@@ -28,20 +28,23 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
     id_of: dict[int, str] = {}
 
     def ensure_id(c: Cell) -> str:
-        if c.index not in id_of:
-            existing = c.element.get("id")
-            id_of[c.index] = existing if existing else ids.new(f"{prefix}-h{c.index}")
-            if not existing:
-                c.element.set("id", id_of[c.index])
-        return id_of[c.index]
+        value = id_of.get(c.index)
+        if value is None:
+            value = c.element.get("id")
+            if not value:
+                value = ids.new(f"{prefix}-h{c.index}")
+                set_attr(c.element, "id", value)
+            id_of[c.index] = value
+        return value
 
     promoted = 0
+    roles = inf.roles
     for c in t.cells:
-        role = inf.roles[c.index]
+        role = roles[c.index]
         if role in ("col", "section", "note", "row"):
             c.element.tag = "th"
             scope = "row" if role == "row" else "col"
-            c.element.set("scope", scope)
+            set_attr(c.element, "scope", scope)
             c.is_header = True
             c.scope = scope
             c.data.pop("column header", None)  # cached classification of the old td
@@ -60,10 +63,17 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
             value = joined[id(cells)] = " ".join(ensure_id(h) for h in cells)
         return value
 
+    cells = t.cells
     for index, (rows, cols) in inf.parts.items():
-        value = f"{ids_of(cols)} {ids_of(rows)}".strip()
+        col_ids = joined.get(id(cols))
+        if col_ids is None:
+            col_ids = ids_of(cols)
+        row_ids = joined.get(id(rows))
+        if row_ids is None:
+            row_ids = ids_of(rows)
+        value = f"{col_ids} {row_ids}" if col_ids and row_ids else col_ids or row_ids
         if value:
-            t.cells[index].element.set("headers", value)
+            set_attr(cells[index].element, "headers", value)
     el.set(MARK, ANNOTATED)
     if (inf.title is not None or inf.units) and t.caption is None and _caption_from_rows(t, inf, caption, ids, report):
         pass

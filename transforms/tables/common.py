@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
+# lxml's own setter: lxml.html's HtmlElement.set is a Python wrapper around it (twice the cost, and tables
+# set an id, scope or headers on nearly every cell).
+set_attr = etree.ElementBase.set
+
 MARK = "data-eldermode"
 ANNOTATED = "table"  # value of data-eldermode on a table this module annotated
 READING = "table-reading"  # the injected <details>

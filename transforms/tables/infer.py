@@ -15,9 +15,9 @@ class Inference:
     top: int  # rows 0..top-1 are the column header band
     left: int  # columns 0..left-1 are the row header band (in body rows)
     roles: dict[int, str]  # cell index -> col | row | section | note | data | blank
-    headers: dict[int, list[Cell]]  # cell index -> header cells (data cells and row header cells)
     note: Cell | None = None
-    # cell index -> (row header cells, column header cells incl. sections): lists shared between cells
+    # cell index -> (row header cells, column header cells incl. sections) of each data cell and row
+    # header cell: lists shared between cells
     parts: dict[int, tuple[list[Cell], list[Cell]]] = field(default_factory=dict)
     sections: frozenset = frozenset()  # grid rows that are full-width section rows
     inbody: frozenset = frozenset()  # grid rows that repeat header rows inside the body
@@ -63,7 +63,7 @@ def fill_texts(t: Table) -> None:
 def infer(t: Table) -> Inference | None:
     """Header bands of a td-only table from its grid (the notes' heuristic), or None when unsure."""
     fill_texts(t)
-    kinds = {c.index: kind_of(c.data["text"]) for c in t.cells}
+    kinds = [kind_of(c.data["text"]) for c in t.cells]  # by cell index
     if t.xwidth < 2 or t.yheight < 2:
         return None
     rows = [t.row_cells(y) for y in range(t.yheight)]
@@ -162,7 +162,8 @@ def infer(t: Table) -> Inference | None:
             left = 1
 
     # Confidence: numbers in the data region, or a text table with a clean header row.
-    data_cells = [c for c in t.cells if c.y in body and c.x >= left]
+    body_rows = set(body)
+    data_cells = [c for c in t.cells if c.y in body_rows and c.x >= left]
     values = [kinds[c.index] for c in data_cells if kinds[c.index] != "blank"]
     if not values:
         return None
@@ -210,12 +211,12 @@ def infer(t: Table) -> Inference | None:
         else:
             roles[c.index] = "data"
 
-    headers, parts = _associate(t, top, left, sections, inbody, roles, lead)
-    return Inference(top, left, roles, headers, note, parts, frozenset(sections), frozenset(inbody), title,
+    parts = _associate(t, top, left, sections, inbody, roles, lead)
+    return Inference(top, left, roles, note, parts, frozenset(sections), frozenset(inbody), title,
                      tuple(units))
 
 
-def _code_column(t: Table, cells: list[Cell], kinds: dict, x: int, top: int, lead: int) -> bool:
+def _code_column(t: Table, cells: list[Cell], kinds: list, x: int, top: int, lead: int) -> bool:
     """Subject codes (201, 20101, 2010101): every value digits only, under a 科目编码 header or 3/5/7 digits long."""
     values = [c.data["text"] for c in cells if kinds[c.index] != "blank" and c.x == x and c.width == 1]
     if not values or not all(_CODE.fullmatch(v) for v in values):
@@ -224,7 +225,7 @@ def _code_column(t: Table, cells: list[Cell], kinds: dict, x: int, top: int, lea
     return bool(_CODE_HEADER.search(header)) or all(len(v) in (3, 5, 7, 9) for v in values)
 
 
-def _unit_column(cells: list[Cell], kinds: dict) -> bool:
+def _unit_column(cells: list[Cell], kinds: list) -> bool:
     values = [c.data["text"] for c in cells if kinds[c.index] != "blank"]
     return bool(values) and all(v in _UNIT_WORDS for v in values)
 
@@ -303,7 +304,6 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
             row_cache[key] = found
         return found
 
-    headers: dict[int, list[Cell]] = {}
     parts: dict[int, tuple[list[Cell], list[Cell]]] = {}
     col_lists: dict[tuple, list[Cell]] = {}  # sections + column headers, one list per distinct key
     for c in t.cells:
@@ -315,9 +315,10 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
         cols = col_lists.get(key)
         if cols is None:
             cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, c.width, role == "row")
-        rows = row_headers(c.y, c.height, min(left, c.x))
+        rows = row_cache.get((c.y, c.height, min(left, c.x)))
+        if rows is None:
+            rows = row_headers(c.y, c.height, min(left, c.x))
         if role == "row":
             rows = [h for h in rows if h is not c]
-        headers[c.index] = cols + rows
         parts[c.index] = (rows, cols)
-    return headers, parts
+    return parts

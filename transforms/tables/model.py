@@ -218,9 +218,12 @@ class Cell:
         self.height = height
         self.is_header = is_header
         self.index = index
-        # An enumerated attribute: the whole value, ASCII case-insensitively; " row " is invalid (Auto).
-        scope = (element.get("scope") or "").translate(_ASCII_LOWER) if is_header else ""
-        self.scope = scope if scope in ("row", "col", "rowgroup", "colgroup") else "auto"
+        self.scope = "auto"
+        if is_header:
+            # An enumerated attribute: the whole value, ASCII case-insensitively; " row " is invalid (Auto).
+            scope = (element.get("scope") or "").translate(_ASCII_LOWER)
+            if scope in ("row", "col", "rowgroup", "colgroup"):
+                self.scope = scope
         self.data: dict = {}  # room for callers (text, kind…)
 
     def __repr__(self) -> str:
@@ -247,8 +250,15 @@ class Table:
     overlaps: dict[tuple[int, int], list[Cell]] = field(default_factory=dict)
     row_has_data: list[bool] = field(default_factory=list)
     col_has_data: list[bool] = field(default_factory=list)
-    by_element: dict = field(default_factory=dict)
+    _by_element: dict | None = None
     _filled: int = 0
+
+    @property
+    def by_element(self) -> dict:
+        """Element -> the cell it makes (built on first use: only ``headers`` lookups need it)."""
+        if self._by_element is None:
+            self._by_element = {c.element: c for c in self.cells}
+        return self._by_element
 
     # -- grid access
     def cells_at(self, x: int, y: int) -> list[Cell]:
@@ -264,6 +274,14 @@ class Table:
         """Distinct cells covering row ``y``, left to right (an overlap slot contributes all its cells)."""
         out: list[Cell] = []
         if y >= len(self.slots):
+            return out
+        if not self.overlaps:
+            # Without overlaps a cell's slots in a row are one run: a change of cell is a new cell.
+            prev = None
+            for slot in self.slots[y]:
+                if slot is not prev and slot is not None:
+                    out.append(slot)
+                prev = slot
             return out
         seen = set()
         for x, slot in enumerate(self.slots[y]):
@@ -352,8 +370,10 @@ class Table:
 
 def _span(el, name: str, default_on_zero: bool, maximum: int) -> int:
     raw = el.get(name)
-    if raw is None:
-        return 1
+    return 1 if raw is None else _span_value(raw, default_on_zero, maximum)
+
+
+def _span_value(raw: str, default_on_zero: bool, maximum: int) -> int:
     value = int(raw) if raw.isdigit() and raw.isascii() else parse_nonnegative_integer(raw)
     if value is None or (value == 0 and default_on_zero):
         return 1
@@ -406,14 +426,20 @@ class _Former:
             t.slots.append([])
         slots = t.slots[y]
         cells = t.cells
+        col_has_data = t.col_has_data
+        row_data = False
+        filled = 0
         for el in row.cells:
             while xcurrent < t.xwidth and xcurrent < len(slots) and slots[xcurrent] is not None:
                 xcurrent += 1
             grew = xcurrent == t.xwidth
             if grew:
                 t.xwidth += 1
-            colspan = _span(el, "colspan", True, COLSPAN_MAX)
-            rowspan = _span(el, "rowspan", False, ROWSPAN_MAX)
+            get = el.get
+            raw = get("colspan")
+            colspan = 1 if raw is None else _span_value(raw, True, COLSPAN_MAX)
+            raw = get("rowspan")
+            rowspan = 1 if raw is None else _span_value(raw, False, ROWSPAN_MAX)
             grows = rowspan == 0
             if grows:
                 rowspan = 1
@@ -421,17 +447,19 @@ class _Former:
                 t.xwidth = max(t.xwidth, xcurrent + colspan)
                 t.yheight = max(t.yheight, y + rowspan)
                 self._ensure()
-            cell = Cell(el, xcurrent, y, colspan, rowspan, el.tag == "th", len(cells))
+                col_has_data = t.col_has_data
+            is_header = el.tag == "th"
+            cell = Cell(el, xcurrent, y, colspan, rowspan, is_header, len(cells))
             cells.append(cell)
-            t.by_element[el] = cell
             if colspan == 1 and rowspan == 1 and len(slots) <= xcurrent:
                 # The common case: a 1x1 cell at the end of its row's slots.
-                slots.extend([None] * (xcurrent - len(slots)))
+                if len(slots) < xcurrent:
+                    slots.extend([None] * (xcurrent - len(slots)))
                 slots.append(cell)
-                t._filled += 1
-                if not cell.is_header:
-                    t.row_has_data[y] = True
-                    t.col_has_data[xcurrent] = True
+                filled += 1
+                if not is_header:
+                    row_data = True
+                    col_has_data[xcurrent] = True
             else:
                 for yy in range(y, y + rowspan):
                     for x in range(xcurrent, xcurrent + colspan):
@@ -439,6 +467,11 @@ class _Former:
             if grows:
                 self.growing.append((cell, xcurrent, colspan))
             xcurrent += colspan
+        if row_data:
+            t.row_has_data[y] = True
+        t._filled += filled
+        if t._filled > SLOT_BUDGET:
+            raise TableTooLarge(f"more than {SLOT_BUDGET} slots")
         self.ycurrent += 1
 
     def process_row_group(self, group: GroupView) -> None:

@@ -8,7 +8,7 @@ from .infer import Inference
 from .model import Cell, HeaderAssigner, Table
 from .text import cell_text
 
-@dataclass
+@dataclass(slots=True)
 class CellReading:
     """One data cell read aloud: where it is, what heads it, what it holds."""
 
@@ -73,11 +73,9 @@ def labels_for(lang: str) -> dict[str, str]:
     }
 
 
-def sentence(row: list[str], col: list[str], value: str, empty: str) -> str:
-    """``row path | column path: value`` with `` › `` between levels; missing parts left out."""
+def sentence(row_path: str, col_path: str, value: str, empty: str) -> str:
+    """``row path | column path: value`` (each path joined with `` › ``); missing parts left out."""
     said = value if value else empty
-    row_path = " › ".join(row)
-    col_path = " › ".join(col)
     if row_path and col_path:
         return f"{row_path} | {col_path}: {said}"
     if row_path or col_path:
@@ -114,26 +112,32 @@ def read(t: Table, index: int, caption: str, description: str, source: str, lang
     col_levels = row_levels = 0
     empty = labels["empty"]
     # Paths are shared by the cells of a row / a column: build each once (the lists are shared, read-only).
-    row_paths: dict = {}
-    col_paths: dict = {}
+    row_paths: dict = {}  # key -> (row path, joined)
+    col_paths: dict = {}  # key -> (sections, column path, joined)
     for c in data_cells:
         row_cells, col_cells, row_key, col_key = headers_of(c)
         split = col_paths.get(col_key)
         if split is None:
-            split = col_paths[col_key] = _column_path(t, col_cells)
-        sections, col = split
-        row = row_paths.get((row_key, col_key) if sections else row_key)
-        if row is None:
-            own = [_header_text(h) for h in sorted(row_cells, key=lambda h: (h.x, h.y))]
-            row = row_paths[(row_key, col_key) if sections else row_key] = sections + own
+            sections, col = _column_path(t, col_cells)
+            split = col_paths[col_key] = (sections, col, " › ".join(col))
+        sections, col, col_path = split
+        key = (row_key, col_key) if sections else row_key
+        found = row_paths.get(key)
+        if found is None:
+            row = sections + [_header_text(h) for h in sorted(row_cells, key=lambda h: (h.x, h.y))]
+            found = row_paths[key] = (row, " › ".join(row))
+        row, row_path = found
         value = c.data.get("text")
         if value is None:
             value = c.data["text"] = cell_text(c.element)
         if source == "author" and not value and not row and not col:
             continue  # an empty placeholder cell of the author's layout, not a value
-        col_levels = max(col_levels, len(col))
-        row_levels = max(row_levels, len(row))
-        reading.cells.append(CellReading(row, col, value, c.y, c.x, c.height, c.width, sentence(row, col, value, empty)))
+        if len(col) > col_levels:
+            col_levels = len(col)
+        if len(row) > row_levels:
+            row_levels = len(row)
+        reading.cells.append(CellReading(row, col, value, c.y, c.x, c.height, c.width,
+                                         sentence(row_path, col_path, value, empty)))
     name = caption or labels["table"].format(n=index + 1)
     levels = labels["and"].join((
         labels["col_levels"].format(n=col_levels) if col_levels else labels["no_col"],

@@ -1,0 +1,52 @@
+"""The proxy process's C allocator settings (glibc malloc), made once when a proxy worker starts.
+
+A proxy holds pages as byte buffers of 50–500 KB (originals, rewrites, the cached copies) and
+its rewrite thread makes lxml trees of many small blocks. glibc gives such a buffer a mapping of
+its own only while it is over the mmap threshold, and that threshold rises to the size of any
+such buffer freed (up to 32 MiB): from then on page buffers are carved from the heaps, where a
+cached page living among freed tree blocks keeps the heap from shrinking, and each thread that
+allocates gets an arena of its own. Resident memory then grows with traffic although every
+cache is bounded. A fixed threshold (setting it stops the rise) and two arenas keep it near what
+is in use: see the README's "Measured numbers" (``python benchmarks/bench_core.py --only memory``).
+
+Only the proxy's own processes are tuned (never a process that merely imports the middleware),
+and a value the operator set in the environment (``MALLOC_ARENA_MAX``, ``MALLOC_MMAP_THRESHOLD_``)
+is left as set. Elsewhere than glibc this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+
+__all__ = ["ARENA_MAX", "MMAP_THRESHOLD", "tune_malloc"]
+
+log = logging.getLogger("eldermode")
+
+# mallopt(3) parameters
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+
+# glibc's own starting value, kept fixed: a rewritten page (150 KB and up) gets a mapping of its own;
+# 64 KiB did as well for memory but cost the pass-through of every 90 KB page ≈ 30 % more CPU (page faults).
+MMAP_THRESHOLD = 128 * 1024
+ARENA_MAX = 2  # the event loop's and the rewrite thread's
+
+
+def tune_malloc(environ=os.environ) -> bool:
+    """Set the threshold and the arena limit (those the environment does not set); False when not glibc."""
+    try:
+        if "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""):
+            return False  # musl and others have allocators of their own; their mallopt means other things
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, ValueError):  # no confstr (Windows), no such name, no C library
+        return False
+    done = True
+    if "MALLOC_MMAP_THRESHOLD_" not in environ:
+        done &= bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    if "MALLOC_ARENA_MAX" not in environ:
+        done &= bool(mallopt(_M_ARENA_MAX, ARENA_MAX))
+    if not done:
+        log.warning("eldermode: mallopt refused a setting; memory may grow past the cache bounds")
+    return done

@@ -1,0 +1,69 @@
+"""The proxy's malloc settings (middleware/memory.py): page-sized buffers get mappings of their own.
+
+Each case runs in a fresh interpreter (the settings are process-wide) and reads glibc's own
+count of mapped blocks (``mallinfo2``). How much resident memory this saves over a long run is
+measured by benchmarks/bench_core.py, not here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = r"""
+import ctypes, sys
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = MallInfo2
+if sys.argv[1] == "tuned":
+    from eldermode.middleware.memory import tune_malloc
+    assert tune_malloc({})
+big = bytearray(8 << 20)
+del big  # a freed mapped block: untuned, glibc now serves blocks up to 8 MiB from its heaps
+before = libc.mallinfo2().hblks
+pages = [bytearray(200 * 1024) for _ in range(8)]  # eight page-sized buffers
+print(libc.mallinfo2().hblks - before)
+"""
+
+glibc = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
+    reason="glibc's allocator only")
+
+
+def mapped_blocks(mode: str, **env: str) -> int:
+    out = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True, check=True,
+                         env={k: v for k, v in {**os.environ, **env}.items() if not k.startswith("MALLOC_")})
+    return int(out.stdout)
+
+
+@glibc
+def test_page_sized_buffers_get_mappings_of_their_own_once_tuned():
+    assert mapped_blocks("untuned") == 0  # glibc's rising threshold: from the heap, where they fragment it
+    assert mapped_blocks("tuned") == 8  # each returned to the system when freed
+
+
+def test_a_setting_the_operator_made_is_left_alone(monkeypatch):
+    from eldermode.middleware import memory
+
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append(param)
+            return 1
+
+    monkeypatch.setattr(memory.ctypes, "CDLL", lambda name: FakeLibc())
+    monkeypatch.setattr(memory.os, "confstr", lambda name: "glibc 2.36")
+    assert memory.tune_malloc({"MALLOC_ARENA_MAX": "4"})
+    assert calls == [memory._M_MMAP_THRESHOLD]
+    monkeypatch.setattr(memory.os, "confstr", lambda name: None)  # not glibc: nothing is touched
+    calls.clear()
+    assert not memory.tune_malloc({})
+    assert calls == []
