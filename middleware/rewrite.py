@@ -416,6 +416,7 @@ class _Exchange:
         headers = Headers(raw=start["headers"])
         fallback = "error"
         coding = ""
+        no_place = False  # mode off, no <body> tag (a frameset): the page as it is, which is no fallback
         try:
             if self.choice.profile.active:
                 coding = self.coding
@@ -426,6 +427,7 @@ class _Exchange:
                 if headers.get("content-encoding", "").strip().lower() not in ("", "identity"):
                     coding = self.coding
                 new_body = self._splice_entry(body, headers)
+                no_place = new_body is None
                 if new_body is not None and coding:
                     new_body = await self._encoded_entry_page(body, headers, new_body, coding)
         except Busy:
@@ -440,7 +442,8 @@ class _Exchange:
                         short_error(exc), exc_info=log.isEnabledFor(logging.DEBUG))
             new_body = None
         if new_body is None:
-            metrics.count("page_fallbacks", reason=fallback)  # busy: shed, the queue was full
+            if not no_place:
+                metrics.count("page_fallbacks", reason=fallback)  # busy: shed, the queue was full
             await self._send_original(body, fallback=fallback if self.choice.profile.active else "")
             return
         out = MutableHeaders(scope=start)

@@ -32,9 +32,11 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from eldermode.transforms import Profile
 from eldermode.transforms.css import Analysis, analyse_stylesheet, override_rules
 from eldermode.transforms.document import parse_document
 from eldermode.transforms.elder import sheet_digest, source_key, stylesheet_sources
+from eldermode.transforms.links import apply_base
 
 from .shared_store import shared_store
 
@@ -145,10 +147,12 @@ class StylesheetAnalyses:
             if page.status != 200:
                 return None
             root = parse_document(page.body, page.content_type).root
+            # as the pipeline has the page when its site-overrides step reads the stylesheets: base applied
+            apply_base(root, self.services.page_context(Profile(mode="elder"), page_url))
         except Exception as exc:  # noqa: BLE001 - the global rules apply when the page cannot be read
             log.info("page %s for an override sheet not registered: %r", page_url, exc)
             return None
-        options = self.services.settings.page_options()
+        options = self.services.page_options
         sources = stylesheet_sources(root, page_url, options.rewrite_origins)
         if not sources:
             return None

@@ -42,15 +42,8 @@ def own_pages() -> list[support.CorpusPage]:
 
 # Pages where access mode does not reach the target yet, with what is left and why. Strict: a page that
 # starts to pass must be taken off these lists.
-LEFT_SERIOUS: dict[str, str] = {
-    "cn-xiangtan-article-utf16.html": "label: a disabled comment check box with no text anywhere near it",
-}
-WORSE: dict[str, str] = {
-    "cn-guangzhou-article.html": "region 19 → 20 since main's duplicates step (issue 11): a hidden duplicate of"
-                                 " the toolbar splits the unmarked block around it",
-    "cn-sjz-article.html": "region 22 → 24: a landmark inside the page's own unmarked wrapper splits it",
-    "cn-bjshy-article.html": "landmark-main-is-top-level: the only block with the article is inside the author's own landmark",
-}
+LEFT_SERIOUS: dict[str, str] = {}
+WORSE: dict[str, str] = {}
 
 
 def all_params(known: dict[str, str] | None = None) -> list:

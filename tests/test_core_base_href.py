@@ -154,3 +154,17 @@ def test_in_chromium_eldermode_loads_and_speaks_from_this_site_only(serve_app, p
     page.wait_for_function("() => !!document.querySelector('.em-say-current')", timeout=20000)
     spoken = [u for u in requests if "/__eldermode/speech/seg/" in u]
     assert spoken and all(u.startswith(origin) for u in spoken)
+
+
+def test_another_worker_learns_the_pages_override_sheet_with_the_base_applied_as_the_pipeline_did(tmp_path):
+    # The override sheet's name is a digest of the page's stylesheets as the pipeline saw them (the base
+    # applied: the <style>'s url() resolved). A worker that never rewrote the page reads it again to learn
+    # them; it must apply the base too, or it finds other stylesheets and the sheet is never served.
+    settings = Settings(secret="base-test", cache_dir=str(tmp_path))
+    site = _site({URL: PAGE})
+    page = lxml.html.document_fromstring(asgi_get(ElderModeMiddleware(site, settings), URL + "?eldermode=elder").content)
+    href = page.find(".//link[@data-eldermode='overrides']").get("href")
+    other_worker = ElderModeMiddleware(site, settings)
+    sheet = asgi_get(other_worker, href)
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
+    assert "no analysis for this page" not in sheet.text  # (what a sheet of stylesheets not found says)

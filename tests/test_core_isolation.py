@@ -126,3 +126,30 @@ def test_a_lone_surrogate_and_a_nul_in_the_first_kilobyte_are_not_binary():
     out = rewrite_page(body, "text/html; charset=utf-8", ctx).decode("utf-8")
     assert "正文" in out and "\x00" not in out and ctx.skipped == []
     lxml.html.document_fromstring(out)
+
+
+def test_a_compressed_frameset_in_mode_off_is_sent_as_it_is_and_counted_as_no_fallback():
+    # A frameset has no <body> for the entry link; sending it as it is must not count as a
+    # whole-page fallback (it read as page_fallbacks{reason="error"} on the operator's dashboard).
+    import gzip
+
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from eldermode.middleware import ElderModeMiddleware, Settings
+    from support import asgi_get
+
+    frames = gzip.compress(b"<html><head><title>x</title></head><frameset cols='20%,*'><frame src='/a.html'>"
+                           b"<frame src='/b.html'></frameset></html>")
+
+    async def page(request):
+        return Response(frames, media_type="text/html", headers={"content-encoding": "gzip"})
+
+    before = metrics.snapshot()[0]
+    response = asgi_get(ElderModeMiddleware(Starlette(routes=[Route("/", page)]), Settings()), "/",
+                        headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200 and b"<frameset" in response.content
+    assert response.headers.get("eldermode-fallback") is None
+    counted = {k: v - before.get(k, 0) for k, v in metrics.snapshot()[0].items() if k[0] == "page_fallbacks"}
+    assert not any(counted.values()), counted

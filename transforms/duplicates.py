@@ -2,9 +2,12 @@
 
 On a rewritten page they are duplicates of the toolbar, and they do not work with it (a site's
 ``aria.start()`` toolbar on top of eldermode's, ``doZoom(12)`` shrinking the elder text). Runs in
-elder and access mode. Nothing is removed: the elements stay (scripts may look them up by id)
-with ``hidden`` and ``data-em-duplicate``, which eldermode.css keeps hidden whatever the site's
-CSS says. The loose text of a font-size group ("【字号：" … "】") is wrapped with its links.
+elder and access mode. Nothing is removed: the elements stay in the document (scripts may look
+them up by id) with ``hidden`` and ``data-em-duplicate``, which eldermode.css keeps hidden whatever
+the site's CSS says. The loose text of a font-size group ("【字号：" … "】") is wrapped with its links.
+They are set aside in one hidden box at the end of ``<body>``: hidden content left in place splits
+the block around it into pieces that each sit outside any landmark (axe's ``region`` rule counts
+them so, and a listener's landmark list is no better for it).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ MARK = "data-em-duplicate"
 # The whole (short) text of a link or button that opens a site's own assistive mode.
 _ENTRY_TEXT = re.compile(
     r"^无障碍(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)*$"
-    r"|^(?:长者|关怀|适老化?|老年|长辈|大字|助老|敬老)(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)+$|^适老化$"
+    r"|^(?:进入|切换到?|打开)?(?:(?:长者|关怀|适老化?|老年|长辈|大字|助老|敬老)(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)+|适老化)$"
     r"|^(?:accessibility|accessible|elder(?:ly)? mode)$",
     re.IGNORECASE,
 )
@@ -66,6 +69,26 @@ def _is_size_control(el: lxml.html.HtmlElement, text: str) -> bool:
     return bool(before and _LABEL_BEFORE.search(before)) or (prev is not None and prev.get(MARK) == "font-size-link")
 
 
+def _set_aside(el: lxml.html.HtmlElement, box: lxml.html.HtmlElement) -> None:
+    """Move ``el`` into ``box``; its tail (the text after it) stays where it was."""
+    tail, el.tail = el.tail, None
+    previous = el.getprevious()
+    parent = el.getparent()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    if el.tag == "li":  # a list item stays in a list
+        holder = box.find("ul")
+        if holder is None:
+            holder = box.makeelement("ul", {})
+            box.append(holder)
+        holder.append(el)
+    else:
+        box.append(el)
+
+
 def _wrap_size_group(parent: lxml.html.HtmlElement, first, last) -> None:
     """Move the links first..last (and what lies between them) into one hidden span with their label."""
     span = parent.makeelement("span", {MARK: "font-size", "hidden": ""})
@@ -96,6 +119,7 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
     if body is None:
         return
     size_links: list[lxml.html.HtmlElement] = []
+    hidden: list[lxml.html.HtmlElement] = []  # the outermost element of each duplicate, to set aside
     for el in body.iter(*_CANDIDATE_TAGS):  # (filtered by tag in C: an XPath test of every element costs more)
         if el.tag in ("span", "li") and el.get("onclick") is None:
             continue
@@ -108,6 +132,9 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
             # an entry that is the whole of its list item: the item goes too (no empty bullet)
             if parent is not None and parent.tag == "li" and _text(parent) == text:
                 _hide(parent, "entry")
+                hidden.append(parent)
+            else:
+                hidden.append(el)
             ctx.report.note("duplicates", "hid the site's own entry", text)
         elif _is_size_control(el, text):
             el.set(MARK, "font-size-link")
@@ -129,4 +156,12 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if parent is None:
             continue
         _wrap_size_group(parent, group[0], group[-1])
+        hidden.append(group[0].getparent())
         ctx.report.note("duplicates", "hid the site's own font-size controls", "".join(_text(g) for g in group))
+    outermost = set(hidden)
+    hidden = [el for el in hidden if not any(a in outermost for a in el.iterancestors())]
+    if hidden:
+        box = body.makeelement("div", {"hidden": "", "data-eldermode": "duplicates"})
+        body.append(box)
+        for el in hidden:
+            _set_aside(el, box)

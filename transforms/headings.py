@@ -66,12 +66,27 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
     h1 = _first_level_one(body)
     title_el = model.title
     if h1 is None and title_el is not None and title_el.tag not in _HEADING_TAGS:
-        h1 = _mark_heading(title_el, 1)
-        ctx.report.note("headings", "title marked as level-1 heading", text_of(title_el)[:80])
+        # Level 1, unless the author's next heading is deeper than 2: the title then sits right above
+        # it (h2 above an h3), so the page's heading order holds.
+        level = max(1, min(_level_after(title_el) - 1, 6))
+        marked = _mark_heading(title_el, level)
+        h1 = marked if level == 1 else None
+        ctx.report.note("headings", f"title marked as level-{level} heading", text_of(title_el)[:80])
+    elif h1 is None and title_el is not None and title_el.get("role") is None and title_el.get("aria-level") is None:
+        # The author's title is an h2/h3 and the page has no h1: the title is the page's level 1,
+        # as long as the heading after it then follows in order (h1 → h3 would skip a level).
+        if _level_after(title_el) <= 2:
+            title_el.set("aria-level", "1")
+            h1 = title_el
+            ctx.report.note("headings", "title heading made level 1 (the page has no h1)", text_of(title_el)[:80])
     elif h1 is None and title_el is None:
         h1 = _logo_heading(model)
         if h1 is not None:
             ctx.report.note("headings", "site logo marked as level-1 heading", model.site_name)
+        else:
+            h1 = _stated_title_heading(model)
+            if h1 is not None:
+                ctx.report.note("headings", "document title added as level-1 heading", model.title_text[:80])
     elif (h1 is not None and title_el is not None and title_el.tag not in _HEADING_TAGS
           and _title_level(title_el) is None and not _related(h1, title_el)):
         # The page's h1 is the site's name in the banner: the article title goes right below it.
@@ -79,6 +94,47 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
         ctx.report.note("headings", "title marked as level-2 heading (the page has its own h1)",
                         text_of(title_el)[:80])
     _ensure_document_title(root, ctx, h1)
+
+
+_NEXT_HEADING = etree.XPath("following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+                            " or @role='heading'][1]")
+_FIRST_HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+                             " or @role='heading'][1]")
+
+
+def _level_after(el) -> int:
+    """The level of the first heading after ``el`` (1 when there is none: anything may follow)."""
+    found = _NEXT_HEADING(el)
+    return _heading_level(found[0]) if found else 1
+
+
+def _heading_level(el) -> int:
+    level = int_attribute(el, "aria-level", None)
+    return level if level is not None else _HEADING_TAG_LEVEL.get(el.tag, 2)
+
+
+# Void and phrasing elements the parser may take for the content (a <wbr> that swallowed the text).
+_NO_HEADING_INSIDE = frozenset({"wbr", "br", "img", "input", "span", "font", "a", "b", "strong", "em", "i", "td"})
+
+
+def _stated_title_heading(model):
+    """Pages that show no title line at all: the document's stated title (``<title>``, ArticleTitle)
+    opens the article text as a level-1 heading for readers only (``em-visually-hidden``), so a
+    listener can find where the page's own content starts. Not when the heading after it is deeper
+    than level 2."""
+    content = model.content
+    while content is not None and content.tag in _NO_HEADING_INSIDE:
+        content = content.getparent()
+    if content is None or content.tag in ("body", "html") or not model.title_text:
+        return None
+    first = _FIRST_HEADING(content)
+    if first and _heading_level(first[0]) > 2 or not first and _level_after(content) > 2:
+        return None
+    h1 = content.makeelement("h1", {"class": "em-visually-hidden", "data-eldermode": "heading"})
+    h1.text = model.title_text
+    h1.tail, content.text = content.text, None
+    content.insert(0, h1)
+    return h1
 
 
 def _related(a, b) -> bool:
@@ -89,7 +145,7 @@ def _title_level(title) -> int | None:
     """The heading level the title element already has (its tag, its role, or our span inside it)."""
     level = _HEADING_TAG_LEVEL.get(title.tag)
     if level:
-        return level
+        return int_attribute(title, "aria-level", None) or level
     for el in (title, title[0] if len(title) else None):
         level = int_attribute(el, "aria-level", None) if el is not None and el.get("role") == "heading" else None
         if level is not None:
@@ -133,7 +189,7 @@ def _first_level_one(body):
     if found:
         return found[0]
     for level in _ARIA_LEVELS(body):
-        if level.strip() == "1" and level.getparent().get("role") == "heading":
+        if level.strip() == "1" and (level.getparent().get("role") == "heading" or level.getparent().tag in _HEADING_TAGS):
             return level.getparent()
     return None
 

@@ -117,9 +117,11 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     content_guess = model.content
 
     if main is None:
-        main = _main_host(model, candidates) if content_guess is not None else None
+        main = _main_host(model, candidates) if content_guess is not None else _title_block(model, candidates)
         if main is None:
             main = _main_block(model, candidates)
+        if main is not None:
+            main = _top_level(main, taken, candidates)
         if main is not None:
             plan.append((main, "main", ""))
     ctx.data["access.main"] = main
@@ -131,14 +133,19 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return not any(el is other or _contains(other, el) or _contains(el, other) for other, _, _ in plan
                        if other is not main) and not any(_contains(t, el) or _contains(el, t) for t in taken)
 
+    bands = _bands_before(model.body, main)
     if not existing.get("banner"):
         banner = _choose_banner(candidates.get("banner", []), main)
+        if banner is None:
+            banner = _banner_band(bands, model)
         if banner is not None and free(banner):
             plan.append((banner, "banner", ""))
     for el in _outermost(breadcrumbs):
         if free(el) or (main is not None and _contains(main, el) and _free_of_plan(el, plan, main)):
             plan.append((el, "navigation", "breadcrumb"))
     navs = [el for el in candidates.get("navigation", []) if _link_dense(el)]
+    if not navs and not existing.get("navigation"):
+        navs = [band for band in bands[:4] if _menu_band(band)][:1]
     # Any navigation the author wrote is taken as the main one: ours become 栏目导航.
     has_main_nav = bool(existing.get("navigation"))
     for el in navs:
@@ -189,12 +196,26 @@ _NO_CONTENT = frozenset({"script", "style", "noscript", "template", "link", "met
 _CONTENT_TAGS = ("img", "input", "select", "textarea", "button", "iframe", "svg", "video", "object", "embed", "canvas")
 
 
-def _outside_landmarks(body, landmarks: list) -> int:
+# What axe's ``region`` rule stops at besides landmarks: buttons, frames and content hidden from
+# readers. Each splits the blocks around it as a landmark does (their other children are counted
+# one by one).
+_REGION_STOPS = etree.XPath(
+    "descendant::*[@hidden or @aria-hidden='true' or @role='button' or self::button or self::iframe or self::frame"
+    " or self::input[translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'button' or"
+    " translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'submit' or"
+    " translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'reset' or"
+    " translate(@type, 'BUTONSMITREAG', 'butonsmitreag') = 'image']]"
+    "[not(ancestor-or-self::*[@data-eldermode and @data-eldermode!='landmark'])]"
+)
+
+
+def _outside_landmarks(body, landmarks: list, stops: list = ()) -> int:
     """How many blocks with content sit outside every landmark, counted as axe's ``region`` rule does:
-    the outermost blocks that hold no landmark, below the blocks that do."""
-    marks = set(landmarks)
+    the outermost blocks that hold no landmark (nor button, frame or hidden content), below the
+    blocks that do."""
+    marks = set(landmarks).union(stops)
     holders = set()
-    for el in landmarks:
+    for el in marks:
         node = el.getparent()
         while node is not None and node not in holders:
             holders.add(node)
@@ -223,10 +244,11 @@ def _never_more_regions(body, taken: list, plan: list, main) -> list:
 
     A landmark added deep inside a block that was outside every landmark splits that block: its
     siblings are now each outside on their own. Such landmarks are dropped (the one main stays)."""
-    before = _outside_landmarks(body, taken)
+    stops = _REGION_STOPS(body)
+    before = _outside_landmarks(body, taken, stops)
 
     def after(entries) -> int:
-        return _outside_landmarks(body, taken + [el for el, _, _ in entries])
+        return _outside_landmarks(body, taken + [el for el, _, _ in entries], stops)
 
     current = after(plan)
     while current > before:
@@ -323,35 +345,98 @@ def _main_host(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
     return host
 
 
+def _title_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
+    """An article with no running text (a picture, an embedded file): the block around its title line,
+    when that block is none of the site's banner, menu or footer and holds none of them."""
+    title = model.title
+    if title is None:
+        return None
+    block = title.getparent()
+    while block is not None and block.tag not in _ROLE_HOSTS:
+        block = block.getparent()
+    if block is None or block.tag in ("body", "html"):
+        return None
+    if compact(block.text_content()) == compact(title.text_content()) and not any(
+            el is not title and not _contains(title, el) for el in block.iter(*_CONTENT_TAGS)):
+        return None  # the title alone: no article around it
+    chrome = [el for kind in ("banner", "contentinfo", "topbar") for el in candidates.get(kind, [])] + [
+        el for el in candidates.get("navigation", []) if _link_dense(el) and _is_top_chrome(el)]
+    if any(block is el or _contains(block, el) or _contains(el, block) for el in chrome):
+        return None
+    return block
+
+
+def _top_level(main, taken: list, candidates) -> lxml.html.HtmlElement | None:
+    """``main`` itself, or, when it lies inside a landmark the author wrote (a ``region`` 文章详情 around the
+    article), the nearest block around that landmark: ``main`` must be a top-level landmark. None when
+    that block would hold another of the author's landmarks or the site's banner, menu or footer."""
+    outer = None
+    node = main
+    while node is not None:
+        if node in taken:
+            outer = node
+        node = node.getparent()
+    if outer is None:
+        return main
+    host = outer.getparent()
+    while host is not None and host.tag not in _ROLE_HOSTS:
+        host = host.getparent()
+    if host is None or host.tag in ("body", "html") or host.get("role") or inside_landmark(host):
+        return None
+    chrome = [el for kind in ("banner", "contentinfo") for el in candidates.get(kind, [])] + [
+        el for el in candidates.get("navigation", []) if _link_dense(el) and _is_top_chrome(el)]
+    # (a "portlet-header" inside the author's landmark is that box's own header, not the site's)
+    if any(t is not outer and _contains(host, t) and _role_of(t) != "navigation" for t in taken) or any(
+            _contains(host, el) and not _contains(outer, el) for el in chrome):
+        return None
+    return host
+
+
 _CONTENT_BLOCK_KEY = re.compile(_W + r"(?:main|content|con_?main|article|list_?con|right|mainbody|zhengwen)")
 
 
 def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
-    """For pages without an article (home, list, error pages): the top-level block with the most text
-    that is none of the banner, navigation or footer blocks; then its own "main"/"content" child when
-    that child holds most of the block's text."""
+    """For pages without an article (home, list, login and error pages): the block with the most text
+    outside links, as content extractors find it, that is none of the banner, navigation or footer
+    blocks. From ``<body>`` down: a winner that holds the site's header or footer (a wrapper around the
+    whole page) is searched in turn. Then its own "main"/"content" child when that child holds most of
+    the block's text."""
     chrome = [el for kind in ("banner", "navigation", "contentinfo", "topbar", "float", "breadcrumb")
               for el in candidates.get(kind, [])]
-    best, best_size = None, 0
-    for child in model.body:
-        if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
-            continue
-        if child.get("data-em-seg") is not None:  # a 朗读 sentence of text sitting in <body>, not a block
-            continue
-        if child.get("role") or child.get("data-em-landmark") or any(child is c or _contains(child, c) and
-                                                                      c.tag != "form" and _is_top_chrome(c)
-                                                                      for c in chrome):
-            continue
-        size = len(compact(child.text_content()))
-        if size > best_size:
-            best, best_size = child, size
-    if best is None or best_size < 20:
+    top_chrome = [c for c in chrome if c.tag != "form" and _is_top_chrome(c)]
+    node, best, best_size = model.body, None, 0
+    for _ in range(12):
+        best, best_size = None, 0
+        for child in node:
+            if not isinstance(child.tag, str) or child.tag not in _ROLE_HOSTS or child.get("data-eldermode"):
+                continue
+            if child.get("data-em-seg") is not None:  # a 朗读 sentence of text sitting in <body>, not a block
+                continue
+            if child.get("role") or child.get("data-em-landmark") or any(child is c for c in chrome):
+                continue
+            size = _prose_size(child)
+            if size > best_size or best is None:
+                best, best_size = child, size
+        if best is None or not any(_contains(best, c) for c in top_chrome):
+            break
+        node = best  # a wrapper around the whole page: its parts are the blocks
+    else:
+        return None
+    if best is None or len(compact(best.text_content())) < 20 or any(_contains(best, c) for c in top_chrome):
         return None
     for el, key in model.keyed:
         if _CONTENT_BLOCK_KEY.search(key) and _contains(best, el) and el.tag in _ROLE_HOSTS:
-            if len(compact(el.text_content())) * 2 >= best_size:
+            if _prose_size(el) * 2 >= best_size:
                 return el
     return best
+
+
+def _prose_size(el) -> float:
+    """Text weighed by its link density, as content extractors do: words outside links count in full,
+    link words a third (a menu is all links; a list of news titles still counts for something)."""
+    total = len(compact(el.text_content()))
+    links = sum(len(compact(a.text_content())) for a in el.iter("a"))
+    return total - links + links / 3
 
 
 def _is_top_chrome(el) -> bool:
@@ -360,6 +445,51 @@ def _is_top_chrome(el) -> bool:
     return any(pattern.search(key) for kind, pattern in _KEYS if kind in ("banner", "contentinfo", "topbar")) or (
         _KEYS[2][1].search(key) is not None and not re.search(_W + r"(?:side|left|sub)", key)
     )
+
+
+def _bands_before(body, main) -> list:
+    """The page's top-level blocks before ``main``, in order, looking inside a wrapper that holds main."""
+    bands: list = []
+    if body is None or main is None:
+        return bands
+    node = body
+    for _ in range(8):
+        inner = None
+        for child in node:
+            if not isinstance(child.tag, str) or child.tag in _NO_CONTENT or child.get("data-eldermode"):
+                continue
+            if child is main:
+                return bands
+            if _contains(child, main):
+                inner = child
+                break
+            if compact(child.text_content()) or next(child.iter("img"), None) is not None:
+                bands.append(child)
+        if inner is None:
+            return bands
+        node = inner
+    return bands
+
+
+def _banner_band(bands: list, model: PageModel):
+    """The site's masthead recognised by what it holds, whatever its class: the first band of the page
+    when it is a picture or the site's name with little else (no menu of links)."""
+    for band in bands[:1]:
+        text = compact(band.text_content())
+        links = sum(1 for _ in band.iter("a"))
+        has_picture = next(band.iter("img", "svg"), None) is not None
+        names_site = bool(model.site_name) and compact(model.site_name) in text
+        if len(text) <= 60 and links <= 3 and (has_picture or names_site) and next(
+                band.iter("input", "select", "textarea"), None) is None:
+            return band
+    return None
+
+
+def _menu_band(band) -> bool:
+    """A band of several short links near the top of the page: the site's menu, whatever its class."""
+    texts = [compact(a.text_content()) for a in band.iter("a") if (a.get("href") or "").strip()]
+    texts = [t for t in texts if t]
+    return len(texts) >= 4 and _link_dense(band) and sum(map(len, texts)) / len(texts) <= 8
 
 
 def _choose_banner(candidates: list, main):

@@ -350,7 +350,7 @@ def name_form_fields(root: lxml.html.HtmlElement, ctx: Context) -> None:
             field.set("aria-label", squash(field.get("title")))
             ctx.report.note("names", "labelled form field", f"{describe(field)} → {squash(field.get('title'))}")
             continue
-        name = (squash(field.get("placeholder")) or _prompt_value(field) or _text_before(field)
+        name = (_loose_label(field) or squash(field.get("placeholder")) or _prompt_value(field) or _text_before(field)
                 or (_text_after(field) if kind in ("checkbox", "radio") else "") or _name_word(field, ctx))
         if name:
             field.set("aria-label", name)
@@ -386,6 +386,32 @@ def _inside_label(field) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+_CONTROL_TAGS = ("input", "select", "textarea", "button")
+
+
+def _loose_label(field) -> str:
+    """The text of a ``<label>`` without ``for`` placed just before the field or the box that holds it.
+
+    Bootstrap forms write ``<label>匿名评论：</label><div class="checkbox-inline"><input …></div>``:
+    the label is visible and meant for the field, but tied to nothing."""
+    node = field
+    for _ in range(3):
+        previous = node.getprevious()
+        while previous is not None and not isinstance(previous.tag, str):
+            previous = previous.getprevious()
+        if previous is not None:
+            if previous.tag == "label" and not previous.get("for") and next(previous.iter(*_CONTROL_TAGS), None) is None:
+                text = _LABEL_PUNCTUATION.sub("", squash(previous.text_content()))
+                return text if 1 <= len(text) <= 20 else ""
+            return ""
+        parent = node.getparent()
+        if parent is None or parent.tag not in ("div", "span", "p", "td") or sum(
+                1 for _ in parent.iter(*_CONTROL_TAGS)) != 1:
+            return ""
+        node = parent
+    return ""
 
 
 def _text_before(field) -> str:

@@ -17,7 +17,7 @@ from lxml import etree
 from . import Context
 from .markup import key_of
 from .textwalk import compact, squash
-from .tree import levels_apart
+from .tree import levels_apart, precedes
 
 __all__ = ["PageModel", "direct_text_size", "page_model"]
 
@@ -53,6 +53,7 @@ class PageModel:
     title: lxml.html.HtmlElement | None = None  # the article's title element
     title_text: str = ""  # the page's title as the document states it (meta/ <title>)
     site_name: str = ""
+    title_parts: tuple[str, ...] = ()  # the <title>'s parts before the site's name ("我要写信", "12345热线")
     by_tag: dict[str, list] = field(default_factory=dict)
 
     def tags(self, *names: str) -> list[lxml.html.HtmlElement]:
@@ -78,6 +79,7 @@ class PageModel:
 _PARAGRAPHS = etree.XPath("descendant::p[not(ancestor-or-self::*[@data-eldermode])]")
 # (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()] or span[@data-em-seg]]")
+_OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode])")
 
 
 def page_model(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
@@ -106,17 +108,18 @@ def _build(root: lxml.html.HtmlElement) -> PageModel:
             bucket.append(el)
         if tag in _KEYED_TAGS and (el.get("class") or el.get("id")):
             keyed.append((el, key_of(el)))
-    model.title_text, model.site_name = _document_titles(root)
+    model.title_text, model.site_name, model.title_parts = _document_titles(root)
     model.content = _find_content(model)
     model.title = _find_title(model)
     return model
 
 
-def _document_titles(root) -> tuple[str, str]:
-    """(article title, site name) from ``<meta name=ArticleTitle/SiteName>`` and ``<title>``."""
+def _document_titles(root) -> tuple[str, str, tuple[str, ...]]:
+    """(article title, site name, title parts) from ``<meta name=ArticleTitle/SiteName>`` and ``<title>``."""
     head = root.find("head")
     article = site = ""
     title_text = ""
+    parts: list[str] = []
     if head is not None:
         for meta in head.iter("meta"):
             name = (meta.get("name") or "").lower()
@@ -133,7 +136,7 @@ def _document_titles(root) -> tuple[str, str]:
             article = parts[0]
         if not site and len(parts) > 1:
             site = parts[-1]
-    return article, site
+    return article, site, tuple(compact(p) for p in (parts[:-1] if len(parts) > 2 else parts[:1]))
 
 
 def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
@@ -156,12 +159,20 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
         size = sum(len(p.text_content()) - _link_text_size(p) for p in paragraphs)
         if size > 0:
             scores[parent] = size
-    # Pages without <p>: text directly in divs separated by <br>.
+    # Pages without <p>: text directly in divs separated by <br>, or one div per paragraph.
+    line_divs: dict[lxml.html.HtmlElement, list[int]] = {}
     for div in [*_TEXT_DIVS(model.body), model.body]:
         # (the body itself too: a report whose text sits directly in <body>; it then has no container)
         direct = direct_text_size(div)
         if direct > 40:
             scores[div] = scores.get(div, 0) + direct
+        parent = div.getparent()
+        if direct > 10 and parent is not None and parent.tag == "div" and not _OURS(div):
+            line_divs.setdefault(parent, []).append(direct)
+    # Several text divs side by side are the paragraphs of one article, as <p>s are: their parent holds it.
+    for parent, sizes in line_divs.items():
+        if len(sizes) > 1 and sum(sizes) > 40:
+            scores[parent] = scores.get(parent, 0) + sum(sizes)
     if not scores:
         return None
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:8]
@@ -212,11 +223,64 @@ def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
             continue
         if el.tag == "div" and any(child.tag in ("div", "ul", "table", "p") for child in el):
             continue  # a "title" box that holds a whole section, not a title line
-        exact = bool(wanted) and (text == wanted or (len(wanted) >= 6 and wanted in text and len(text) - len(wanted) < 10))
+        exact = bool(wanted) and (text == wanted or (len(wanted) >= 6 and wanted in text and len(text) - len(wanted) < 10)
+                                  or _says_title_parts(text, model.title_parts))
         distance = levels_apart(el, content)
         if not exact and (distance is None or not _TITLE_KEY.search(key_of(el)) and el.tag not in ("h1", "h2")):
             continue
         rank = (0 if exact else 1, distance if distance is not None else 99)
         if best_rank is None or rank < best_rank:
             best, best_rank = el, rank
+    if best is None and content is not None and wanted:
+        best = _title_by_text(content, wanted, model.title_text)
     return best
+
+
+_CONTAINS = etree.XPath("descendant-or-self::*[contains(., $piece)]")
+# Where a title line never is: links (a list's entries), form controls, scripts, eldermode's own parts.
+_NOT_TITLE = frozenset({"a", "script", "style", "option", "select", "textarea", "button", "label", "title", "li",
+                        "ul", "ol", "table", "tbody", "tr", "form", "noscript"})
+_LINE_HOSTS = frozenset({"div", "p", "td", "span", "strong", "b", "font", "center", "h1", "h2", "h3", "h4", "h5",
+                         "h6", "header", "section"})
+
+
+def _says_title_parts(text: str, parts: tuple[str, ...]) -> bool:
+    """A title line that joins the title's parts ("12345政务服务便民热线 我要写信" for
+    "我要写信 - 12345政务服务便民热线 - 示例市人民政府")."""
+    return len(parts) >= 2 and all(p in text for p in parts) and len(text) <= sum(map(len, parts)) + 6
+
+
+def _title_by_text(content, wanted: str, stated: str):
+    """The line before the article text that says the document's title, whatever its id or class
+    (``<div class="ftheme">``, ``<p class="tit">``): the outermost element whose whole text is the title.
+
+    Searched only from the content's nearest ancestors that hold the title's words, so a list
+    of links elsewhere that repeats the title never wins."""
+    piece = max(squash(stated).split(" "), key=len)
+    if len(piece) < 4:
+        return None
+    scope = content
+    for _ in range(6):
+        parent = scope.getparent()
+        if parent is None or parent.tag == "html":
+            break
+        scope = parent
+        if piece in scope.text_content():
+            break
+    else:
+        return None
+    if piece not in scope.text_content():
+        return None
+    found = None
+    for el in _CONTAINS(scope, piece=piece):
+        if el.tag not in _LINE_HOSTS or _OURS(el) or any(a.tag in _NOT_TITLE for a in el.iterancestors()):
+            continue
+        text = compact(el.text_content())
+        if not (text == wanted or (wanted in text and len(text) - len(wanted) < 10)):
+            continue
+        if found is not None and any(a is found for a in el.iterancestors()):
+            continue  # inside the line already found: the outermost element is the line
+        if el is content or any(a is el for a in content.iterancestors()) or not precedes(el, content):
+            continue
+        found = el  # the last such line before the text is the nearest one
+    return found
