@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("proxy", help="run the reverse proxy in front of a site")
     p.add_argument("--upstream", metavar="URL", help="the site's origin, e.g. https://www.example.gov.cn")
     p.add_argument("--listen", metavar="HOST:PORT", help="address to listen on (default 127.0.0.1:8000)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default 1)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default 1; one per core rewrites on every core)")
     p.add_argument("--no-entry-link", action="store_true",
                    help="serve original pages byte for byte (the site links to ?eldermode=elder itself)")
     p.set_defaults(func=cmd_proxy, serving=True)

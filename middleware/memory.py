@@ -1,4 +1,4 @@
-"""The proxy process's C allocator settings (glibc malloc), made once when a proxy worker starts.
+"""The proxy process's allocator and garbage-collector settings, made once when a proxy worker starts.
 
 A proxy holds pages as byte buffers of 50–500 KB (originals, rewrites, the cached copies) and
 its rewrite thread makes lxml trees of many small blocks. glibc gives such a buffer a mapping of
@@ -12,15 +12,21 @@ is in use: see the README's "Measured numbers" (``python benchmarks/bench_core.p
 Only the proxy's own processes are tuned (never a process that merely imports the middleware),
 and a value the operator set in the environment (``MALLOC_ARENA_MAX``, ``MALLOC_MMAP_THRESHOLD_``)
 is left as set. Elsewhere than glibc this does nothing.
+
+The objects a worker made before its first request (modules, settings, the pipeline: ≈ 34,000)
+live as long as it does; :func:`freeze_startup_objects` takes them out of the garbage collector's
+view, so the collections every rewrite triggers do not walk them again (≈ 0.7 of the collector's
+≈ 1.9 ms per seed-page rewrite, measured in-process).
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import os
 
-__all__ = ["ARENA_MAX", "MMAP_THRESHOLD", "tune_malloc"]
+__all__ = ["ARENA_MAX", "MMAP_THRESHOLD", "freeze_startup_objects", "tune_malloc"]
 
 log = logging.getLogger("eldermode")
 
@@ -50,3 +56,9 @@ def tune_malloc(environ=os.environ) -> bool:
     if not done:
         log.warning("eldermode: mallopt refused a setting; memory may grow past the cache bounds")
     return done
+
+
+def freeze_startup_objects() -> None:
+    """Collect once, then keep everything alive now out of later collections (``gc.freeze``)."""
+    gc.collect()
+    gc.freeze()

@@ -30,7 +30,7 @@ except ImportError:  # Python 3.10
 from multidict import CIMultiDict
 
 from .logs import configure_logging
-from .memory import tune_malloc
+from .memory import freeze_startup_objects, tune_malloc
 from .rewrite import ElderModeMiddleware, is_page, short_error
 from .services import has_dot_segment
 from .settings import Settings, load_settings
@@ -338,4 +338,5 @@ def app_from_environment() -> ElderModeMiddleware:
         from .speech_service import start_speech_in_background
 
         start_speech_in_background(app.services)  # engines ready before the first 朗读, never on the event loop
+    freeze_startup_objects()
     return app

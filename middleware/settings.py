@@ -41,7 +41,7 @@ def _setting(default: Any, help: str) -> Any:
 class Settings:
     upstream: str = _setting("", "Origin of the site to proxy, e.g. https://www.example.gov.cn (proxy only).")
     listen: str = _setting("127.0.0.1:8000", "Address the proxy listens on, HOST:PORT.")
-    workers: int = _setting(1, "Proxy worker processes.")
+    workers: int = _setting(1, "Proxy worker processes; each rewrites pages on a core of its own, so set one per core.")
     max_body: int = _setting(8 * 1024 * 1024, "HTML bodies larger than this many bytes stream through untouched.")
     rewrite_timeout: float = _setting(
         5.0, "Seconds a page's rewrite may take; past that the visitor gets the original page."

@@ -123,3 +123,11 @@ def test_script_and_data_links_never_become_links_in_the_view():
     main = view(page).find(".//main")
     assert [a.get("href") for a in main.iter("a")] == ["mailto:a@b.cn"]
     assert "乙" in main.text_content() and "丙" in main.text_content()
+
+
+def test_a_separator_hidden_from_screen_readers_is_still_written_in_the_view():
+    # The access pipeline moves a lone "·" or "|" into data-em-sep (drawn, not read); the view is built
+    # from that page, and the "·" of a foreign name is part of the text.
+    page = PAGE.replace(f"<p>{PARA}</p>\n<p><strong>", "<p>意大利建筑师卢西亚诺<span>·</span>皮亚出席。</p>\n<p><strong>", 1)
+    main = view(page).find(".//main")
+    assert "卢西亚诺·皮亚出席" in main.text_content()

@@ -28,7 +28,7 @@ if sys.argv[1] == "tuned":
 big = bytearray(8 << 20)
 del big  # a freed mapped block: untuned, glibc now serves blocks up to 8 MiB from its heaps
 before = libc.mallinfo2().hblks
-pages = [bytearray(200 * 1024) for _ in range(8)]  # eight page-sized buffers
+pages = [bytearray(1 << 20) for _ in range(8)]  # eight large pages (1 MiB: more than a heap keeps spare)
 print(libc.mallinfo2().hblks - before)
 """
 
@@ -44,7 +44,7 @@ def mapped_blocks(mode: str, **env: str) -> int:
 
 
 @glibc
-def test_page_sized_buffers_get_mappings_of_their_own_once_tuned():
+def test_large_page_buffers_get_mappings_of_their_own_once_tuned():
     assert mapped_blocks("untuned") == 0  # glibc's rising threshold: from the heap, where they fragment it
     assert mapped_blocks("tuned") == 8  # each returned to the system when freed
 

@@ -158,6 +158,11 @@ class _Writer:
             return
         if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
             return
+        if el.get("data-em-sep") is not None:
+            # A separator the separators step took out of the text for screen readers ("|" between links, the
+            # "·" of 卢西亚诺·皮亚): drawn on the page, so written in the view as it was before that step.
+            self.text(el.get("data-em-sep"))
+            return
         mark = el.get("data-eldermode")
         if mark == "table-reading":
             self.flush()
