@@ -397,3 +397,17 @@ def test_masthead_and_menu_bands_are_recognised_by_what_they_hold():
         head="<title>关于做好参保工作的通知_示例县人民政府</title>")
     assert by_id(root, "top").getparent().get("role") == "banner"  # a table keeps its role: a div carries it
     assert by_id(root, "menu").getparent().get("role") == "navigation"
+
+
+# ---------------------------------------------------------------- zoom (access mode)
+
+
+def test_access_mode_lets_the_reader_zoom_and_keeps_the_site_width():
+    from eldermode.transforms.elder import allow_zoom
+
+    root = page("<p>x</p>", head='<meta name="viewport" content="width=1200, user-scalable=no, maximum-scale=1.0">')
+    allow_zoom(root, ctx())
+    assert root.find("head/meta").get("content") == "width=1200"
+    bare = page("<p>x</p>", head="<title>t</title>")
+    allow_zoom(bare, ctx())
+    assert bare.find("head/meta") is None  # no viewport is added: the page's layout stays as it was

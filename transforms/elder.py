@@ -30,6 +30,7 @@ from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
 
 __all__ = [
+    "allow_zoom",
     "calm_page",
     "ensure_viewport",
     "is_layout_table",
@@ -545,8 +546,10 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
 _ZOOM_BLOCKERS = re.compile(r"\s*(?:user-scalable\s*=\s*(?:no|0)|maximum-scale\s*=\s*[0-9.]+)\s*,?", re.IGNORECASE)
 
 
-def ensure_viewport(root: lxml.html.HtmlElement, ctx: Context) -> None:
-    """A ``width=device-width`` viewport (fixed-width desktop pages reflow on phones); zoom never disabled."""
+def allow_zoom(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """The page's viewport without ``user-scalable=no`` / ``maximum-scale``: a reader with low vision
+    must be able to zoom (access mode; elder mode's :func:`ensure_viewport` does this and more). The
+    width stays as the site set it, so the layout does not change."""
     head = root.find("head")
     if head is None:
         return
@@ -554,11 +557,22 @@ def ensure_viewport(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if (meta.get("name") or "").lower() == "viewport":
             content = meta.get("content", "")
             cleaned = _ZOOM_BLOCKERS.sub("", content).strip(" ,")
-            if "width" not in cleaned:
-                cleaned = ("width=device-width, " + cleaned).strip(" ,")
             if cleaned != content:
                 meta.set("content", cleaned)
                 ctx.report.note("viewport", "allowed zoom", content)
+
+
+def ensure_viewport(root: lxml.html.HtmlElement, ctx: Context) -> None:
+    """A ``width=device-width`` viewport (fixed-width desktop pages reflow on phones); zoom never disabled."""
+    head = root.find("head")
+    if head is None:
+        return
+    for meta in head.iter("meta"):
+        if (meta.get("name") or "").lower() == "viewport":
+            allow_zoom(root, ctx)
+            cleaned = meta.get("content", "")
+            if "width" not in cleaned:
+                meta.set("content", ("width=device-width, " + cleaned).strip(" ,"))
             return
     meta = head.makeelement("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
     meta.tail = "\n"

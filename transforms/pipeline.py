@@ -74,7 +74,8 @@ CONTROLS: tuple[Step, ...] = (
 PIPELINES: dict[str, tuple[Step, ...]] = {
     "off": (),
     "elder": PAGE_SETUP + ELDER_CHANGES + ACCESS_REPAIRS + CONTROLS,
-    "access": PAGE_SETUP + (("calm", elder.calm_page), ("tables", tables.annotate_tables)) + ACCESS_REPAIRS + CONTROLS,
+    "access": PAGE_SETUP + (("zoom", elder.allow_zoom), ("calm", elder.calm_page), ("tables", tables.annotate_tables))
+    + ACCESS_REPAIRS + CONTROLS,
 }
 
 

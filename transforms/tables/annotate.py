@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from .common import ANNOTATED, HIDDEN_IN_FLOW, MARK, set_attr
 from .infer import Inference
 from .model import Cell, Table
+
+_ALL_IDS = etree.XPath("//@id", smart_strings=False)
+
 
 class Ids:
     """Generated ids: a per-table prefix, never equal to an id already in the document."""
 
     def __init__(self, root):
-        self.taken = set(root.xpath("//@id")) if root is not None else set()
+        self.taken = set(_ALL_IDS(root)) if root is not None else set()
 
     def new(self, base: str) -> str:
         candidate = base
@@ -22,7 +27,38 @@ class Ids:
         return candidate
 
 
-def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, report) -> None:
+def grid_suffices(t: Table, inf: Inference, split: bool) -> bool:
+    """``th`` with ``scope`` alone gives every data cell its inferred headers under the standard's
+    algorithm as well as by grid position, so ``headers``/``id`` on the data cells would only repeat it.
+
+    True when no section or repeated header rows stay inside one table (``split``: they become
+    tables of their own), no blank ``td`` sits in a header band (a data cell there makes the headers
+    beyond it opaque to the standard's scan), and each header of a spanning data cell spans it all
+    (Firefox takes a cell's implicit headers from its first row and column only).
+    """
+    if (inf.sections or inf.inbody) and not split:
+        return False
+    roles = inf.roles
+    for c in t.cells:
+        role = roles[c.index]
+        if role == "data":
+            if c.width == 1 and c.height == 1:
+                continue
+            rows, cols = inf.parts[c.index]
+            if any(h.x > c.x or h.x + h.width < c.x + c.width for h in cols) or any(
+                    h.y > c.y or h.y + h.height < c.y + c.height for h in rows):
+                return False
+        elif role == "blank" and c.y >= inf.lead:
+            return False
+    return True
+
+
+def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, report, split: bool = False) -> None:
+    """Write ``inf`` into the table: th/scope on the headers, ids and ``headers`` lists, the caption.
+
+    ``split``: the table is about to become one table per section (:mod:`.sections`); no ``headers``
+    list names a section then.
+    """
     el = t.element
     prefix = f"em-t{number}"
     id_of: dict[int, str] = {}
@@ -49,8 +85,7 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
             c.scope = scope
             c.data.pop("column header", None)  # cached classification of the old td
             c.data.pop("row header", None)
-            ensure_id(c)
-            promoted += 1
+            promoted += 1  # (an id only when a headers list or the description names the cell)
         elif c.element.get("scope") is not None:
             del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
     # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),
@@ -60,11 +95,16 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
     def ids_of(cells: list[Cell]) -> str:
         value = joined.get(id(cells))
         if value is None:
-            value = joined[id(cells)] = " ".join(ensure_id(h) for h in cells)
+            # A table split by section: each section becomes its part's caption, no header of anything.
+            named = [h for h in cells if roles[h.index] != "section"] if split else cells
+            value = joined[id(cells)] = " ".join(ensure_id(h) for h in named)
         return value
 
     cells = t.cells
+    skip_data = grid_suffices(t, inf, split)
     for index, (rows, cols) in inf.parts.items():
+        if skip_data and roles[index] == "data":
+            continue
         col_ids = joined.get(id(cols))
         if col_ids is None:
             col_ids = ids_of(cols)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .common import ANNOTATED, MARK
-from .text import SPACE as _SPACE, cell_text, has_descendant
+from .text import SPACE as _SPACE, cell_text
 
 @dataclass
 class Verdict:
@@ -75,11 +75,12 @@ def classify(table_el, structure) -> Verdict:
     def layout(reason: str) -> Verdict:
         return Verdict("layout", reason, mark_layout=guessing) if guessing else Verdict("skip", reason)
 
-    if has_descendant(table_el, ("table",)):
+    inside = {el.tag for el in table_el.iterdescendants("table", *_FORM_CONTROLS, *_EMBEDS)}  # one pass
+    if "table" in inside:
         return layout("contains a table")
-    if has_descendant(table_el, _FORM_CONTROLS):
+    if not inside.isdisjoint(_FORM_CONTROLS):
         return layout("form controls")
-    if has_descendant(table_el, _EMBEDS):
+    if inside:
         return layout("embedded content")
     rows = sum(len(g.rows) for g in structure.groups)
     widest = max((len(r.cells) for g in structure.groups for r in g.rows), default=0)

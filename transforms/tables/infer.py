@@ -23,6 +23,8 @@ class Inference:
     inbody: frozenset = frozenset()  # grid rows that repeat header rows inside the body
     title: Cell | None = None  # a title row inside the table, above its headers (2021年…支出表): the caption
     units: tuple = ()  # unit rows above the headers (单位：万元): the description
+    lead: int = 0  # rows 0..lead-1 are the title and unit rows
+    wide_data: bool = False  # some data cell spans columns (else no colspan can be misaligned)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -53,17 +55,19 @@ def _lead_kind(text: str) -> str:
     return ""
 
 
-def fill_texts(t: Table) -> None:
-    """``cell.data["text"]`` for every cell (one check of the whole table decides the fast path)."""
+def fill_texts(t: Table) -> list[str]:
+    """``cell.data["text"]`` for every cell (one check of the whole table decides the fast path); their kinds."""
     plain = plain_text_only(t.element)
+    kinds = []
     for c in t.cells:
-        c.data["text"] = cell_text(c.element, plain)
+        text = c.data["text"] = cell_text(c.element, plain)
+        kinds.append(kind_of(text))
+    return kinds
 
 
 def infer(t: Table) -> Inference | None:
     """Header bands of a td-only table from its grid (the notes' heuristic), or None when unsure."""
-    fill_texts(t)
-    kinds = [kind_of(c.data["text"]) for c in t.cells]  # by cell index
+    kinds = fill_texts(t)  # by cell index
     if t.xwidth < 2 or t.yheight < 2:
         return None
     rows = [t.row_cells(y) for y in range(t.yheight)]
@@ -130,13 +134,15 @@ def infer(t: Table) -> Inference | None:
     # A table without numbers below its header rows is read by its header row (and grouping column) only.
     textual = not any(kinds[c.index] == "num" for y in range(top, t.yheight) for c in rows[y])
 
-    # Repeated header rows inside the body: text-only rows right after a section row.
+    # Repeated header rows inside the body: text-only rows right after a section row, and the header
+    # rows repeated as they are (a long table pasted across pages).
     inbody = set()
     for y in range(top, t.yheight):
         if y in sections:
             continue
         if (y - 1 in sections or y - 1 in inbody) and header_like(y) and row_kinds(y).count("text") >= 2:
             inbody.add(y)
+    inbody.update(_repeated_band(t, rows, [y for y in range(lead, top) if y not in sections], top, sections))
     body = [y for y in range(top, t.yheight) if y not in sections and y not in inbody]
     if not body:
         return None
@@ -189,6 +195,7 @@ def infer(t: Table) -> Inference | None:
 
     roles: dict[int, str] = {}
     note = None
+    wide_data = False
     if top > lead and left:
         corner = {c.index: c for y in range(lead, top) for x in range(left) for c in t.cells_at(x, y)}
         if len(corner) == 1:
@@ -210,10 +217,35 @@ def infer(t: Table) -> Inference | None:
             roles[c.index] = "blank" if k == "blank" else "row"
         else:
             roles[c.index] = "data"
+            wide_data = wide_data or c.width > 1
 
     parts = _associate(t, top, left, sections, inbody, roles, lead)
     return Inference(top, left, roles, note, parts, frozenset(sections), frozenset(inbody), title,
-                     tuple(units))
+                     tuple(units), lead, wide_data)
+
+
+def _repeated_band(t: Table, rows: list[list[Cell]], band: list[int], top: int, sections: set) -> set[int]:
+    """Body rows that repeat the header rows ``band`` cell for cell (same places, spans and texts)."""
+    def signature(y: int) -> tuple:
+        return tuple((c.x, c.width, c.height, c.data["text"]) for c in rows[y] if c.y == y)
+
+    found: set[int] = set()
+    if not band:
+        return found
+    want = [signature(y) for y in band]
+    if sum(1 for row in want for cell in row if cell[3]) < 2:
+        return found  # one label is no header row to recognise
+    lead_cells = [c for c in rows[band[0]] if c.y == band[0]]
+    first = lead_cells[0].data["text"] if lead_cells else None
+    y = top
+    while y + len(band) <= t.yheight:
+        if (rows[y] and rows[y][0].data["text"] == first and y not in sections  # (cheap test first)
+                and all(signature(y + k) == want[k] for k in range(len(band)))):
+            found.update(range(y, y + len(band)))
+            y += len(band)
+        else:
+            y += 1
+    return found
 
 
 def _code_column(t: Table, cells: list[Cell], kinds: list, x: int, top: int, lead: int) -> bool:
@@ -248,7 +280,8 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
     section_run: list[Cell] = []
     header_rows: list[int] = [y for y in range(lead, top) if y not in sections]
     last = "top"
-    block_of: dict[int, tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
+    blocks: list[tuple[tuple[Cell, ...], tuple[int, ...]]] = []
+    block_of: list[int] = [0] * t.yheight
     for y in range(t.yheight):
         if y in sections:
             cell = t.cell_at(0, y)
@@ -266,7 +299,10 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
             last = "inbody"
         else:
             last = "data"
-        block_of[y] = (tuple(section_run), tuple(header_rows))
+        here = (tuple(section_run), tuple(header_rows))
+        if not blocks or blocks[-1] != here:
+            blocks.append(here)
+        block_of[y] = len(blocks) - 1  # rows under the same sections and header rows share a block number
 
     # Cells in the same columns under the same header rows share their column headers, and cells in
     # the same rows share their row headers: compute each once (linear in the cells, not cells x depth).
@@ -308,17 +344,20 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
     col_lists: dict[tuple, list[Cell]] = {}  # sections + column headers, one list per distinct key
     for c in t.cells:
         role = roles[c.index]
-        if role not in ("data", "row"):
+        if role == "data":
+            key = (block_of[c.y], c.x, c.width)
+            cols = col_lists.get(key)
+            if cols is None:
+                sections_here, rows_here = blocks[block_of[c.y]]
+                cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, c.width, False)
+            rows = row_cache.get((c.y, c.height, left))
+            if rows is None:
+                rows = row_headers(c.y, c.height, left)
+        elif role == "row":
+            sections_here, rows_here = blocks[block_of[c.y]]
+            cols = list(sections_here) + column_headers(rows_here, c.x, c.width, True)
+            rows = [h for h in row_headers(c.y, c.height, c.x) if h is not c]
+        else:
             continue
-        sections_here, rows_here = block_of[c.y]
-        key = (sections_here, rows_here, c.x, c.width, role == "row")
-        cols = col_lists.get(key)
-        if cols is None:
-            cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, c.width, role == "row")
-        rows = row_cache.get((c.y, c.height, min(left, c.x)))
-        if rows is None:
-            rows = row_headers(c.y, c.height, min(left, c.x))
-        if role == "row":
-            rows = [h for h in rows if h is not c]
         parts[c.index] = (rows, cols)
     return parts

@@ -429,12 +429,14 @@ class _Former:
         col_has_data = t.col_has_data
         row_data = False
         filled = 0
+        xwidth = t.xwidth  # written back before anything else reads it
         for el in row.cells:
-            while xcurrent < t.xwidth and xcurrent < len(slots) and slots[xcurrent] is not None:
+            nslots = len(slots)
+            while xcurrent < xwidth and xcurrent < nslots and slots[xcurrent] is not None:
                 xcurrent += 1
-            grew = xcurrent == t.xwidth
+            grew = xcurrent == xwidth
             if grew:
-                t.xwidth += 1
+                xwidth += 1
             get = el.get
             raw = get("colspan")
             colspan = 1 if raw is None else _span_value(raw, True, COLSPAN_MAX)
@@ -443,30 +445,32 @@ class _Former:
             grows = rowspan == 0
             if grows:
                 rowspan = 1
-            if grew or xcurrent + colspan > t.xwidth or y + rowspan > t.yheight:
-                t.xwidth = max(t.xwidth, xcurrent + colspan)
+            if grew or xcurrent + colspan > xwidth or y + rowspan > t.yheight:
+                xwidth = t.xwidth = max(xwidth, xcurrent + colspan)
                 t.yheight = max(t.yheight, y + rowspan)
                 self._ensure()
                 col_has_data = t.col_has_data
             is_header = el.tag == "th"
             cell = Cell(el, xcurrent, y, colspan, rowspan, is_header, len(cells))
             cells.append(cell)
-            if colspan == 1 and rowspan == 1 and len(slots) <= xcurrent:
+            if colspan == 1 and rowspan == 1 and nslots <= xcurrent:
                 # The common case: a 1x1 cell at the end of its row's slots.
-                if len(slots) < xcurrent:
-                    slots.extend([None] * (xcurrent - len(slots)))
+                if nslots < xcurrent:
+                    slots.extend([None] * (xcurrent - nslots))
                 slots.append(cell)
                 filled += 1
                 if not is_header:
                     row_data = True
                     col_has_data[xcurrent] = True
             else:
+                t.xwidth = xwidth
                 for yy in range(y, y + rowspan):
                     for x in range(xcurrent, xcurrent + colspan):
                         t._cover(cell, x, yy)
             if grows:
                 self.growing.append((cell, xcurrent, colspan))
             xcurrent += colspan
+        t.xwidth = xwidth
         if row_data:
             t.row_has_data[y] = True
         t._filled += filled
@@ -523,11 +527,8 @@ def form_table(table_el, structure: TableStructure | None = None) -> Table:
 
 
 def _record_unanchored(t: Table) -> None:
-    rows = set()
-    cols = set()
-    for cell in t.cells:
-        rows.add(cell.y)
-        cols.add(cell.x)
+    rows = {cell.y for cell in t.cells}
+    cols = {cell.x for cell in t.cells}
     for y in range(t.yheight):
         if y not in rows:
             t.errors.append(("row without anchored cell", y))

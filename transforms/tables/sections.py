@@ -41,7 +41,7 @@ def section_starts(t: Table, inf: Inference) -> list[int] | None:
     cell spans from one section into the next.
     """
     starts = sorted(inf.sections)
-    if len(starts) < 2 or starts[0] != 0:
+    if len(starts) < 2 or starts[0] != 0:  # (so never with title or unit rows above, which annotate removes)
         return None
     for y in starts:
         own_header = (y + 1 < inf.top) if y == starts[0] else (y + 1 in inf.inbody)
@@ -87,21 +87,11 @@ def _caption(table_el, title: str, section_cell):
 
 
 def split_sections(t: Table, inf: Inference, title: str, starts: list[int], report, number: int) -> list:
-    """Split ``t`` at ``starts`` (see :func:`section_starts`); returns the part tables, the original first."""
+    """Split ``t`` at ``starts`` (see :func:`section_starts`), annotated with ``split=True``; returns
+    the part tables, the original first."""
     el = t.element
     rows = _own_rows(el)
-    section_ids = {inf_cell.element.get("id") for inf_cell in t.cells if inf.roles.get(inf_cell.index) == "section"}
-    section_ids.discard(None)
-    # References to the section cells go: the section is now the part's caption, not a header cell.
-    for c in t.cells:
-        refs = c.element.get("headers")
-        if refs is None:
-            continue
-        kept = [r for r in refs.split() if r not in section_ids]
-        if kept:
-            c.element.set("headers", " ".join(kept))
-        else:
-            del c.element.attrib["headers"]
+    # (annotate, told of the split, named no section in any headers list: each is now its part's caption)
     old_caption = next((child for child in el if isinstance(child.tag, str) and child.tag == "caption"), None)
     if old_caption is not None:
         el.text = (el.text or "") + (old_caption.tail or "")

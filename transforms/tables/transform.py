@@ -9,6 +9,7 @@ carries it to :mod:`.annotate`.
 from __future__ import annotations
 
 import lxml.html
+from lxml import etree
 
 from .. import Context
 from .annotate import Ids, add_caption, annotate
@@ -17,6 +18,7 @@ from .classify import classify
 from .common import MARK, MAX_CELLS, MAX_SLOTS, READING
 from .infer import fill_texts, infer
 from .model import TableTooLarge, document_id_lookup, form_table, table_structure
+from .repair import misaligned, set_colspans
 from .sections import PART, section_starts, split_sections
 from .reading import TableReading, inferred_headers, labels_for, read, spec_headers
 from .text import cell_text
@@ -78,20 +80,41 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
         if inf is None:
             report.note("tables", "left table alone", f"table {index}: headers unclear")
             continue
+        edits = misaligned(t, inf)
+        if edits:  # body cells whose colspans disagree with their header row's: realigned, read again
+            t, inf = _realigned(table_el, verdict, edits, t, inf, report, index)
         if ids is None:
             ids = Ids(root.getroottree().getroot())
         if inf.title is not None and t.caption is None:
             caption = inf.title.data.get("text", "") or caption  # the table's own title row is its real title
         captions[table_el] = caption
-        annotate(t, inf, index, ids, caption, report)
+        starts = section_starts(t, inf)
+        annotate(t, inf, index, ids, caption, report, split=bool(starts))
         description = " ".join(c.data.get("text", "") for c in (inf.note, *inf.units) if c is not None)
         data = [c for c in t.cells if inf.roles[c.index] == "data"]
         reading = read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf))
-        starts = section_starts(t, inf)
         reading.element = table_el
         reading.parts = split_sections(t, inf, caption, starts, report, index) if starts else [table_el]
         readings.append(reading)
     return readings
+
+
+def _realigned(table_el, verdict, edits, t, inf, report, index):
+    """The table formed and inferred again with ``edits`` (from :func:`.repair.misaligned`) applied; the
+    old table and inference, with the old colspans put back, when the new one is not read at all."""
+    old = [(c.element, c.element.get("colspan")) for c, _ in edits]
+    set_colspans(edits)
+    new_t = form_table(table_el)
+    new_inf = _complete_author_headers(new_t) if verdict.kind == "author" else infer(new_t)
+    if new_inf is None:
+        for el, value in old:
+            if value is None:
+                el.attrib.pop("colspan", None)
+            else:
+                el.set("colspan", value)
+        return t, inf
+    report.note("tables", "realigned colspans", f"table {index}: {len(edits)} cells under their own headers")
+    return new_t, new_inf
 
 
 def _continued_caption(table_el, captions: dict) -> str:
@@ -146,12 +169,9 @@ def _reading_details(table_el, reading: TableReading, lang: str):
         note = details.makeelement("p", {})
         note.text = labels["note"].format(note=reading.description)
         details.append(note)
-    ol = details.makeelement("ol", {})
+    ol = etree.SubElement(details, "ol")
     for cell in reading.cells:
-        li = ol.makeelement("li", {})
-        li.text = cell.text
-        ol.append(li)
-    details.append(ol)
+        etree.SubElement(ol, "li").text = cell.text
     return details
 
 
