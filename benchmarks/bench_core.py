@@ -65,40 +65,102 @@ SMALL_PAGE = ("<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>
               "</body></html>").encode("utf-8")
 
 
-def bench_first_rewrites(repeat: int = 30) -> None:
-    """A first rewrite (nothing cached) of each kind of page, against the lxml floor of the same bytes."""
+def first_rewrite_pages(repeat: int) -> list[tuple[str, bytes, str, int]]:
+    """(label, bytes, encoding, runs) of the kinds of page whose first rewrite is measured."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     from bench_tables import grid_page
 
-    from eldermode.transforms import Context, Profile
-    from eldermode.transforms.pipeline import rewrite_page
-
-    services = page_services()
-    pages = [
+    return [
         ("seed report (90 KB)", (PAGES / "report-2020.html").read_bytes(), "utf-8", repeat),
         ("seed report, GBK", (PAGES / "report-2020.gbk.html").read_bytes(), "gb18030", repeat),
         ("100 × 50 table", grid_page(100, 50), "utf-8", max(5, repeat // 6)),
         ("small notice page", SMALL_PAGE, "utf-8", repeat * 3),
     ]
-    print("## First rewrite (rewrite cache empty), median ms, against the lxml parse + serialise floor")
-    print(f"{'page':<22} {'floor':>7} {'elder':>8} {'× floor':>8} {'access':>8} {'× floor':>8} {'fixed work':>11}")
-    for label, body, encoding, n in pages:
-        text = body.decode(encoding)
 
-        def floor():
-            lxml.html.tostring(lxml.html.document_fromstring(text), encoding="utf-8")
 
-        costs = {}
-        base = timed(floor, n)
+class FirstRewrites:
+    """Median CPU ms of a first rewrite of one of :func:`first_rewrite_pages` in one mode, by the
+    eldermode this process imports."""
+
+    def __init__(self, repeat: int):
+        from eldermode.transforms import Context, Profile
+        from eldermode.transforms.pipeline import rewrite_page
+
+        self.pages = first_rewrite_pages(repeat)
+        services = page_services()
+
+        def run(body: bytes, mode: str) -> None:
+            rewrite_page(body, "text/html", Context(profile=Profile(mode=mode), url="/page.html", services=services))
+
+        self.run = run
+
+    def measure(self, page: int, mode: str) -> float:
+        _, body, _, n = self.pages[page]
+        return timed(lambda: self.run(body, mode), n) * 1000
+
+
+def serve_first_rewrites(repeat: int) -> None:
+    """The --baseline side of :func:`bench_first_rewrites`: "PAGE MODE" lines in, milliseconds out."""
+    bench = FirstRewrites(repeat)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        page, mode = line.split()
+        print(f"{bench.measure(int(page), mode):.4f}", flush=True)
+
+
+def bench_first_rewrites(repeat: int = 30, rounds: int = 3) -> None:
+    """A first rewrite (nothing cached) of each kind of page, against the lxml floor of the same bytes,
+    and — with --baseline — the older eldermode's, measured in a child process in turn with this one
+    (floor, now, before, page by page, ``rounds`` times over; each figure the median of its rounds),
+    so that both see the same load on a shared machine."""
+    bench = FirstRewrites(repeat)
+    before = None
+    if BASELINE:
+        before = subprocess.Popen([sys.executable, __file__, "--serve-first-rewrites", str(repeat)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  env={**os.environ, "PYTHONPATH": BASELINE})
+        assert before.stdout.readline().strip() == "ready"
+
+    def measure_before(page: int, mode: str) -> float:
+        before.stdin.write(f"{page} {mode}\n")
+        before.stdin.flush()
+        return float(before.stdout.readline())
+
+    samples: dict[tuple[int, str], list[float]] = {}
+    try:
+        for _ in range(rounds):
+            for page, (_, body, encoding, n) in enumerate(bench.pages):
+                text = body.decode(encoding)
+
+                def floor():
+                    lxml.html.tostring(lxml.html.document_fromstring(text), encoding="utf-8")
+
+                samples.setdefault((page, "floor"), []).append(timed(floor, n) * 1000)
+                for mode in ("elder", "access"):
+                    samples.setdefault((page, mode), []).append(bench.measure(page, mode))
+                    if before is not None:
+                        samples.setdefault((page, mode + " before"), []).append(measure_before(page, mode))
+    finally:
+        if before is not None:
+            before.stdin.close()
+            before.wait(30)
+    ms = {key: statistics.median(values) for key, values in samples.items()}
+    print(f"## First rewrite (rewrite cache empty): CPU ms of the rewriting thread, against the lxml parse + "
+          f"serialise floor{'; before = --baseline, measured in turn with it' if before else ''}")
+    print(f"{'page':<22} {'floor':>7} {'elder':>8} {'× floor':>8} {'before':>8} {'× floor':>8} "
+          f"{'access':>8} {'× floor':>8} {'before':>8} {'× floor':>8}")
+    for page, (label, body, _, _) in enumerate(bench.pages):
+        base = ms[(page, "floor")]
+        row = f"{label:<22} {base:7.2f}"
         for mode in ("elder", "access"):
-            def run(mode=mode):
-                rewrite_page(body, "text/html", Context(profile=Profile(mode=mode), url="/page.html",
-                                                        services=services))
-            costs[mode] = timed(run, n)
-        fixed = f"{(costs['elder'] - base) * 1000:10.2f}" if body is SMALL_PAGE else ""
-        print(f"{label:<22} {base * 1000:7.2f} {costs['elder'] * 1000:8.2f} {costs['elder'] / base:8.1f} "
-              f"{costs['access'] * 1000:8.2f} {costs['access'] / base:8.1f} {fixed:>11}")
-    print("(fixed work: a small page's elder rewrite minus its floor — toolbar, bars, asset links, speech setup)")
+            for key in (mode, mode + " before"):
+                row += f" {ms[(page, key)]:8.2f} {ms[(page, key)] / base:8.1f}" if (page, key) in ms else f" {'-':>8} {'-':>8}"
+        print(row)
+        if body is SMALL_PAGE:
+            fixed = ", ".join(f"{key} {ms[(page, key)] - base:.2f} ms" for key in ("elder", "elder before")
+                              if (page, key) in ms)
+            print(f"(fixed per-page work — the small page's elder rewrite minus its floor: toolbar, bars, asset "
+                  f"links, speech setup: {fixed})")
     print()
 
 
@@ -666,10 +728,14 @@ def main() -> None:
     parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "cold", "pool", "memory", "weight"))
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
     parser.add_argument("--requests", type=int, default=30000, help="mixed requests for the memory run")
+    parser.add_argument("--serve-first-rewrites", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", metavar="DIR",
                         help="an older eldermode to measure beside this one (DIR holds eldermode/{middleware,"
                              "transforms,voices}, e.g. from `git archive`), as the 'before' rows")
     args = parser.parse_args()
+    if args.serve_first_rewrites:
+        serve_first_rewrites(args.serve_first_rewrites)
+        return
     global BASELINE
     BASELINE = args.baseline
     print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
@@ -146,5 +147,26 @@ def test_table_reading_reads_the_linear_sentences_of_the_nearest_table(site: str
     assert reading.evaluate("e => !!e.closest(\"details[data-eldermode='table-reading']\")")
     assert reading.evaluate("e => e.closest('details').open")
     first = page.get_attribute('script[data-eldermode="speech"]', "data-em-page") + "." + reading.evaluate(
-        "e => e.closest('details').querySelector('[data-em-seg]').dataset.emSeg")
+        "e => e.closest('details').dataset.emSegFrom")  # the reading's first item: its summary paragraph
     assert f"/seg/{first}?" in requests[0]
+
+
+def test_pointing_at_an_item_of_a_table_reading_reads_that_item(site: str, page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/__eldermode/speech/seg/" in r.url else None)
+    page.goto(site + "/report-2020.html?eldermode=access")
+    page.wait_for_load_state("load")
+    details = page.locator("details[data-eldermode='table-reading']").first
+    details.locator("summary").click()
+    page.click('[data-eldermode="toolbar"] summary')  # in the toolbar's 设置 panel
+    page.click('[data-eldermode="toolbar"] button[data-em-action="speak-point"]')
+    item = details.locator("li").nth(2)
+    # the item's number: the reading's first number plus the item's place among its paragraphs and items
+    number = item.evaluate("e => { const d = e.closest('details'); "
+                           "return +d.dataset.emSegFrom + [...d.querySelectorAll('p, li')].indexOf(e); }")
+    item.hover()
+    page.wait_for_function(PLAYING, timeout=20000)
+    key = page.get_attribute('script[data-eldermode="speech"]', "data-em-page") + f".{number}"
+    assert f"/seg/{key}?" in requests[-1]
+    assert parse_qs(urlsplit(requests[-1]).query)["t"] == [" ".join(item.inner_text().split())]
+    assert page.eval_on_selector_all(".em-say-current", "els => els.map(e => e.tagName)") == ["LI"]

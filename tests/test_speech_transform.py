@@ -135,11 +135,34 @@ def test_table_linear_readings_are_signed_for_table_reading() -> None:
     prepare_speech(root, ctx)
     details = root.find(".//details")
     assert details.find("summary").find("span") is None
-    marked = _segments(details)
-    assert [t for _, t in marked] == ["本表2行2列。", "申请，数量：15。"]
-    assert all(_stored(root, ctx)[int(number)] == text for number, text in marked)
+    assert details.find(".//*[@data-em-seg]") is None  # items are numbered from the reading, not one by one
+    first = int(details.get("data-em-seg-from"))
+    stored = _stored(root, ctx)
+    assert stored[first:first + 2] == ["本表2行2列。", "申请，数量：15。"]
+    assert "本表2行2列。" not in stored[:first]  # the article's sentences come first
     # and they stay out of the article reading
     assert "申请，数量" not in " ".join(collect_segments(_page(body), _ctx()))
+
+
+def test_a_reading_item_is_one_piece_unless_too_long_for_one() -> None:
+    long_item = "，".join(f"第{n}项说明文字较长" for n in range(1, 21)) + "。"  # ≈ 200 characters
+    body = ARTICLE.replace(
+        "</table>",
+        '</table><details data-eldermode="table-reading"><summary>逐格朗读本表</summary>'
+        f"<p>本表2行2列；列标题1层。</p><ol><li>申请 ,\n  数量：15</li><li>{long_item}</li><li>末项：3</li></ol>"
+        "</details>",
+    )
+    root = _page(body)
+    ctx = _ctx()
+    prepare_speech(root, ctx)
+    details = root.find(".//details")
+    first = int(details.get("data-em-seg-from"))
+    stored = _stored(root, ctx)
+    # two sentences, one item: read as one piece; whitespace as speech.js sends it
+    assert stored[first:first + 4] == ["本表2行2列；列标题1层。", "申请 , 数量：15", "", "末项：3"]
+    spans = _segments(details.findall(".//li")[1])
+    assert len(spans) > 1 and "".join(t for _, t in spans) == long_item
+    assert all(stored[int(number)] == text and len(text) <= 120 for number, text in spans)
 
 
 def test_speech_hooks_script_stylesheet_download_and_own_controls_without_toolbar() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 
 import lxml.html
-from lxml import etree
 
 from . import Context
 
@@ -36,11 +35,12 @@ _SIZE_WORDS = frozenset({"大", "中", "小", "特大", "较大", "标准", "默
 _SIZE_SCRIPT = re.compile(r"zoom|font|size|fontsize|setfont|doZoom|changeSize", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(r"[【\[〖(（]?\s*(?:字号|字体|文字)\s*[:：]?\s*$")
 _LABEL_AFTER = re.compile(r"^\s*[】\]〗)）]")
-_CANDIDATES = etree.XPath("//body//*[self::a or self::button or self::span[@onclick] or self::li[@onclick]]")
+_CANDIDATE_TAGS = ("a", "button", "span", "li")  # spans and list items only with an onclick
+_SPACE = re.compile(r"\s+")
 
 
 def _text(el: lxml.html.HtmlElement) -> str:
-    return re.sub(r"\s+", "", el.text_content())
+    return _SPACE.sub("", el.text_content())
 
 
 def _script(el: lxml.html.HtmlElement) -> str:
@@ -52,15 +52,14 @@ def _hide(el: lxml.html.HtmlElement, kind: str) -> None:
     el.set("hidden", "")
 
 
-def _is_entry(el: lxml.html.HtmlElement) -> bool:
-    text = _text(el)
+def _is_entry(el: lxml.html.HtmlElement, text: str) -> bool:
     if not text or len(text) > 12:
         return False
     return bool(_ENTRY_TEXT.match(text)) or (len(text) <= 6 and "无障碍" in text and bool(_ENTRY_SCRIPT.search(_script(el))))
 
 
-def _is_size_control(el: lxml.html.HtmlElement) -> bool:
-    if _text(el) not in _SIZE_WORDS:
+def _is_size_control(el: lxml.html.HtmlElement, text: str) -> bool:
+    if text not in _SIZE_WORDS:
         return False
     if _SIZE_SCRIPT.search(_script(el)):
         return True
@@ -121,20 +120,23 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return
     size_links: list[lxml.html.HtmlElement] = []
     hidden: list[lxml.html.HtmlElement] = []  # the outermost element of each duplicate, to set aside
-    for el in _CANDIDATES(root):
+    for el in body.iter(*_CANDIDATE_TAGS):  # (filtered by tag in C: an XPath test of every element costs more)
+        if el.tag in ("span", "li") and el.get("onclick") is None:
+            continue
         if el.get(MARK) is not None or any(a.get("data-eldermode") is not None for a in el.iterancestors()):
             continue
-        if _is_entry(el):
+        text = _text(el)
+        if _is_entry(el, text):
             _hide(el, "entry")
             parent = el.getparent()
             # an entry that is the whole of its list item: the item goes too (no empty bullet)
-            if parent is not None and parent.tag == "li" and _text(parent) == _text(el):
+            if parent is not None and parent.tag == "li" and _text(parent) == text:
                 _hide(parent, "entry")
                 hidden.append(parent)
             else:
                 hidden.append(el)
-            ctx.report.note("duplicates", "hid the site's own entry", _text(el))
-        elif _is_size_control(el):
+            ctx.report.note("duplicates", "hid the site's own entry", text)
+        elif _is_size_control(el, text):
             el.set(MARK, "font-size-link")
             size_links.append(el)
     # Consecutive size links of one parent form one group.

@@ -84,7 +84,11 @@ def _looks_like_floating_ad(el: lxml.html.HtmlElement) -> bool:
 
 _MEDIA_TAGS = ("marquee", "video", "audio", "bgsound", "embed", "iframe")
 # Only elements that could be an ad are looked at: named ones, or ones placed by an inline style.
-_AD_CANDIDATES = etree.XPath("//body//*[@id or @class or contains(@style, 'position')]")
+# Which names are ad-like is decided once per distinct value (read in C), and only the elements
+# with such a value are fetched: no Python test of each element (hundreds of MsoNormal paragraphs).
+_IDS = etree.XPath("descendant::*/@id", smart_strings=False)
+_CLASSES = etree.XPath("descendant::*/@class", smart_strings=False)
+_STYLES = etree.XPath("descendant::*/@style", smart_strings=False)
 
 
 def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -100,7 +104,7 @@ def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _stop_motion(el, ctx)
     remove = ctx.profile.mode == "elder"
     dropped: list[lxml.html.HtmlElement] = []
-    for el in _AD_CANDIDATES(root):
+    for el in _ad_candidates(body):
         style = el.get("style")
         if not (_named_like_ad(el.get("id") or "", el.get("class") or "") or (style and "position" in style)):
             continue  # the common case, decided without a function call per element
@@ -116,6 +120,24 @@ def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
         else:
             el.set("data-em-calm", "float")
             ctx.report.note("calm", "marked floating ad", label)
+
+
+def _ad_candidates(body) -> list:
+    """The elements under ``body`` named like an ad or placed by an inline style, in document order."""
+    values = {f"i{n}": v for n, v in enumerate(v for v in set(_IDS(body)) if _named_like_ad(v, ""))}
+    values.update({f"c{n}": v for n, v in enumerate(v for v in set(_CLASSES(body)) if _named_like_ad("", v))})
+    tests = [f"@{'id' if name[0] == 'i' else 'class'}=${name}" for name in values]
+    if "position" in "".join(set(_STYLES(body))):
+        tests.append("contains(@style, 'position')")
+    return etree.XPath(f"descendant::*[{' or '.join(tests)}]")(body, **values) if tests else []
+
+
+def _with_values(body, attribute: str, values) -> list:
+    """The elements under ``body`` whose ``attribute`` is one of ``values``, in document order."""
+    if len(values) > 40:  # an XPath test of each value on each element would cost more than a walk
+        return [el for el in body.iterdescendants(etree.Element) if el.get(attribute) in values]
+    names = {f"v{n}": value for n, value in enumerate(values)}
+    return etree.XPath(f"descendant::*[{' or '.join(f'@{attribute}=${name}' for name in names)}]")(body, **names)
 
 
 def _stop_motion(el: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -153,9 +175,6 @@ _CONTROLLED = frozenset({
 })
 
 
-_STYLED = etree.XPath("//body//*[@style]")
-
-
 @lru_cache(maxsize=4096)
 def rewrite_inline_style(style: str) -> str | None:
     """The elder-mode version of one ``style`` attribute value, or None when it needs no change."""
@@ -187,10 +206,15 @@ def rewrite_inline_styles(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
+    # Decided once per distinct value (read in C: a pasted report repeats a dozen on 1,000 elements),
+    # then only the elements with a value that changes are fetched.
+    changed = {style: new for style in set(_STYLES(body)) if (new := rewrite_inline_style(style)) is not None}
+    if not changed:
+        return
     rewritten = 0
-    for el in _STYLED(root):
-        new = rewrite_inline_style(el.get("style"))
-        if new is not None and el.get("data-em-style") is None:
+    for el in _with_values(body, "style", changed):
+        new = changed[el.get("style")]
+        if el.get("data-em-style") is None:
             el.set("style", new)
             el.set("data-em-style", "")  # marks the rewrite so a second pass leaves it alone
             rewritten += 1
@@ -489,20 +513,22 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if "em-layout-table" in (table.get("class") or "").split():
             layout_cells.update(c for c in table.iter("td", "th"))
     texts = dates = 0
-    for el in body.iter(etree.Element):
-        tag = el.tag
-        if el.get("data-eldermode") is not None:
+    # Three walks filtered by tag in C, not one over every element; text hosts first: a date moved
+    # out of a link's tail below is no longer its parent's own text.
+    for el in body.iter(*_TEXT_HOSTS):
+        if el.get("data-eldermode") is not None or (el.tag in ("td", "th") and el not in layout_cells):
             continue
-        if tag in _TEXT_HOSTS and (tag not in ("td", "th") or el in layout_cells):
-            own = (el.text or "") + "".join(child.tail or "" for child in el)
-            if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
-                texts += 1
-        if tag in _DATE_HOSTS and len(el) == 0 and el.text and _DATE.match(el.text):
+        own = (el.text or "") + "".join(child.tail or "" for child in el)
+        if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
+            texts += 1
+    for el in body.iter(*_DATE_HOSTS):
+        if len(el) == 0 and el.text and _DATE.match(el.text) and el.get("data-eldermode") is None:
             parent = el.getparent()
             # a link of the page's own beside it: eldermode's toolbar (added later, there on a second pass) does not count
             if parent is not None and _has_own_link(parent) and _add_class(el, "em-date"):
                 dates += 1
-        elif tag == "a" and el.tail and _DATE.match(el.tail):
+    for el in list(body.iter("a")):
+        if el.tail and el.get("data-eldermode") is None and _DATE.match(el.tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
             span = el.makeelement("span", {"class": "em-date"})
             span.text, el.tail = el.tail, None

@@ -75,7 +75,8 @@ class PageModel:
 
 # All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
 # table's cell paragraphs each credit their own cell, never the article's container.
-_PARAGRAPHS = etree.XPath("descendant::p")
+# (eldermode's own table readings are not the article: one XPath leaves them out, not a test per paragraph)
+_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor-or-self::*[@data-eldermode])]")
 # (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()] or span[@data-em-seg]]")
 _OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode])")
@@ -148,7 +149,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     groups: dict[lxml.html.HtmlElement, list] = {}
     for p in _PARAGRAPHS(model.body):
         parent = p.getparent()
-        if parent is not None and not _OURS(p):  # eldermode's own table readings are not the article
+        if parent is not None:
             groups.setdefault(parent, []).append(p)
     # An article is several paragraphs in one container; a data table's cells hold one each.
     # Measuring only multi-paragraph containers skips hundreds of cells on a report page.

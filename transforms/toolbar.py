@@ -12,13 +12,14 @@ It sits in normal flow: nothing is ever fixed over the content.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+import threading
 from dataclasses import fields
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import lxml.html
-from lxml import etree
 
 from . import Context, Profile
 from .modebar import PARAM, mode_href
@@ -69,7 +70,14 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 LEVELS = ("standard", "large", "xlarge")
-_TOOLBARS = etree.XPath("descendant::*[@data-eldermode='toolbar'][1]")
+
+
+def _has_toolbar(body) -> bool:
+    """A page rewritten before. (The toolbar is always a <div>: a walk of the divs, filtered in C,
+    costs a tenth of an XPath test of every element.)"""
+    return any(div.get("data-eldermode") == "toolbar" for div in body.iter("div"))
+
+
 TOGGLES = (("spacing", "normal", "wide"), ("cursor", "normal", "large"), ("guide", "off", "on"))
 
 
@@ -107,10 +115,12 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """The toolbar, first in ``<body>`` (after nothing: it is the first thing a keyboard reaches).
 
     One row — the mode, A− / A+, 朗读, 设置 — and behind 设置 (a ``<details>``, so it opens with
-    JavaScript off) the settings panel in groups, each with its visible label.
+    JavaScript off) the settings panel in groups, each with its visible label. Built once per
+    profile, language and deployment (per thread: lxml trees are not shared between threads) and
+    copied onto each page with the page's own links and query put in.
     """
     body = root.find("body")
-    if body is None or _TOOLBARS(body):
+    if body is None or _has_toolbar(body):
         return
     if ctx.data.get("framed"):
         # A page shown inside a frame of another page: that page has the toolbar. The mark lets
@@ -118,28 +128,80 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
         root.set("data-em-framed", "")
         return
     t = toolbar_strings(_toolbar_lang(root, ctx.lang))
-    p = ctx.profile
-    prefix = ctx.options.prefix
-    url = ctx.url or "/"
-    parts = urlsplit(url)
+    options = ctx.options
+    key = (t is STRINGS["en"], ctx.profile, options.prefix, options.cookie_name, options.speech)
+    built = getattr(_BUILT, "toolbars", None)
+    if built is None:
+        built = _BUILT.toolbars = {}
+    template = built.get(key)
+    if template is None:
+        if len(built) >= 64:  # (profiles × languages × deployments: a handful in practice)
+            built.clear()
+        template = built[key] = _build_toolbar(t, ctx.profile, options)
+    wrapper = copy.deepcopy(template)
+    _fit_to_page(wrapper, ctx.url or "/", ctx.profile, options.prefix)
+    wrapper.tail = body.text
+    body.text = "\n"
+    body.insert(0, wrapper)
+    ctx.report.note("toolbar", "added toolbar")
+
+
+_BUILT = threading.local()
+
+
+def _page_links(url: str, p: Profile, prefix: str) -> dict[str, str]:
+    """The toolbar's links that depend on the page, by what marks them."""
+    back = quote(url, safe="/")
+    defaults = {f.name: f.default for f in fields(Profile) if f.name != "mode"}
+    links = {f"mode:{mode}": mode_href(url, mode=mode) for mode in MENU_MODES}
+    links.update({"reset": mode_href(url, mode=p.mode, **defaults), "exit": mode_href(url, mode="off"),
+                  "text": f"{prefix}text?url={back}", "help": f"{prefix}help?from={back}"})
+    return links
+
+
+def _link_key(a) -> str | None:
+    mode = a.get("data-em-mode-link")
+    if mode is not None:
+        return f"mode:{mode}"
+    return "reset" if a.get("data-em-action") == "reset" else a.get("data-em-link")
+
+
+def _fit_to_page(wrapper, url: str, p: Profile, prefix: str) -> None:
+    """The page's links into a copy of the toolbar, and its query as hidden fields (a no-JS submit keeps it)."""
+    links = _page_links(url, p, prefix)
+    for a in wrapper.iter("a"):
+        href = links.get(_link_key(a))
+        if href is not None:
+            a.set("href", href)
+    form = wrapper.find("div/form")
+    place = 0
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if not key.startswith(PARAM):
+            form.insert(place, form.makeelement("input", {"type": "hidden", "name": key, "value": value}))
+            place += 1
+
+
+def _build_toolbar(t: dict[str, str], p: Profile, options):
+    """The toolbar for a page at ``/`` (:func:`_fit_to_page` puts a page's own links in)."""
+    prefix = options.prefix
     elder = p.mode == "elder"
+    links = _page_links("/", p, prefix)
+    root = lxml.html.document_fromstring("<html><body></body></html>")  # (so elements are HtmlElements)
+    body = root.find("body")
 
     # A named region (so nothing on the page sits outside a landmark) holding the toolbar; the
     # toolbar role is on a div, since role=toolbar is not allowed on <form>.
-    wrapper = body.makeelement(
-        "div", {"class": "em-toolbar", "data-eldermode": "toolbar", "lang": "en" if t is STRINGS["en"] else "zh-CN",
-                "role": "region", "aria-label": t["region"], "data-em-cookie": ctx.options.cookie_name}
-    )
+    wrapper = _el(body, "div", {
+        "class": "em-toolbar", "data-eldermode": "toolbar", "lang": "en" if t is STRINGS["en"] else "zh-CN",
+        "role": "region", "aria-label": t["region"], "data-em-cookie": options.cookie_name,
+    })
     bar = _el(wrapper, "div", {"class": "em-tb-role", "role": "toolbar", "aria-label": t["toolbar"]})
     form = _el(bar, "form", {
         # No action: the form submits to the page itself. Writing the requested path here would
         # turn a request for //other.host/ into a form that posts to another site.
         "class": "em-tb", "method": "get",
     })
-    # The page's own query survives a no-JS submit; the current mode is kept explicitly.
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if not key.startswith(PARAM):
-            _el(form, "input", {"type": "hidden", "name": key, "value": value})
+    # The current mode is kept explicitly (the page's own query goes before it: _fit_to_page).
     _el(form, "input", {"type": "hidden", "name": PARAM, "value": p.mode})
 
     # ---- the row
@@ -150,7 +212,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
                        **{"data-em-step": "-1", "aria-label": t["smaller_name"], "class": "em-tb-step"})
         _choice_button(form, "text", LEVELS[min(index + 1, 2)], t["bigger"], None,
                        **{"data-em-step": "1", "aria-label": t["bigger_name"], "class": "em-tb-step"})
-    if ctx.options.speech:
+    if options.speech:
         _el(form, "button", {"type": "button", "data-em-action": "speak", "aria-pressed": "false",
                              "class": "em-tb-speech"}, t["speak"])
     settings = _el(form, "details", {"class": "em-tb-settings"})
@@ -166,7 +228,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
 
     modes = group("modes")
     for mode in MENU_MODES:
-        attrib = {"href": mode_href(url, mode=mode), "data-em-mode-link": mode}
+        attrib = {"href": links[f"mode:{mode}"], "data-em-mode-link": mode}
         if mode == p.mode:
             attrib["aria-current"] = "true"
         _el(modes, "a", attrib, t[mode])
@@ -187,7 +249,7 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _choice_button(box, name, off_value if current == on_value else on_value, t[name], current == on_value,
                        **{"data-em-on": on_value, "data-em-off": off_value})
 
-    if ctx.options.speech:
+    if options.speech:
         speech = group("speech", "em-tb-speech")
         _el(speech, "button", {"type": "button", "data-em-action": "speak-rate"}, t["speak-rate"])
         _el(speech, "button", {"type": "button", "data-em-action": "speak-point", "aria-pressed": "false"},
@@ -195,19 +257,15 @@ def inject_toolbar(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _el(speech, "button", {"type": "button", "data-em-action": "speak-table"}, t["speak-table"])
 
     tools = group("page")
-    back = quote(url, safe="/")
-    _el(tools, "a", {"href": f"{prefix}text?url={back}", "data-em-link": "text"}, t["textview"])
-    defaults = {f.name: f.default for f in fields(Profile) if f.name != "mode"}
-    _el(tools, "a", {"href": mode_href(url, mode=p.mode, **defaults), "data-em-action": "reset"}, t["reset"])
-    _el(tools, "a", {"href": f"{prefix}help?from={back}", "data-em-link": "help"}, t["help"])
-    _el(tools, "a", {"href": mode_href(url, mode="off"), "data-em-link": "exit"}, t["exit"])
+    _el(tools, "a", {"href": links["text"], "data-em-link": "text"}, t["textview"])
+    _el(tools, "a", {"href": links["reset"], "data-em-action": "reset"}, t["reset"])
+    _el(tools, "a", {"href": links["help"], "data-em-link": "help"}, t["help"])
+    _el(tools, "a", {"href": links["exit"], "data-em-link": "exit"}, t["exit"])
 
     _el(wrapper, "div", {"class": "em-tb-status", "role": "status", "aria-live": "polite",
                          "data-em-status": "", "data-em-on": t["on"], "data-em-off": t["offstate"]})
-    wrapper.tail = body.text
-    body.text = "\n"
-    body.insert(0, wrapper)
-    ctx.report.note("toolbar", "added toolbar")
+    body.remove(wrapper)
+    return wrapper
 
 
 def profile_marks(profile: Profile | None) -> str:

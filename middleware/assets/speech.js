@@ -1,7 +1,9 @@
 /* eldermode speech.js — 朗读: plays the server's audio for the article, sentence by sentence.
  *
  * The page transform wrapped every sentence in <span data-em-seg="N"> (one or more spans per
- * sentence), numbered links and buttons with data-em-name="N", and signed the page once (the
+ * sentence), numbered the items (p, li) of each table's linear reading from the reading's
+ * data-em-seg-from="N" (item i is sentence N + i, unless it holds sentence spans of its own),
+ * numbered links and buttons with data-em-name="N", and signed the page once (the
  * token in this script's data-em-page); this file sends each sentence back as
  * /__eldermode/speech/seg/TOKEN.N?t=TEXT (with the page's URL and profile, so a server that no
  * longer holds the page's sentences can learn them again) and plays the answer. Nothing plays until the
@@ -103,6 +105,22 @@
         seg.text = seg.spans.map(function (s) { return s.textContent; }).join("").replace(WS, " ").trim();
       });
       return order;
+    }
+
+    // A table reading's items in order: item i is sentence FROM + i, or its own spans when it has them.
+    function readingSegments(details) {
+      var from = parseInt(details.getAttribute("data-em-seg-from"), 10);
+      var out = [];
+      Array.prototype.forEach.call(details.querySelectorAll("p, li"), function (item, i) {
+        var spans = item.querySelectorAll("[data-em-seg]");
+        if (spans.length) {
+          out.push.apply(out, segmentsIn(spans));
+        } else if (!isNaN(from)) {
+          var text = item.textContent.replace(WS, " ").trim();
+          if (text) out.push({ key: PAGE + "." + (from + i), spans: [item], text: text });
+        }
+      });
+      return out;
     }
 
     function articleSegments() {
@@ -277,7 +295,7 @@
       if (!details) { announce(T.noTable); return; }
       details.open = true;
       finish(null);
-      start(segmentsIn(details.querySelectorAll("[data-em-seg]")));
+      start(readingSegments(details));
     }
 
     // 指读: only while switched on. The pointer reads the sentence under it (after a short rest, so
@@ -286,9 +304,19 @@
     var pointTimer = 0;
     function sentenceAt(target) {
       var span = target.closest("[data-em-seg]");
-      if (!span) return null;
+      if (!span) return itemAt(target);
       var n = span.getAttribute("data-em-seg");
       return segmentsIn(doc.querySelectorAll('[data-em-seg="' + n + '"]'))[0];
+    }
+    function itemAt(target) {
+      var details = target.closest("details[data-em-seg-from]");
+      var item = details && target.closest("p, li");
+      if (!item || !details.contains(item)) return null;
+      var from = parseInt(details.getAttribute("data-em-seg-from"), 10);
+      var text = item.textContent.replace(WS, " ").trim();
+      if (isNaN(from) || !text || item.querySelector("[data-em-seg]")) return null;
+      var i = Array.prototype.indexOf.call(details.querySelectorAll("p, li"), item);
+      return { key: PAGE + "." + (from + i), spans: [item], text: text };
     }
     function nameOf(target) {
       var el = target.closest("[data-em-name]");
