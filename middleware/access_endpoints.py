@@ -64,7 +64,7 @@ def cmd_text(args: argparse.Namespace) -> int:
 
     body, content_type, path = load_source(args.source)
     try:
-        out = text_view(body, content_type, path, Services(None, settings_from(args)))
+        out = text_view(body, content_type, path, Services.for_command(settings_from(args)))
     except NotHTML as exc:
         raise CommandError(f"text: {args.source} is not an HTML page ({exc})") from exc
     write_output(out, args.output)

@@ -49,9 +49,10 @@ def tune_malloc(environ=os.environ) -> bool:
     except (AttributeError, OSError, ValueError):  # no confstr (Windows), no such name, no C library
         return False
     done = True
-    if "MALLOC_MMAP_THRESHOLD_" not in environ:
+    tunables = environ.get("GLIBC_TUNABLES", "")  # an operator's glibc.malloc.* settings win too
+    if "MALLOC_MMAP_THRESHOLD_" not in environ and "glibc.malloc.mmap_threshold" not in tunables:
         done &= bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
-    if "MALLOC_ARENA_MAX" not in environ:
+    if "MALLOC_ARENA_MAX" not in environ and "glibc.malloc.arena_max" not in tunables:
         done &= bool(mallopt(_M_ARENA_MAX, ARENA_MAX))
     if not done:
         log.warning("eldermode: mallopt refused a setting; memory may grow past the cache bounds")

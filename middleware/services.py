@@ -7,6 +7,7 @@ ASGI app directly with a GET for a local path, so no request can make eldermode 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote, unquote, urlsplit
@@ -66,6 +67,17 @@ class Services:
         self.rewritten = RewriteCache(settings.rewrite_cache_bytes, shared=shared_store(settings, "page"))
         # The sentences of rewritten pages, by page token: what 朗读 may speak (middleware/speech_pages.py).
         self.speech_pages = SpeechPages(shared=shared_store(settings, "speech-pages"))
+
+    @classmethod
+    def for_command(cls, settings) -> "Services":
+        """The proxy's kind of services for a command whose output holds no 朗读 key (text, tables, speak).
+        Without a ``secret`` setting it signs with a secret of this process alone, so a command that only
+        reads pages does not create the instance's secret file. (``render`` keeps the instance's secret:
+        a page it renders on the server can be served beside the proxy with 朗读 working.)"""
+        services = cls(None, settings)
+        if not settings.secret:
+            services.__dict__["speech_secret"] = os.urandom(32)  # fills the cached_property below
+        return services
 
     def page_context(self, profile, url: str):
         """The Context every rewrite runs with — middleware, proxy and ``eldermode render`` alike — so they run

@@ -108,7 +108,7 @@ def cmd_speak(args) -> int:
     if not sources:
         raise CommandError("speak: give pages (FILE_OR_URL…) or --urls LIST", EXIT_USAGE)
     settings = settings_from(args)
-    services = Services(None, settings)  # the proxy's kind: the sentences are those its pages read
+    services = Services.for_command(settings)  # the proxy's kind: the sentences are those its pages read
     if args.list:
         return _list_sentences(sources, services)
     speaker = build_speaker(settings)

@@ -70,7 +70,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
     body, content_type, path = load_source(args.source)
     try:
-        readings = page_readings(body, content_type, path, args.lang, Services(None, settings_from(args)))
+        readings = page_readings(body, content_type, path, args.lang, Services.for_command(settings_from(args)))
     except NotHTML as exc:
         raise CommandError(f"tables: {args.source} is not an HTML page ({exc})") from exc
     write_output(format_readings(readings, args.format).encode("utf-8"), args.output)

@@ -248,6 +248,15 @@ def test_join_url_resolves_and_leaves_what_it_cannot_as_written():
     assert join_url(None, "/x") == "/x"
 
 
+def test_join_url_against_a_bare_path_resolves_as_a_browser_does():
+    # A browser never climbs above the origin's "/"; urljoin on a bare path drops the leading slash.
+    assert join_url("/p", "../x/") == "/x/"
+    assert join_url("/a/", "../../images/a.png") == "/images/a.png"
+    assert join_url("/a/b.html", "?q=1") == "/a/b.html?q=1"
+    assert join_url("/a/b.html", "//cdn.example.cn/y.png") == "//cdn.example.cn/y.png"  # scheme-relative stays
+    assert join_url("/a/b.html", "mailto:xx@example.cn") == "mailto:xx@example.cn"
+
+
 # ---------------------------------------------------------------- duplicates
 
 
@@ -370,6 +379,21 @@ def test_the_stated_title_opens_the_text_for_readers_when_the_page_shows_no_titl
                             f'<div>{PARA}</div><div>{PARA}</div></div></div>', head="<title>示例市政务服务网</title>")
     h1 = by_id(root, "c2")[0]
     assert h1.tag == "h1" and h1.text == "示例市政务服务网" and "em-visually-hidden" in h1.get("class")
+
+
+def test_the_stated_title_never_goes_into_a_table_row():
+    # The article text found in a span of a layout table's cell: the heading goes into the cell. A heading
+    # straight in the row would be moved above the whole table by the browser, out of main.
+    from types import SimpleNamespace
+
+    from eldermode.transforms.headings import _stated_title_heading
+
+    root = page(f'<table><tr><td id="c"><span id="s">{PARA}</span></td></tr></table>')
+    h1 = _stated_title_heading(SimpleNamespace(content=by_id(root, "s"), title_text="示例市政务服务网"))
+    assert h1 is not None and h1.getparent() is by_id(root, "c")
+    assert [child.tag for child in root.find(".//tr")] == ["td"]
+    header_cell = page(f'<table><tr><th><span id="s">{PARA}</span></th></tr></table>')
+    assert _stated_title_heading(SimpleNamespace(content=by_id(header_cell, "s"), title_text="示例")) is None
 
 
 def test_a_picture_only_article_is_main_with_its_title():

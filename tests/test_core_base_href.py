@@ -168,3 +168,17 @@ def test_another_worker_learns_the_pages_override_sheet_with_the_base_applied_as
     sheet = asgi_get(other_worker, href)
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
     assert "no analysis for this page" not in sheet.text  # (what a sheet of stylesheets not found says)
+
+
+@pytest.mark.parametrize("mode", ["elder", "access"])
+def test_a_path_base_resolves_above_the_root_as_a_browser_does(mode, services):
+    # "../" past the origin's "/" stays at "/" in a browser; the links must keep their leading slash once
+    # the base is gone, or they would resolve against the page's own folder.
+    body = ('<html><head><title>通知</title><base href="../../zwgk/"></head><body>'
+            '<p><a href="../../tzgg/list.html">通知公告</a><img src="../../images/a.png" alt="示意图"></p>'
+            '<p>正文内容，关于开展年度检查工作的通知，请各单位按时报送材料。</p></body></html>').encode()
+    root = rewritten(mode, services, body=body, url="/a/b/c.html")
+    assert root.find(".//base") is None
+    link = next(a for a in root.iter("a") if a.text_content().strip() == "通知公告")
+    assert link.get("href") == "/tzgg/list.html"
+    assert next(i for i in root.iter("img") if i.get("alt") == "示意图").get("src") == "/images/a.png"

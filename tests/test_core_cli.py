@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,19 @@ def test_bad_usage_is_exit_2():
     result = subprocess.run([EXE, "proxy"], capture_output=True, text=True, timeout=60,
                             env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 2 and "--upstream is required" in result.stderr
+
+
+def test_commands_that_only_read_pages_create_no_speech_secret(tmp_path, seed_html_bytes):
+    # text, tables and speak --list print nothing signed: they must not leave the instance's secret
+    # file behind; render keeps it (its page's 朗读 keys then work beside a proxy on the same cache).
+    source = tmp_path / "report.html"
+    source.write_bytes(seed_html_bytes)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "ELDERMODE_CACHE_DIR": str(cache)}
+    env.pop("ELDERMODE_SECRET", None)
+    for command in (["text", str(source)], ["tables", str(source)], ["speak", "--list", str(source)]):
+        result = subprocess.run([EXE, *command], capture_output=True, timeout=60, env=env)
+        assert result.returncode == 0, (command, result.stderr)
+        assert not (cache / "speech-secret").exists(), command
+    result = subprocess.run([EXE, "render", str(source), "--mode", "elder"], capture_output=True, timeout=60, env=env)
+    assert result.returncode == 0 and (cache / "speech-secret").exists()

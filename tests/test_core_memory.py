@@ -7,6 +7,7 @@ measured by benchmarks/bench_core.py, not here.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -32,9 +33,17 @@ pages = [bytearray(1 << 20) for _ in range(8)]  # eight large pages (1 MiB: more
 print(libc.mallinfo2().hblks - before)
 """
 
+def _has_mallinfo2() -> bool:
+    try:
+        return hasattr(ctypes.CDLL(None), "mallinfo2")  # glibc 2.33 and later
+    except OSError:
+        return False
+
+
 glibc = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
-    reason="glibc's allocator only")
+    not sys.platform.startswith("linux") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or "")
+    or not _has_mallinfo2(),
+    reason="glibc 2.33 or later's allocator only (the probe counts mapped blocks with mallinfo2)")
 
 
 def mapped_blocks(mode: str, **env: str) -> int:
@@ -63,6 +72,9 @@ def test_a_setting_the_operator_made_is_left_alone(monkeypatch):
     monkeypatch.setattr(memory.os, "confstr", lambda name: "glibc 2.36")
     assert memory.tune_malloc({"MALLOC_ARENA_MAX": "4"})
     assert calls == [memory._M_MMAP_THRESHOLD]
+    calls.clear()
+    assert memory.tune_malloc({"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"})
+    assert calls == [memory._M_ARENA_MAX]
     monkeypatch.setattr(memory.os, "confstr", lambda name: None)  # not glibc: nothing is touched
     calls.clear()
     assert not memory.tune_malloc({})

@@ -114,7 +114,10 @@ def _heading_level(el) -> int:
 
 
 # Void and phrasing elements the parser may take for the content (a <wbr> that swallowed the text).
-_NO_HEADING_INSIDE = frozenset({"wbr", "br", "img", "input", "span", "font", "a", "b", "strong", "em", "i", "td"})
+_NO_HEADING_INSIDE = frozenset({"wbr", "br", "img", "input", "span", "font", "a", "b", "strong", "em", "i"})
+# Where a heading may not stand: a browser moves one out of a table's rows (above the whole table), and
+# a header cell may hold no heading at all.
+_NO_HEADING_HOST = frozenset({"th", "tr", "tbody", "thead", "tfoot", "table"})
 
 
 def _stated_title_heading(model):
@@ -126,6 +129,8 @@ def _stated_title_heading(model):
     while content is not None and content.tag in _NO_HEADING_INSIDE:
         content = content.getparent()
     if content is None or content.tag in ("body", "html") or not model.title_text:
+        return None
+    if content.tag in _NO_HEADING_HOST:
         return None
     first = _FIRST_HEADING(content)
     if first and _heading_level(first[0]) > 2 or not first and _level_after(content) > 2:

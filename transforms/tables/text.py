@@ -17,8 +17,17 @@ _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"  # CJK, i
 SPACE_BETWEEN_WIDE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 
 
-@lru_cache(maxsize=4096)  # cells repeat their texts ("0", "—", 本年新制作数量): normalise each once
+# Cells repeat their short texts ("0", "—", 本年新制作数量): those are normalised once. Long texts (a Word
+# cell can hold kilobytes) are not cached, so the caches, shared by every thread for a worker's life, stay small.
+_CACHED_LENGTH = 64
+
+
 def normalise_text(raw: str) -> str:
+    """:func:`_normalise_text`, cached for short texts."""
+    return _normalise_cached(raw) if len(raw) <= _CACHED_LENGTH else _normalise_text(raw)
+
+
+def _normalise_text(raw: str) -> str:
     """Whitespace (with U+00A0, U+3000) collapsed; removed entirely between two CJK characters.
 
     Report cells split one phrase across several ``<p>`` with ``&nbsp;`` runs in
@@ -28,6 +37,9 @@ def normalise_text(raw: str) -> str:
         return ""
     text = SPACE.sub(" ", raw).strip(" ")
     return SPACE_BETWEEN_WIDE.sub("", text) if " " in text else text
+
+
+_normalise_cached = lru_cache(maxsize=4096)(_normalise_text)
 
 
 def _not_ours(el) -> bool:
@@ -85,14 +97,21 @@ _NUMBER = re.compile(
 _NULLISH = frozenset({"-", "—", "——", "－", "/", "／", "…", "……", "n/a", "N/A", "×", "—/—"})
 
 
-@lru_cache(maxsize=4096)
 def kind_of(text: str) -> str:
+    """:func:`_kind_of`, cached for short texts."""
+    return _kind_cached(text) if len(text) <= _CACHED_LENGTH else _kind_of(text)
+
+
+def _kind_of(text: str) -> str:
     """``blank``, ``num`` (a number, a percentage, an amount, or a dash standing for none) or ``text``."""
     if not text:
         return "blank"
     if text in _NULLISH or _NUMBER.fullmatch(text):
         return "num"
     return "text"
+
+
+_kind_cached = lru_cache(maxsize=4096)(_kind_of)
 
 
 def has_descendant(el, tags) -> bool:
