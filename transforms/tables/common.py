@@ -1,4 +1,4 @@
-"""Names every table module shares: the attribute eldermode marks its own nodes with, and size limits."""
+"""Names every table module shares: the attribute eldermode marks its own nodes with, size limits, lxml's C attribute setter."""
 
 from __future__ import annotations
 
