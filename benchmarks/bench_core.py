@@ -210,32 +210,33 @@ def bench_rewrite(repeat: int = 60) -> None:
 
 
 def bench_steps(repeat: int = 30) -> None:
-    """Median cost of each pipeline step on the seed page, to see where a mode's time goes."""
+    """Median cost of each pipeline step on the seed page and the 100 × 50 table, to see where a mode's time goes."""
     from eldermode.transforms import Context, Profile
     from eldermode.transforms.document import parse_document, serialize_document
     from eldermode.transforms.pipeline import PIPELINES
 
-    body = (PAGES / "report-2020.html").read_bytes()
+    pages = first_rewrite_pages(repeat)
     services = page_services()
-    print(f"## Cost of each step on the seed page (ms, median of {repeat} runs)")
-    for mode in ("elder", "access"):
-        samples: dict[str, list[float]] = {}
-        for _ in range(repeat):
-            start = time.thread_time()
-            doc = parse_document(body, "text/html; charset=utf-8")
-            samples.setdefault("decode+parse", []).append(time.thread_time() - start)
-            ctx = Context(profile=Profile(mode=mode), url="/report-2020.html", services=services)
-            for name, step in PIPELINES[mode]:
+    for label, body, _, runs in (pages[0], pages[2]):
+        print(f"## Cost of each step on the {label} (ms, median of {runs} runs)")
+        for mode in ("elder", "access"):
+            samples: dict[str, list[float]] = {}
+            for _ in range(runs):
                 start = time.thread_time()
-                step(doc.root, ctx)
-                samples.setdefault(name, []).append(time.thread_time() - start)
-            start = time.thread_time()
-            serialize_document(doc)
-            samples.setdefault("serialize", []).append(time.thread_time() - start)
-        costs = {name: statistics.median(values) * 1000 for name, values in samples.items()}
-        shown = ", ".join(f"{name} {cost:.2f}" for name, cost in costs.items() if cost >= 0.05)
-        print(f"{mode}: total {sum(costs.values()):.2f} — {shown}")
-    print()
+                doc = parse_document(body, "text/html; charset=utf-8")
+                samples.setdefault("decode+parse", []).append(time.thread_time() - start)
+                ctx = Context(profile=Profile(mode=mode), url="/page.html", services=services)
+                for name, step in PIPELINES[mode]:
+                    start = time.thread_time()
+                    step(doc.root, ctx)
+                    samples.setdefault(name, []).append(time.thread_time() - start)
+                start = time.thread_time()
+                serialize_document(doc)
+                samples.setdefault("serialize", []).append(time.thread_time() - start)
+            costs = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+            shown = ", ".join(f"{name} {cost:.2f}" for name, cost in costs.items() if cost >= 0.05)
+            print(f"{mode}: total {sum(costs.values()):.2f} — {shown}")
+        print()
 
 
 # ---------------------------------------------------------------- servers

@@ -19,6 +19,7 @@ from eldermode.transforms.duplicates import hide_duplicates
 from eldermode.transforms.images import name_images
 from eldermode.transforms.landmarks import infer_landmarks
 from eldermode.transforms.listfix import mend_lists
+from eldermode.transforms.markup import without_generated
 from eldermode.transforms.names import name_form_fields
 from eldermode.transforms.pagemodel import page_model
 from eldermode.transforms.quiet import drop_floating_ads, hide_separators
@@ -135,6 +136,33 @@ def test_definition_lists(markup, broken):
     root = page(f'<dl id="d">{markup}</dl>')
     mend_lists(root, ctx())
     assert (by_id(root, "d").get("role") == "none") is broken
+
+
+# The linear reading and the cards eldermode writes from a table, as the tables and table-cards steps leave them.
+OWN_BLOCKS = ('<details class="em-table-reading" data-eldermode="table-reading"><summary>表1</summary>'
+              '<ol><li>项目：/</li><li id="slash">/</li></ol></details>尾'
+              '<div class="em-table-cards" data-eldermode="table-cards"><div class="em-card"><dl><dt>项目：</dt>'
+              '<dd>/</dd></dl></div></div>')
+
+
+def test_lists_and_separators_skip_eldermodes_own_blocks_but_mend_the_sites_beside_them():
+    root = page(f'<ul id="u"><li id="i">首页</li><a href="/x">政务公开</a></ul><div id="s">{OWN_BLOCKS}</div>'
+                '<div id="n"><span id="bar">|</span></div>')
+    mend_lists(root, ctx())
+    hide_separators(root, ctx())
+    assert by_id(root, "u").get("role") == "none" and by_id(root, "i").get("role") == "none"
+    assert by_id(root, "bar").get("data-em-sep") == "|"  # the site's separator, after the blocks
+    # A "/" cell in the reading is the table's text ("not applicable"): read, not hidden as a separator.
+    assert by_id(root, "slash").text == "/" and by_id(root, "slash").get("data-em-sep") is None
+    assert lxml.html.tostring(by_id(root, "s"), encoding="unicode") == f'<div id="s">{OWN_BLOCKS}</div>'
+
+
+def test_own_blocks_are_put_back_in_place_when_a_step_fails():
+    root = page(f'<div id="s">前{OWN_BLOCKS}后</div>')
+    with pytest.raises(ZeroDivisionError), without_generated(root):
+        assert root.find(".//details") is None and root.find(".//dl") is None  # out of the walk
+        1 / 0
+    assert lxml.html.tostring(by_id(root, "s"), encoding="unicode") == f'<div id="s">前{OWN_BLOCKS}后</div>'
 
 
 # ---------------------------------------------------------------- quiet

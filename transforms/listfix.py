@@ -13,7 +13,7 @@ from __future__ import annotations
 import lxml.html
 
 from . import Context
-from .markup import describe
+from .markup import describe, without_generated
 
 __all__ = ["mend_lists"]
 
@@ -38,6 +38,11 @@ def mend_lists(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
+    with without_generated(body):  # the linear readings' and cards' lists are eldermode's, well formed
+        _mend(body, ctx)
+
+
+def _mend(body, ctx: Context) -> None:
     for lst in list(body.iter("ul", "ol")):
         if lst.get("role") is not None or _ours(lst):
             continue

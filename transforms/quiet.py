@@ -16,7 +16,7 @@ import re
 import lxml.html
 
 from . import Context
-from .markup import describe
+from .markup import describe, without_generated
 
 __all__ = ["drop_floating_ads", "hide_separators"]
 
@@ -49,6 +49,13 @@ def hide_separators(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
+    with without_generated(body):  # the readings and cards hold the table's own text
+        hidden = _hide(body)
+    if hidden:
+        ctx.report.note("quiet", "separators hidden from screen readers", str(hidden))
+
+
+def _hide(body) -> int:
     hidden = 0
     for el in list(body.iter(*_SEPARATOR_HOSTS)):
         if len(el) == 0 and el.text and _SEPARATOR.match(el.text) and el.get("data-em-sep") is None:
@@ -64,5 +71,4 @@ def hide_separators(root: lxml.html.HtmlElement, ctx: Context) -> None:
             a.tail = None
             a.addnext(span)
             hidden += 1
-    if hidden:
-        ctx.report.note("quiet", "separators hidden from screen readers", str(hidden))
+    return hidden
