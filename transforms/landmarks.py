@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .markup import describe, key_of
+from .markup import describe, key_of, without_generated
 from .pagemodel import PageModel, page_model
 from .textwalk import compact
 from .tree import lowest_common_ancestor, precedes
@@ -244,7 +244,8 @@ def _never_more_regions(body, taken: list, plan: list, main) -> list:
 
     A landmark added deep inside a block that was outside every landmark splits that block: its
     siblings are now each outside on their own. Such landmarks are dropped (the one main stays)."""
-    stops = _REGION_STOPS(body)
+    with without_generated(body):  # what stops a region inside eldermode's own blocks is left out by the XPath anyway
+        stops = _REGION_STOPS(body)
     before = _outside_landmarks(body, taken, stops)
 
     def after(entries) -> int:
