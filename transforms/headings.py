@@ -96,16 +96,22 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
     _ensure_document_title(root, ctx, h1)
 
 
-_NEXT_HEADING = etree.XPath("following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
-                            " or @role='heading'][1]")
 _FIRST_HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
                              " or @role='heading'][1]")
 
 
 def _level_after(el) -> int:
     """The level of the first heading after ``el`` (1 when there is none: anything may follow)."""
-    found = _NEXT_HEADING(el)
-    return _heading_level(found[0]) if found else 1
+    # A walk in document order that stops at the first heading: XPath's following::*[…][1] tests every
+    # element to the end of the page first.
+    node = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            for found in sibling.iter(etree.Element):
+                if found.tag in _HEADING_TAGS or found.get("role") == "heading":
+                    return _heading_level(found)
+        node = node.getparent()
+    return 1
 
 
 def _heading_level(el) -> int:
@@ -158,7 +164,6 @@ def _title_level(title) -> int | None:
     return None
 
 
-_FIRST_H1 = etree.XPath("descendant::h1[1]")
 # Attribute nodes: testing a predicate on every element of a table-heavy page costs far more.
 _ARIA_LEVELS = etree.XPath("descendant::*/@aria-level")
 
@@ -190,9 +195,9 @@ def _logo_heading(model):
 
 
 def _first_level_one(body):
-    found = _FIRST_H1(body)
-    if found:
-        return found[0]
+    found = next(body.iter("h1"), None)  # in C; XPath's descendant::h1[1] tests every element first
+    if found is not None:
+        return found
     for level in _ARIA_LEVELS(body):
         if level.strip() == "1" and (level.getparent().get("role") == "heading" or level.getparent().tag in _HEADING_TAGS):
             return level.getparent()
