@@ -103,15 +103,25 @@ _FIRST_HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or 
 def _level_after(el) -> int:
     """The level of the first heading after ``el`` (1 when there is none: anything may follow)."""
     # A walk in document order that stops at the first heading: XPath's following::*[…][1] tests every
-    # element to the end of the page first.
+    # element to the end of the page first. Without a role=heading on the page, the heading tags are
+    # found in C.
+    by_role = any(value == "heading" for value in _ROLES(el))
     node = el
     while node is not None:
         for sibling in node.itersiblings():
-            for found in sibling.iter(etree.Element):
-                if found.tag in _HEADING_TAGS or found.get("role") == "heading":
+            if by_role:
+                for found in sibling.iter(etree.Element):
+                    if found.tag in _HEADING_TAGS or found.get("role") == "heading":
+                        return _heading_level(found)
+            else:
+                found = next(sibling.iter(*_HEADING_TAG_LEVEL), None)
+                if found is not None:
                     return _heading_level(found)
         node = node.getparent()
     return 1
+
+
+_ROLES = etree.XPath("/descendant::*/@role")  # attribute nodes: far cheaper than a predicate on every element
 
 
 def _heading_level(el) -> int:
