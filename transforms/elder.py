@@ -28,6 +28,7 @@ from lxml import etree
 from . import Context
 from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
+from .markup import without_generated
 
 __all__ = [
     "allow_zoom",
@@ -435,7 +436,10 @@ _CHOICES = etree.XPath("//body//input[@type='radio' or @type='checkbox']")
 def tie_choice_labels(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """A radio button's or checkbox's loose text (``<input type=radio> 男``) becomes its ``<label>``,
     so the words are part of the target, not only the 13 px circle."""
-    choices = _CHOICES(root)
+    body = root.find("body")
+    # by tag in C when there is a body (the parser always makes one), not an XPath test of every element
+    choices = _CHOICES(root) if body is None else [
+        el for el in body.iter("input") if el.get("type") in ("radio", "checkbox")]
     if not choices:
         return
     labelled = {label.get("for") for label in root.iter("label") if label.get("for")}
@@ -513,21 +517,27 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if "em-layout-table" in (table.get("class") or "").split():
             layout_cells.update(c for c in table.iter("td", "th"))
     texts = dates = 0
-    # Three walks filtered by tag in C, not one over every element; text hosts first: a date moved
-    # out of a link's tail below is no longer its parent's own text.
-    for el in body.iter(*_TEXT_HOSTS):
+    # Three walks filtered by tag in C, not one over every element, with eldermode's readings and cards set
+    # aside (no running text, dates or links of the site's in them); each element is then judged with the tree
+    # whole (a reading's tail is its parent's own text). Text hosts first: a date moved out of a link's tail
+    # below is no longer its parent's own text.
+    with without_generated(body):
+        hosts = list(body.iter(*_TEXT_HOSTS))
+        date_hosts = list(body.iter(*_DATE_HOSTS))
+        links = list(body.iter("a"))
+    for el in hosts:
         if el.get("data-eldermode") is not None or (el.tag in ("td", "th") and el not in layout_cells):
             continue
         own = (el.text or "") + "".join(child.tail or "" for child in el)
         if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
             texts += 1
-    for el in body.iter(*_DATE_HOSTS):
+    for el in date_hosts:
         if len(el) == 0 and el.text and _DATE.match(el.text) and el.get("data-eldermode") is None:
             parent = el.getparent()
             # a link of the page's own beside it: eldermode's toolbar (added later, there on a second pass) does not count
             if parent is not None and _has_own_link(parent) and _add_class(el, "em-date"):
                 dates += 1
-    for el in list(body.iter("a")):
+    for el in links:
         if el.tail and el.get("data-eldermode") is None and _DATE.match(el.tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
             span = el.makeelement("span", {"class": "em-date"})
