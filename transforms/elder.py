@@ -415,16 +415,22 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
             merged[key] = []
             order.append(key)
         merged[key].extend(cells)
+    # A card's terms are the same column paths on every card: each is joined once. (Building the thousands
+    # of elements is the step's cost; the names are bound locally for it.)
+    sub, glue, sep = etree.SubElement, words["path"], words["sep"]
+    terms: dict[tuple[str, ...], str] = {}
     for key in order:
-        card = etree.SubElement(box, "div", {"class": "em-card"})
-        head = etree.SubElement(card, "p", {"class": "em-card-head"})
-        head.text = words["path"].join(key)
-        items = etree.SubElement(card, "dl")
+        card = sub(box, "div", {"class": "em-card"})
+        head = sub(card, "p", {"class": "em-card-head"})
+        head.text = glue.join(key)
+        items = sub(card, "dl")
         for cell in sorted(merged[key], key=lambda c: (c.y, c.x)):
-            term = etree.SubElement(items, "dt")
-            term.text = words["path"].join(cell.col) + words["sep"] if cell.col else ""
-            value = etree.SubElement(items, "dd")
-            value.text = cell.value
+            col = tuple(cell.col)
+            text = terms.get(col)
+            if text is None:
+                text = terms[col] = glue.join(col) + sep if col else ""
+            sub(items, "dt").text = text
+            sub(items, "dd").text = cell.value
     return box
 
 
