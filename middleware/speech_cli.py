@@ -1,4 +1,5 @@
-"""``eldermode speak FILE_OR_URL… [--urls LIST] [--out DIR]``: pre-render pages' 朗读 audio into the cache or files."""
+"""``eldermode speak FILE_OR_URL… [--urls LIST] [--out DIR] [--list]``: pre-render pages' 朗读 audio into the cache
+or files, or (``--list``) print the sentences a page's 朗读 reads."""
 
 from __future__ import annotations
 

@@ -102,9 +102,10 @@ def entry_link_bytes(url: str, rooted: bool = False) -> bytes:
 # (which may contain ">") read as a whole. A "<body" inside a script string, a comment or an
 # attribute value is not the body.
 # (The "<" is written once, in front: the regex engine then skips to each "<" at C speed.)
+_RAW_TEXT = rb"script|style|title|textarea|xmp|noscript|iframe|noembed|noframes"  # their text holds no tags
 _BODY_TAG = re.compile(
     rb"<(?:!--.*?-->"
-    rb"|(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
+    rb"|(" + _RAW_TEXT + rb")\b.*?</\1\s*>"
     rb"|body\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -114,7 +115,7 @@ ENTRY_MARK = b'<div data-eldermode="entry"'
 MORE = -1  # body_insertion_point: the bytes so far cannot tell yet
 # Where a comment or raw-text element opens: in a page's first bytes one may still be open, and
 # a "<body" after it can then be text inside it.
-_OPENER = re.compile(rb"<!--|<(?:script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b", re.IGNORECASE)
+_OPENER = re.compile(rb"<!--|<(?:" + _RAW_TEXT + rb")\b", re.IGNORECASE)
 
 
 def body_insertion_point(data: bytes, complete: bool = True) -> int | None:
@@ -140,7 +141,7 @@ def body_insertion_point(data: bytes, complete: bool = True) -> int | None:
 # A <base> start tag before the <body> one, comments and raw-text elements passed over whole.
 _BASE_TAG = re.compile(
     rb"<(?:!--.*?-->"
-    rb"|(script|style|title|textarea|xmp|noscript|iframe|noembed|noframes)\b.*?</\1\s*>"
+    rb"|(" + _RAW_TEXT + rb")\b.*?</\1\s*>"
     rb"|(?:base|body)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
     re.IGNORECASE | re.DOTALL,
 )
