@@ -493,7 +493,7 @@ def tie_choice_labels(root: lxml.html.HtmlElement, ctx: Context) -> None:
 _DATE = re.compile(
     r"^\s*[\[(（【]?\s*\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*[\])）】]?\s*$"
 )
-_TEXT_HOSTS = frozenset({"div", "section", "article", "center", "td", "th"})
+_BLOCK_HOSTS = ("div", "section", "article", "center")  # and a layout table's td and th
 _DATE_HOSTS = frozenset({"span", "em", "i", "font", "b", "small", "div", "p", "time", "strong", "label"})
 _LONG_TEXT = 40  # characters of a block's own text that make it running text
 
@@ -518,21 +518,23 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    layout_cells = set()
+    layout_cells: dict = {}  # (a dict: in document order, once each when layout tables nest)
     for table in body.iter("table"):
         if "em-layout-table" in (table.get("class") or "").split():
-            layout_cells.update(c for c in table.iter("td", "th"))
+            layout_cells.update(dict.fromkeys(table.iter("td", "th")))
     texts = dates = 0
     # Three walks filtered by tag in C, not one over every element, with eldermode's readings and cards set
     # aside (no running text, dates or links of the site's in them); each element is then judged with the tree
     # whole (a reading's tail is its parent's own text). Text hosts first: a date moved out of a link's tail
     # below is no longer its parent's own text.
+    # A cell is a text host only in a layout table: the data tables' thousands of cells are not walked. (The
+    # order of the hosts does not matter: each is judged by its own text alone.)
     with without_generated(body):
-        hosts = list(body.iter(*_TEXT_HOSTS))
+        hosts = [*body.iter(*_BLOCK_HOSTS), *layout_cells]
         date_hosts = list(body.iter(*_DATE_HOSTS))
         links = list(body.iter("a"))
     for el in hosts:
-        if el.get("data-eldermode") is not None or (el.tag in ("td", "th") and el not in layout_cells):
+        if el.get("data-eldermode") is not None:
             continue
         own = (el.text or "") + "".join(child.tail or "" for child in el)
         if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):

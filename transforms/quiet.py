@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 import lxml.html
-from lxml import etree
 
 from . import Context
 from .markup import describe, without_generated
@@ -33,9 +32,6 @@ def _drawn(text: str) -> str:
     return (" " if text[:1] in _SPACES else "") + mark + (" " if text[-1:] in _SPACES else "")
 
 
-_FLOATS = etree.XPath(".//*[@data-em-calm='float']")  # in C: ElementPath walks in Python
-
-
 def drop_floating_ads(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Remove what the calm step marked as a floating ad (access mode only)."""
     if ctx.profile.mode != "access":
@@ -43,7 +39,9 @@ def drop_floating_ads(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    for el in _FLOATS(body):
+    with without_generated(body):  # the readings and cards are made after the calm step: never marked
+        floats = list(body.iterfind(".//*[@data-em-calm='float']"))
+    for el in floats:
         if el.getparent() is not None:
             el.drop_tree()
             ctx.report.note("calm", "removed floating ad", describe(el))
