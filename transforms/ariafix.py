@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .markup import describe
+from .markup import describe, without_generated
 
 __all__ = ["ARIA_ATTRIBUTES", "ROLES", "group_named_generics", "mend_aria"]
 
@@ -101,10 +101,13 @@ def mend_aria(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Drop unknown aria-* names, invalid values and role tokens; fix ``lang``; cut widget roles off from nothing."""
     ids = None
     widget_roles: list = []
-    for el in root.iter(etree.Element):
-        names = el.keys()
-        if not names or not ("aria-" in (joined := " ".join(names)) or "role" in joined or "lang" in joined):
-            continue  # the common case, decided by string tests in C (4x faster than a walk of el.attrib)
+    # eldermode's readings and cards (built from text, no aria-*, role or lang inside) are set aside while the
+    # candidates are picked; the mending then runs with them back, so ids and widget checks see the whole page.
+    with without_generated(root):
+        candidates = [el for el in root.iter(etree.Element) if (names := el.keys()) and (
+            "aria-" in (joined := " ".join(names)) or "role" in joined or "lang" in joined)]
+    # (the common case, decided by string tests in C: 4x faster than a walk of el.attrib)
+    for el in candidates:
         if el.get("data-eldermode"):
             continue
         attrib = el.attrib

@@ -17,6 +17,7 @@ import re
 import lxml.html
 
 from . import Context
+from .markup import without_generated
 
 __all__ = ["hide_duplicates"]
 
@@ -120,9 +121,11 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return
     size_links: list[lxml.html.HtmlElement] = []
     hidden: list[lxml.html.HtmlElement] = []  # the outermost element of each duplicate, to set aside
-    for el in body.iter(*_CANDIDATE_TAGS):  # (filtered by tag in C: an XPath test of every element costs more)
-        if el.tag in ("span", "li") and el.get("onclick") is None:
-            continue
+    # Picked by tag in C (an XPath test of every element costs more) with eldermode's readings and cards set
+    # aside (their thousands of list items are never the site's controls); judged with them back in the tree.
+    with without_generated(body):
+        candidates = [el for el in body.iter(*_CANDIDATE_TAGS) if el.tag in ("a", "button") or el.get("onclick") is not None]
+    for el in candidates:
         if el.get(MARK) is not None or any(a.get("data-eldermode") is not None for a in el.iterancestors()):
             continue
         text = _text(el)

@@ -28,6 +28,7 @@ from lxml import etree
 from . import Context
 from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
+from .markup import without_generated
 
 __all__ = [
     "allow_zoom",
@@ -414,16 +415,22 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
             merged[key] = []
             order.append(key)
         merged[key].extend(cells)
+    # A card's terms are the same column paths on every card: each is joined once. (Building the thousands
+    # of elements is the step's cost; the names are bound locally for it.)
+    sub, glue, sep = etree.SubElement, words["path"], words["sep"]
+    terms: dict[tuple[str, ...], str] = {}
     for key in order:
-        card = etree.SubElement(box, "div", {"class": "em-card"})
-        head = etree.SubElement(card, "p", {"class": "em-card-head"})
-        head.text = words["path"].join(key)
-        items = etree.SubElement(card, "dl")
+        card = sub(box, "div", {"class": "em-card"})
+        head = sub(card, "p", {"class": "em-card-head"})
+        head.text = glue.join(key)
+        items = sub(card, "dl")
         for cell in sorted(merged[key], key=lambda c: (c.y, c.x)):
-            term = etree.SubElement(items, "dt")
-            term.text = words["path"].join(cell.col) + words["sep"] if cell.col else ""
-            value = etree.SubElement(items, "dd")
-            value.text = cell.value
+            col = tuple(cell.col)
+            text = terms.get(col)
+            if text is None:
+                text = terms[col] = glue.join(col) + sep if col else ""
+            sub(items, "dt").text = text
+            sub(items, "dd").text = cell.value
     return box
 
 
@@ -435,7 +442,10 @@ _CHOICES = etree.XPath("//body//input[@type='radio' or @type='checkbox']")
 def tie_choice_labels(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """A radio button's or checkbox's loose text (``<input type=radio> 男``) becomes its ``<label>``,
     so the words are part of the target, not only the 13 px circle."""
-    choices = _CHOICES(root)
+    body = root.find("body")
+    # by tag in C when there is a body (the parser always makes one), not an XPath test of every element
+    choices = _CHOICES(root) if body is None else [
+        el for el in body.iter("input") if el.get("type") in ("radio", "checkbox")]
     if not choices:
         return
     labelled = {label.get("for") for label in root.iter("label") if label.get("for")}
@@ -483,7 +493,7 @@ def tie_choice_labels(root: lxml.html.HtmlElement, ctx: Context) -> None:
 _DATE = re.compile(
     r"^\s*[\[(（【]?\s*\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*[\])）】]?\s*$"
 )
-_TEXT_HOSTS = frozenset({"div", "section", "article", "center", "td", "th"})
+_BLOCK_HOSTS = ("div", "section", "article", "center")  # and a layout table's td and th
 _DATE_HOSTS = frozenset({"span", "em", "i", "font", "b", "small", "div", "p", "time", "strong", "label"})
 _LONG_TEXT = 40  # characters of a block's own text that make it running text
 
@@ -508,26 +518,34 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    layout_cells = set()
+    layout_cells: dict = {}  # (a dict: in document order, once each when layout tables nest)
     for table in body.iter("table"):
         if "em-layout-table" in (table.get("class") or "").split():
-            layout_cells.update(c for c in table.iter("td", "th"))
+            layout_cells.update(dict.fromkeys(table.iter("td", "th")))
     texts = dates = 0
-    # Three walks filtered by tag in C, not one over every element; text hosts first: a date moved
-    # out of a link's tail below is no longer its parent's own text.
-    for el in body.iter(*_TEXT_HOSTS):
-        if el.get("data-eldermode") is not None or (el.tag in ("td", "th") and el not in layout_cells):
+    # Three walks filtered by tag in C, not one over every element, with eldermode's readings and cards set
+    # aside (no running text, dates or links of the site's in them); each element is then judged with the tree
+    # whole (a reading's tail is its parent's own text). Text hosts first: a date moved out of a link's tail
+    # below is no longer its parent's own text.
+    # A cell is a text host only in a layout table: the data tables' thousands of cells are not walked. (The
+    # order of the hosts does not matter: each is judged by its own text alone.)
+    with without_generated(body):
+        hosts = [*body.iter(*_BLOCK_HOSTS), *layout_cells]
+        date_hosts = list(body.iter(*_DATE_HOSTS))
+        links = list(body.iter("a"))
+    for el in hosts:
+        if el.get("data-eldermode") is not None:
             continue
         own = (el.text or "") + "".join(child.tail or "" for child in el)
         if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
             texts += 1
-    for el in body.iter(*_DATE_HOSTS):
+    for el in date_hosts:
         if len(el) == 0 and el.text and _DATE.match(el.text) and el.get("data-eldermode") is None:
             parent = el.getparent()
             # a link of the page's own beside it: eldermode's toolbar (added later, there on a second pass) does not count
             if parent is not None and _has_own_link(parent) and _add_class(el, "em-date"):
                 dates += 1
-    for el in list(body.iter("a")):
+    for el in links:
         if el.tail and el.get("data-eldermode") is None and _DATE.match(el.tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
             span = el.makeelement("span", {"class": "em-date"})

@@ -39,7 +39,9 @@ def drop_floating_ads(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    for el in list(body.iterfind(".//*[@data-em-calm='float']")):
+    with without_generated(body):  # the readings and cards are made after the calm step: never marked
+        floats = list(body.iterfind(".//*[@data-em-calm='float']"))
+    for el in floats:
         if el.getparent() is not None:
             el.drop_tree()
             ctx.report.note("calm", "removed floating ad", describe(el))
