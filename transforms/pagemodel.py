@@ -76,10 +76,12 @@ class PageModel:
 # All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
 # table's cell paragraphs each credit their own cell, never the article's container.
 # (eldermode's own table readings are not the article: one XPath leaves them out, not a test per paragraph)
-_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor-or-self::*[@data-eldermode])]")
+# eldermode's own blocks hold no article text; its landmark wrapper (added after the page model is
+# built) holds the site's, so a page rewritten twice must still find its article inside it.
+_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor-or-self::*[@data-eldermode][not(@data-eldermode='landmark')])]")
 # (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()] or span[@data-em-seg]]")
-_OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode])")
+_OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode][not(@data-eldermode='landmark')])")
 
 
 def page_model(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
