@@ -724,6 +724,20 @@ def bench_weight() -> None:
     print()
 
 
+def extract_revision(rev: str) -> str:
+    """A temporary directory holding revision ``rev``'s eldermode/{middleware,transforms,voices}, for --baseline."""
+    import io
+    import tarfile
+
+    root = Path(tempfile.mkdtemp(prefix="em-before-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "middleware", "transforms", "voices"],
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root / "eldermode", filter="data")
+    print(f"before: {rev} ({subprocess.run(['git', '-C', str(REPO), 'rev-parse', '--short', rev], capture_output=True, text=True).stdout.strip()}) from {root}")
+    return str(root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "cold", "pool", "memory", "weight"))
@@ -733,12 +747,15 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="DIR",
                         help="an older eldermode to measure beside this one (DIR holds eldermode/{middleware,"
                              "transforms,voices}, e.g. from `git archive`), as the 'before' rows")
+    parser.add_argument("--before", metavar="REV",
+                        help="a git revision of this repository, extracted with `git archive` and measured as "
+                             "--baseline")
     args = parser.parse_args()
     if args.serve_first_rewrites:
         serve_first_rewrites(args.serve_first_rewrites)
         return
     global BASELINE
-    BASELINE = args.baseline
+    BASELINE = args.baseline or (extract_revision(args.before) if args.before else None)
     print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}\n")
     if args.only in (None, "rewrite"):
