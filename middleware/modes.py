@@ -41,7 +41,7 @@ def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     wanted = name.encode("latin-1")
     found = None
     for key, value in headers:
-        if key != b"cookie" or wanted not in value:  # (most visitors carry only the site's cookies)
+        if key != b"cookie" or value.find(wanted) < 0:  # (most visitors carry only the site's cookies)
             continue
         for part in value.split(b";"):
             cookie_name, sep, cookie_value = part.strip().partition(b"=")
@@ -54,7 +54,8 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
     raw_query = scope.get("query_string", b"")
     changes: dict[str, str] = {}
     kept: list[bytes] = []
-    if _PARAM_BYTES not in raw_query and b"%" not in raw_query:
+    # (find, not "in": bytes' "in" tries its operand as an integer first, raising and catching a TypeError)
+    if raw_query.find(_PARAM_BYTES) < 0 and raw_query.find(b"%") < 0:
         # No parameter of ours, even percent-encoded: the query goes on as it is, unparsed.
         kept = [raw_query] if raw_query else []
         raw_query = b""

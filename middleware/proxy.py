@@ -13,6 +13,7 @@ import asyncio
 import html
 import logging
 import os
+import re
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
@@ -50,6 +51,9 @@ HOP_BY_HOP = frozenset({
 # headers the proxy sets itself.
 _HOP_BY_HOP_BYTES = frozenset(name.encode("latin-1") for name in HOP_BY_HOP)
 _REQUEST_DROP = _HOP_BY_HOP_BYTES | {b"host", b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"forwarded"}
+
+
+_MAY_HOLD_DOT_SEGMENT = re.compile(rb"/\.|\\|%")
 
 
 def _connection_names(values: list[bytes]) -> frozenset[bytes]:
@@ -127,7 +131,7 @@ class ReverseProxy:
         path = raw_path.split(b"?", 1)[0]
         # (a dot segment follows a "/" or a backslash, or is percent-encoded: most paths need no decoding to tell)
         if not raw_path.startswith(b"/") or (
-            (b"/." in path or b"\\" in path or b"%" in path) and has_dot_segment(unquote(path.decode("latin-1")))
+            _MAY_HOLD_DOT_SEGMENT.search(path) and has_dot_segment(unquote(path.decode("latin-1")))
         ):
             # Dot segments are never needed (browsers resolve them) and could step out of an
             # upstream's base path (--upstream https://host/base).
