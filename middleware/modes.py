@@ -28,6 +28,9 @@ class ModeChoice:
     framed: bool = False  # the browser loads the page into a frame (Sec-Fetch-Dest): no toolbar there
 
 
+_PARAM_BYTES = PARAM.encode("ascii")
+
+
 def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     """The last value of cookie ``name``: a linear split, as browsers send it.
 
@@ -38,7 +41,7 @@ def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     wanted = name.encode("latin-1")
     found = None
     for key, value in headers:
-        if key != b"cookie":
+        if key != b"cookie" or value.find(wanted) < 0:  # (most visitors carry only the site's cookies)
             continue
         for part in value.split(b";"):
             cookie_name, sep, cookie_value = part.strip().partition(b"=")
@@ -51,6 +54,11 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
     raw_query = scope.get("query_string", b"")
     changes: dict[str, str] = {}
     kept: list[bytes] = []
+    # (find, not "in": bytes' "in" tries its operand as an integer first, raising and catching a TypeError)
+    if raw_query.find(_PARAM_BYTES) < 0 and raw_query.find(b"%") < 0:
+        # No parameter of ours, even percent-encoded: the query goes on as it is, unparsed.
+        kept = [raw_query] if raw_query else []
+        raw_query = b""
     # Work on the raw bytes so every other parameter reaches the app exactly as sent.
     for piece in raw_query.split(b"&") if raw_query else []:
         pairs = parse_qsl(piece.decode("latin-1"), keep_blank_values=True)
