@@ -20,7 +20,7 @@ from lxml import etree
 from . import Context
 from .markup import describe, key_of
 from .pagemodel import PageModel, page_model
-from .textwalk import compact
+from .textwalk import compact, has_text
 from .tree import lowest_common_ancestor, precedes
 from .uitext import ui
 
@@ -257,7 +257,7 @@ def _outside_landmarks(body, landmarks: list, stops: set | list = ()) -> int:
                 continue
             if child in holders:
                 total += count(child)
-            elif compact(child.text_content()) or next(child.iter(*_CONTENT_TAGS), None) is not None:
+            elif has_text(child.text_content()) or next(child.iter(*_CONTENT_TAGS), None) is not None:
                 total += 1
         return total
 
@@ -488,7 +488,7 @@ def _bands_before(body, main) -> list:
             if _contains(child, main):
                 inner = child
                 break
-            if compact(child.text_content()) or next(child.iter("img"), None) is not None:
+            if has_text(child.text_content()) or next(child.iter("img"), None) is not None:
                 bands.append(child)
         if inner is None:
             return bands

@@ -21,6 +21,7 @@ __all__ = [
     "INLINE",
     "NOT_RENDERED",
     "compact",
+    "has_text",
     "squash",
     "text_of",
     "walk",
@@ -67,6 +68,15 @@ def squash(text: str | None) -> str:
 def compact(text: str | None) -> str:
     """Text with every kind of whitespace removed: how CJK text is compared."""
     return "".join((text or "").replace("\u200b", " ").replace("\ufeff", " ").split())
+
+
+def has_text(text: str | None) -> bool:
+    """Whether ``compact(text)`` is non-empty, decided at the first character that is not whitespace
+    instead of splitting the whole text (a block's text_content can be a whole article)."""
+    rest = (text or "").lstrip()
+    if not rest:
+        return False
+    return rest[0] not in "\u200b\ufeff" or bool(compact(rest))
 
 
 def walk(
