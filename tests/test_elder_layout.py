@@ -37,6 +37,23 @@ def test_site_entries_to_its_own_accessibility_modes_are_hidden():
     assert kept == ["智能问答", "我市推进无障碍环境建设"]
 
 
+def test_entries_bound_by_id_from_a_script_are_hidden():
+    # Some sites bind their toolbars by id from a script (<script src=wza.js>): a span with a pointer cursor and
+    # no onclick is still the site's own entry; "长者助手" is the elder-mode entry of several provincial sites.
+    root = tree(
+        '<html><body><ul class="top"><li class="wza"><span id="wza" style="cursor: pointer">无障碍</span></li>'
+        '<li class="slh"><span id="slh" style="CURSOR:pointer;color:#fff">长者助手</span></li>'
+        '<li><a id="elder" class="slh" title="长者助手"><i></i>长者助手</a></li>'
+        '<li><span style="cursor:pointer" onmouseover="showCode()">关注 · 手机版</span></li></ul>'
+        '<p>本市开展<span>无障碍</span>环境建设，<span>长者助手</span>服务上线。</p></body></html>'
+    )
+    hide_duplicates(root, ctx())
+    assert hidden(root) == ["无障碍", "无障碍", "长者助手", "长者助手", "长者助手", "长者助手"]  # each with its item
+    # Spans in running text are no controls, whatever they say; the other clickable span is not an entry.
+    assert root.find(".//p").text_content() == "本市开展无障碍环境建设，长者助手服务上线。"
+    assert [el.text_content() for el in root.iter("li") if el.get("hidden") is None] == ["关注 · 手机版"]
+
+
 def test_font_size_group_is_hidden_with_its_label_and_brackets():
     root = tree(
         '<html><body><div class="info">来源：区行政审批局　【字号：<a href="javascript:doZoom(16)">大</a> '

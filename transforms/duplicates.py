@@ -26,7 +26,7 @@ MARK = "data-em-duplicate"
 # The whole (short) text of a link or button that opens a site's own assistive mode.
 _ENTRY_TEXT = re.compile(
     r"^无障碍(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)*$"
-    r"|^(?:进入|切换到?|打开)?(?:(?:长者|关怀|适老化?|老年|长辈|大字|助老|敬老)(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能)+|适老化)$"
+    r"|^(?:进入|切换到?|打开)?(?:(?:长者|关怀|适老化?|老年|长辈|大字|助老|敬老)(?:浏览|阅读|模式|版|服务|通道|专区|工具条?|功能|助手)+|适老化)$"
     r"|^(?:accessibility|accessible|elder(?:ly)? mode)$",
     re.IGNORECASE,
 )
@@ -36,7 +36,9 @@ _SIZE_WORDS = frozenset({"大", "中", "小", "特大", "较大", "标准", "默
 _SIZE_SCRIPT = re.compile(r"zoom|font|size|fontsize|setfont|doZoom|changeSize", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(r"[【\[〖(（]?\s*(?:字号|字体|文字)\s*[:：]?\s*$")
 _LABEL_AFTER = re.compile(r"^\s*[】\]〗)）]")
-_CANDIDATE_TAGS = ("a", "button", "span", "li")  # spans and list items only with an onclick
+_CANDIDATE_TAGS = ("a", "button", "span", "li")  # spans and list items only when made clickable (_clickable)
+# A span a script binds by id (wza.js finds <span id="wza">) shows it is clickable only by its pointer cursor.
+_POINTER = re.compile(r"cursor\s*:\s*pointer", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
@@ -46,6 +48,12 @@ def _text(el: lxml.html.HtmlElement) -> str:
 
 def _script(el: lxml.html.HtmlElement) -> str:
     return (el.get("href") or "") + " " + (el.get("onclick") or "") + " " + (el.get("id") or "")
+
+
+def _clickable(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in ("a", "button") or el.get("onclick") is not None or el.get("role") in ("button", "link"):
+        return True
+    return el.get("tabindex") is not None or bool(_POINTER.search(el.get("style") or ""))
 
 
 def _hide(el: lxml.html.HtmlElement, kind: str) -> None:
@@ -124,7 +132,7 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
     # Picked by tag in C (an XPath test of every element costs more) with eldermode's readings and cards set
     # aside (their thousands of list items are never the site's controls); judged with them back in the tree.
     with without_generated(body):
-        candidates = [el for el in body.iter(*_CANDIDATE_TAGS) if el.tag in ("a", "button") or el.get("onclick") is not None]
+        candidates = [el for el in body.iter(*_CANDIDATE_TAGS) if _clickable(el)]
     for el in candidates:
         if el.get(MARK) is not None or any(a.get("data-eldermode") is not None for a in el.iterancestors()):
             continue
