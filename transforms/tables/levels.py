@@ -54,14 +54,20 @@ def shared_sections(inf: Inference) -> list[int]:
 
 
 def _code_column(t: Table, inf: Inference, body: list[int]) -> int | None:
+    """The first left-band column whose own one-column labels are all subject codes (at least two)."""
+    roles = inf.roles
+    slots = t.slots
     for x in range(inf.left):
         codes = 0
         for y in body:
-            c = t.cell_at(x, y)
-            if c is None or inf.roles.get(c.index) != "row" or c.x != x:
-                continue
-            if c.width == 1 and _CODE.fullmatch(c.data.get("text", "")):
-                codes += 1
+            row = slots[y]
+            c = row[x] if x < len(row) else None
+            if not isinstance(c, Cell) or c.x != x or c.y != y or c.width != 1 or roles.get(c.index) != "row":
+                continue  # (合计 over the code and name columns, a blank, a rowspan from above)
+            if not _CODE.fullmatch(c.data.get("text", "")):
+                codes = 0
+                break  # a name, not a code: the first text decides (one cell per column, mostly)
+            codes += 1
         if codes >= 2:
             return x
     return None
@@ -75,7 +81,9 @@ def find_levels(t: Table, inf: Inference) -> list[tuple[int, int, int, str]]:
     labels, and by its parents' in turn.
     """
     sections = shared_sections(inf)
-    body = [y for y in range(inf.top, t.yheight) if y not in inf.sections and y not in inf.inbody]
+    body = range(inf.top, t.yheight)
+    if inf.sections or inf.inbody:
+        body = [y for y in body if y not in inf.sections and y not in inf.inbody]
     levels: list[tuple[int, int, int, str]] = []
     first = 1 if sections else 0
     if sections:
