@@ -6,9 +6,12 @@ because the machine is shared and absolute times drift:
 
     python benchmarks/bench_core.py            # everything (≈ 6 minutes)
     python benchmarks/bench_core.py --only rewrite   # or steps, proxy, cold, pool, memory, weight
+    python benchmarks/bench_core.py --only proxy --before b671ca6   # an older revision beside this one
+    python benchmarks/bench_core.py --only instructions   # pass-through under callgrind (not in the default run)
 
 Needs wrk (Debian package ``wrk``) for the proxy part; uses nginx (``nginx-light``) as
-the static upstream when installed, otherwise the demo site under uvicorn.
+the static upstream when installed, otherwise the demo site under uvicorn; valgrind for the
+instruction counts.
 """
 
 from __future__ import annotations
@@ -264,10 +267,10 @@ def start(args: list[str], env: dict | None = None, cwd: Path | None = None) -> 
                             env={**os.environ, **(env or {})}, cwd=cwd)
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
     try:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
+        proc.wait(timeout)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(proc.pid, signal.SIGKILL)
 
@@ -411,7 +414,7 @@ def wrk(url: str, connections: int, seconds: int, cookie: str | None = None, lua
             "fallbacks": int(fallbacks.group(1)) if fallbacks else 0, "misses": int(misses.group(1)) if misses else 0, "requests": int(total.group(1)) if total else 0}
 
 
-def bench_proxy(seconds: int) -> None:
+def bench_proxy(seconds: int, rounds: int = 2) -> None:
     print(f"## Proxy throughput (wrk, 20 connections, {seconds} s) and single-client latency (1 connection)")
     upstream_proc, upstream = start_upstream(SITE)
     procs = [upstream_proc]
@@ -432,8 +435,8 @@ def bench_proxy(seconds: int) -> None:
         print(f"{'path':<24} {'resource':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'1-client p50':>13} "
               f"{'CPU µs/req':>11}")
         results = {}
-        # Twice over, interleaved, so the peer and eldermode see the same moments of a shared machine.
-        for round_ in range(2):
+        # Round after round, interleaved, so the peer and eldermode see the same moments of a shared machine.
+        for round_ in range(rounds):
             for resource in ("/report-2020.html", "/images/photo-50k.jpg"):
                 for label, base, cookie, proc in rows:
                     if cookie and resource.endswith(".jpg"):
@@ -457,12 +460,72 @@ def bench_proxy(seconds: int) -> None:
                 if (label, resource) not in results:
                     continue
                 ours = best(label, resource)
+                # and round by round (the two measured a few seconds apart), the median of the rounds' ratios
+                pairs = list(zip(results[("minimal aiohttp proxy", resource)], results[(label, resource)]))
+                by_round = statistics.median(o[0]["rps"] / m[0]["rps"] for m, o in pairs)
+                cpu_round = statistics.median(m[2] / o[2] for m, o in pairs)
                 print(f"pass-through {resource.rsplit('/', 1)[1]}, {label}: {ours[0] / floor[0]:.2f}× the minimal "
-                      f"proxy's req/s (best of 2 each), {floor[2] / ours[2]:.2f}× its requests per CPU second; "
+                      f"proxy's req/s (best of {rounds} each; median of the rounds' ratios {by_round:.2f}×), "
+                      f"{floor[2] / ours[2]:.2f}× its requests per CPU second (rounds: {cpu_round:.2f}×); "
                       f"adds {ours[1] - direct[1]:.2f} ms p50 for one client")
     finally:
         for proc in procs:
             stop(proc)
+    print()
+
+
+def bench_instructions(seconds: int) -> None:
+    """Pass-through CPU instructions per request, each proxy under callgrind in turn (the minimal proxy, this
+    eldermode in mode off and, with --baseline, the older one): a count that a loaded machine does not
+    change, where req/s and CPU time do. User-space instructions only (the kernel's share of a request
+    is not counted), so the ratio it gives is lower than the req/s ratio of an idle machine."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        print("valgrind not installed (apt-get install valgrind): instruction counts skipped\n")
+        return
+    print(f"## Pass-through instructions per request (callgrind; wrk, 4 connections, {seconds} s; nginx upstream)")
+    upstream_proc, upstream = start_upstream(SITE)
+    eldermode = str(Path(sys.executable).with_name("eldermode"))
+
+    def eldermode_args(port: int) -> list[str]:
+        return [eldermode, "proxy", "--upstream", upstream, "--listen", f"127.0.0.1:{port}", "--workers", "1",
+                "--log-level", "warning"]
+
+    variants = [("minimal aiohttp proxy", lambda port: [sys.executable, str(REPO / "benchmarks" / "minimal_proxy.py"),
+                                                         upstream, str(port)], {}),
+                ("eldermode, mode off", eldermode_args, {"ELDERMODE_SPEECH_BACKEND": "none"})]
+    if BASELINE:
+        variants.append(("before, mode off", eldermode_args, {"ELDERMODE_SPEECH_BACKEND": "none", "PYTHONPATH": BASELINE}))
+    counts: dict[tuple[str, str], float] = {}
+    print(f"{'path':<24} {'resource':<18} {'requests':>9} {'instructions/req':>17}")
+    try:
+        for resource in ("/report-2020.html", "/images/photo-50k.jpg"):
+            for label, args, env in variants:
+                port = free_port()
+                out = Path(tempfile.mkdtemp(prefix="em-callgrind-")) / "callgrind.out"
+                proc = start(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+                              *args(port)], env=env)
+                try:
+                    url = f"http://127.0.0.1:{port}{resource}"
+                    wait_until_up(url, timeout=300)
+                    for _ in range(5):
+                        urllib.request.urlopen(url, timeout=30).read()
+                    subprocess.run(["callgrind_control", "-i", "on", str(proc.pid)], capture_output=True, check=True)
+                    load = wrk(url, 4, seconds)
+                    subprocess.run(["callgrind_control", "-i", "off", str(proc.pid)], capture_output=True, check=True)
+                finally:
+                    stop(proc, timeout=120)
+                total = int(re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE).group(1))
+                shutil.rmtree(out.parent, ignore_errors=True)
+                counts[(label, resource)] = total / (load["requests"] or 1)
+                print(f"{label:<24} {resource.rsplit('/', 1)[1]:<18} {load['requests']:>9} "
+                      f"{counts[(label, resource)]:>17,.0f}", flush=True)
+        for resource in ("/report-2020.html", "/images/photo-50k.jpg"):
+            floor = counts[("minimal aiohttp proxy", resource)]
+            print(f"{resource.rsplit('/', 1)[1]}: " + ", ".join(
+                f"{label} {floor / counts[(label, resource)]:.2f}× the minimal proxy's requests per instruction"
+                for label, _, _ in variants[1:]))
+    finally:
+        stop(upstream_proc)
     print()
 
 
@@ -724,21 +787,40 @@ def bench_weight() -> None:
     print()
 
 
+def extract_revision(rev: str) -> str:
+    """A temporary directory holding revision ``rev``'s eldermode/{middleware,transforms,voices}, for --baseline."""
+    import io
+    import tarfile
+
+    root = Path(tempfile.mkdtemp(prefix="em-before-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "middleware", "transforms", "voices"],
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root / "eldermode", filter="data")
+    print(f"before: {rev} ({subprocess.run(['git', '-C', str(REPO), 'rev-parse', '--short', rev], capture_output=True, text=True).stdout.strip()}) from {root}")
+    return str(root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "cold", "pool", "memory", "weight"))
+    parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "instructions", "cold", "pool", "memory",
+                                           "weight"))
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the pass-through measurement")
     parser.add_argument("--requests", type=int, default=30000, help="mixed requests for the memory run")
     parser.add_argument("--serve-first-rewrites", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", metavar="DIR",
                         help="an older eldermode to measure beside this one (DIR holds eldermode/{middleware,"
                              "transforms,voices}, e.g. from `git archive`), as the 'before' rows")
+    parser.add_argument("--before", metavar="REV",
+                        help="a git revision of this repository, extracted with `git archive` and measured as "
+                             "--baseline")
     args = parser.parse_args()
     if args.serve_first_rewrites:
         serve_first_rewrites(args.serve_first_rewrites)
         return
     global BASELINE
-    BASELINE = args.baseline
+    BASELINE = args.baseline or (extract_revision(args.before) if args.before else None)
     print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}\n")
     if args.only in (None, "rewrite"):
@@ -750,7 +832,9 @@ def main() -> None:
         if shutil.which("wrk") is None:
             print("wrk not installed (apt-get install wrk): proxy throughput skipped\n")
         else:
-            bench_proxy(args.seconds)
+            bench_proxy(args.seconds, args.rounds)
+    if args.only == "instructions" and shutil.which("wrk") is not None:  # (only when asked: ≈ 8 minutes)
+        bench_instructions(args.seconds)
     if args.only in (None, "cold"):
         if shutil.which("wrk") is None:
             print("wrk not installed (apt-get install wrk): cold traffic skipped\n")

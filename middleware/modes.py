@@ -28,6 +28,9 @@ class ModeChoice:
     framed: bool = False  # the browser loads the page into a frame (Sec-Fetch-Dest): no toolbar there
 
 
+_PARAM_BYTES = PARAM.encode("ascii")
+
+
 def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     """The last value of cookie ``name``: a linear split, as browsers send it.
 
@@ -38,7 +41,7 @@ def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     wanted = name.encode("latin-1")
     found = None
     for key, value in headers:
-        if key != b"cookie":
+        if key != b"cookie" or value.find(wanted) < 0:  # (most visitors carry only the site's cookies)
             continue
         for part in value.split(b";"):
             cookie_name, sep, cookie_value = part.strip().partition(b"=")
@@ -51,6 +54,11 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
     raw_query = scope.get("query_string", b"")
     changes: dict[str, str] = {}
     kept: list[bytes] = []
+    # (find, not "in": bytes' "in" tries its operand as an integer first, raising and catching a TypeError)
+    if raw_query.find(_PARAM_BYTES) < 0 and raw_query.find(b"%") < 0:
+        # No parameter of ours, even percent-encoded: the query goes on as it is, unparsed.
+        kept = [raw_query] if raw_query else []
+        raw_query = b""
     # Work on the raw bytes so every other parameter reaches the app exactly as sent.
     for piece in raw_query.split(b"&") if raw_query else []:
         pairs = parse_qsl(piece.decode("latin-1"), keep_blank_values=True)
@@ -62,12 +70,13 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
         else:
             kept.append(piece)
 
-    cookie = _cookie_value(scope.get("headers", []), settings.cookie_name)
+    headers = scope.get("headers", [])
+    cookie = _cookie_value(headers, settings.cookie_name)
     if not cookie:
         profile = _default(settings.default_mode)
     else:
         profile = _from_cookie(cookie) if len(cookie) <= 128 else Profile.from_cookie(cookie)
-    chosen = profile.updated(changes)
+    chosen = profile.updated(changes) if changes else profile
     if changes.get("mode") == "access" and "contrast" not in changes and chosen.contrast != "default":
         # 高对比/黄黑 are elder mode's colour schemes; an access-mode page keeps the site's colours.
         chosen = chosen.updated({"contrast": "default"})
@@ -86,7 +95,11 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
 
     query_string = b"&".join(kept)
     page_url = _page_path(scope) + ("?" + query_string.decode("latin-1") if query_string else "")
-    dest = next((v for k, v in scope.get("headers", ()) if k == b"sec-fetch-dest"), b"")
+    dest = b""
+    for key, value in headers:
+        if key == b"sec-fetch-dest":
+            dest = value
+            break
     return ModeChoice(profile=chosen, query_string=query_string, set_cookie=set_cookie, page_url=page_url,
                       framed=dest in (b"iframe", b"frame"))
 

@@ -13,6 +13,7 @@ import asyncio
 import html
 import logging
 import os
+import re
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
@@ -31,7 +32,8 @@ from multidict import CIMultiDict
 
 from .logs import configure_logging
 from .memory import freeze_startup_objects, tune_malloc
-from .rewrite import ElderModeMiddleware, is_page, short_error
+from .asgi_headers import lower_names
+from .rewrite import ElderModeMiddleware, is_page_type, short_error
 from .services import has_dot_segment
 from .settings import Settings, load_settings
 
@@ -45,12 +47,18 @@ HOP_BY_HOP = frozenset({
 })
 
 
-def _hop_by_hop(headers: list[tuple[bytes, bytes]]) -> frozenset[str]:
-    names = HOP_BY_HOP
-    for key, value in headers:
-        if key.lower() == b"connection":
-            names = names.union(v.strip().lower() for v in value.decode("latin-1").split(","))
-    return names
+# The same names as bytes, as ASGI and aiohttp's raw headers carry them; a request also loses the
+# headers the proxy sets itself.
+_HOP_BY_HOP_BYTES = frozenset(name.encode("latin-1") for name in HOP_BY_HOP)
+_REQUEST_DROP = _HOP_BY_HOP_BYTES | {b"host", b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"forwarded"}
+
+
+_MAY_HOLD_DOT_SEGMENT = re.compile(rb"/\.|\\|%")
+
+
+def _connection_names(values: list[bytes]) -> frozenset[bytes]:
+    """The header names that ``Connection`` values list: hop-by-hop too (RFC 9110 7.6.1)."""
+    return frozenset(token.strip().lower() for value in values for token in value.split(b","))
 
 
 def _error_page(status: int, title: str, message: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -120,7 +128,11 @@ class ReverseProxy:
         if scope["type"] != "http":
             return  # websockets are not proxied
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
-        if not raw_path.startswith(b"/") or has_dot_segment(unquote(raw_path.split(b"?", 1)[0].decode("latin-1"))):
+        path = raw_path.split(b"?", 1)[0]
+        # (a dot segment follows a "/" or a backslash, or is percent-encoded: most paths need no decoding to tell)
+        if not raw_path.startswith(b"/") or (
+            _MAY_HOLD_DOT_SEGMENT.search(path) and has_dot_segment(unquote(path.decode("latin-1")))
+        ):
             # Dot segments are never needed (browsers resolve them) and could step out of an
             # upstream's base path (--upstream https://host/base).
             await self._send_page(send, BAD_REQUEST)
@@ -130,9 +142,11 @@ class ReverseProxy:
             target += "?" + scope["query_string"].decode("latin-1")
         headers = self._request_headers(scope)
         method = scope["method"]
-        has_body = any(k == b"content-length" and v != b"0" for k, v in scope["headers"]) or any(
-            k == b"transfer-encoding" for k, v in scope["headers"]
-        )
+        has_body = False
+        for key, value in scope["headers"]:
+            if (key == b"content-length" and value != b"0") or key == b"transfer-encoding":
+                has_body = True
+                break
         data = _request_body(receive) if has_body else None
         url = aiohttp.client.URL(target, encoded=True)
         # A HEAD goes upstream as a GET whose body is never read (the connection is closed after the
@@ -177,20 +191,25 @@ class ReverseProxy:
                 response.close()
 
     def _request_headers(self, scope) -> CIMultiDict:
-        raw = scope["headers"]
-        drop = _hop_by_hop(raw) | {"host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"}
-        headers = CIMultiDict()
+        # One pass over the visitor's headers, names compared as bytes (this is every request's path).
         visitor_host = ""
         forwarded_for = ""
-        for key, value in raw:
-            name = key.decode("latin-1").lower()
-            if name == "host":
-                visitor_host = value.decode("latin-1")
-            if name == "x-forwarded-for":
-                forwarded_for = value.decode("latin-1")
-            if name in drop:
+        connection: list[bytes] = []
+        pairs = []
+        for key, value in lower_names(scope["headers"]):
+            if key in _REQUEST_DROP:
+                if key == b"host":
+                    visitor_host = value.decode("latin-1")
+                elif key == b"x-forwarded-for":
+                    forwarded_for = value.decode("latin-1")
+                elif key == b"connection":
+                    connection.append(value)
                 continue
-            headers.add(name, value.decode("latin-1"))
+            pairs.append((key, value))
+        if connection:
+            listed = _connection_names(connection)
+            pairs = [(key, value) for key, value in pairs if key not in listed]
+        headers = CIMultiDict([(key.decode("latin-1"), value.decode("latin-1")) for key, value in pairs])
         headers["Host"] = visitor_host if (self.settings.preserve_host and visitor_host) else self.upstream_host
         client = scope.get("client")
         if client and forwarded_for.rsplit(",", 1)[-1].strip() != client[0]:
@@ -203,20 +222,31 @@ class ReverseProxy:
             headers["X-Forwarded-Host"] = visitor_host
         return headers
 
-    def _response_headers(self, scope, response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
-        raw = list(response.raw_headers)
-        drop = _hop_by_hop(raw)
+    def _response_headers(self, response: aiohttp.ClientResponse) -> tuple[list[tuple[bytes, bytes]], str]:
+        """(the headers to send on, lower-case names; the Content-Type), in one pass over the raw headers."""
         out = []
-        for key, value in raw:
-            name = key.decode("latin-1").lower()
-            if name in drop:
+        connection: list[bytes] = []
+        content_type = b""
+        for key, value in response.raw_headers:
+            name = key.lower()  # (header names are ASCII tokens: aiohttp's parser rejects others)
+            if name in _HOP_BY_HOP_BYTES:
+                if name == b"connection":
+                    connection.append(value)
                 continue
-            if name == "location":
+            if name == b"content-type":
+                if not content_type:
+                    content_type = value
+            elif name == b"location":
                 value = self._map_location(value.decode("latin-1")).encode("latin-1")
-            elif name == "set-cookie":
+            elif name == b"set-cookie":
                 value = _strip_cookie_domain(value.decode("latin-1")).encode("latin-1")
-            out.append((name.encode("latin-1"), value))
-        return out
+            out.append((name, value))
+        if connection:
+            listed = _connection_names(connection)
+            out = [(name, value) for name, value in out if name not in listed]
+            if b"content-type" in listed:
+                content_type = b""
+        return out, content_type.decode("latin-1")
 
     def _map_location(self, location: str) -> str:
         """A redirect to the upstream becomes a path on the proxy; anything else is left alone.
@@ -236,10 +266,10 @@ class ReverseProxy:
 
     async def _relay(self, scope, response: aiohttp.ClientResponse, send) -> bool:
         """Send the response on; True when its body was read to the end without an error."""
-        headers = self._response_headers(scope, response)
+        headers, content_type = self._response_headers(response)
         head_only = scope["method"] == "HEAD"
         first: list[bytes] = []
-        if not head_only and is_page(response.headers):  # (aiohttp's headers: a case-blind mapping)
+        if not head_only and is_page_type(content_type):
             # A page is read (up to max_body) before answering, so an upstream that stalls
             # mid-page becomes a clean 504 instead of half a page; the middleware buffers
             # pages anyway.
@@ -276,8 +306,12 @@ class ReverseProxy:
         # Streamed: an upstream failure mid-body propagates, so the server aborts the
         # connection and the client sees a truncated response, never a falsely complete one.
         # Each chunk is what has arrived (bounded by aiohttp's read buffer), passed on without
-        # being cut to a fixed size first.
-        async for chunk in response.content.iter_any():
+        # being cut to a fixed size first; the last one ends the response itself, one message less.
+        content = response.content
+        async for chunk in content.iter_any():
+            if content.at_eof():  # the body's own framing ended it (an early close is an error, never EOF)
+                await send({"type": "http.response.body", "body": chunk, "more_body": False})
+                return True
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return True

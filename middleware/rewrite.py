@@ -22,7 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
-from eldermode.transforms.modebar import MORE, body_insertion_point, entry_link_for, splice_entry_link
+from eldermode.transforms.modebar import MORE, splice_entry_link
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics
@@ -34,9 +34,10 @@ from .modes import ModeChoice, choose_profile
 from .rewrite_runner import Busy, RewriteRunner, RewriteTimeout
 from .services import Services
 from .settings import Settings
+from .splice_points import SplicePoints
 from .version import code_version
 
-__all__ = ["ElderModeMiddleware", "skip_reason"]
+__all__ = ["ElderModeMiddleware", "is_page", "is_page_type", "skip_reason"]
 
 log = logging.getLogger("eldermode")
 
@@ -81,7 +82,11 @@ def skip_reason(method: str, status: int, headers: Mapping[str, str], max_body: 
 
 
 def is_page(headers: Mapping[str, str]) -> bool:
-    return headers.get("content-type", "").split(";")[0].strip().lower() in PAGE_TYPES
+    return is_page_type(headers.get("content-type", ""))
+
+
+def is_page_type(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() in PAGE_TYPES
 
 
 _ETAG = re.compile(r'^(?:W/)?"(.*)"$')
@@ -175,7 +180,16 @@ def _scope_without_conditionals(scope: dict, key: str, active: bool) -> tuple[di
     is active, and not when the client's If-None-Match names a copy of another profile.
     """
     raw = scope.get("headers", [])
-    client_inm = next((v.decode("latin-1") for k, v in raw if k == b"if-none-match"), None)
+    client_inm = None
+    since = False
+    for name, value in raw:
+        if name == b"if-none-match":
+            if client_inm is None:
+                client_inm = value.decode("latin-1")
+        elif name == b"if-modified-since":
+            since = True
+    if client_inm is None and not since:
+        return scope, None  # (most requests: nothing to map, the headers go on as they are)
     forward, other_profile = original_etags(client_inm, key, active) if client_inm else (None, False)
     drop_since = active or other_profile
     headers = []
@@ -193,7 +207,7 @@ def _scope_without_conditionals(scope: dict, key: str, active: bool) -> tuple[di
 class ElderModeMiddleware:
     """Wrap any ASGI app (Starlette, FastAPI, Django, the reverse proxy) with eldermode."""
 
-    __slots__ = ("app", "settings", "services", "options", "endpoints", "runner")
+    __slots__ = ("app", "settings", "services", "options", "endpoints", "runner", "splice_points")
 
     def __init__(self, app, settings: Settings | None = None, *, services: Services | None = None):
         self.app = app
@@ -203,6 +217,7 @@ class ElderModeMiddleware:
         self.services = services or Services(app, self.settings)
         self.endpoints = build_endpoints(self.settings, self.services)
         self.runner = RewriteRunner(self.settings.rewrite_threads, self.settings.rewrite_queue)
+        self.splice_points = SplicePoints()  # mode off: where the entry link goes in pages seen before
 
     async def __call__(self, scope: dict, receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -218,21 +233,20 @@ class ElderModeMiddleware:
         key = choice.profile.cache_key() if choice.profile.active else "o"
         if choice.framed and choice.profile.active:
             key += "f"  # a framed copy has no toolbar: its own ETag and cache entry
-        app_scope, client_inm = _scope_without_conditionals(
-            dict(scope, query_string=choice.query_string), key, choice.profile.active)
-        coding = accepted_coding(next((v.decode("latin-1") for k, v in scope.get("headers", ())
-                                       if k == b"accept-encoding"), ""))
+        if choice.query_string != scope.get("query_string", b""):
+            scope = dict(scope, query_string=choice.query_string)
+        app_scope, client_inm = _scope_without_conditionals(scope, key, choice.profile.active)
         if scope["method"] == "HEAD" and (choice.profile.active or self.settings.entry_link):
             # HEAD of what may be a page: ONE request, a GET, so the headers are exactly those of the
             # (rewritten) GET; the body is read only for a page and never sent. A HEAD first and a
             # GET after cost two upstream requests, and twice the wait when the upstream stalls.
-            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True, coding=coding)
+            get = _Exchange(self, choice, key, client_inm, send, method="GET", headers_only=True, scope=scope)
             try:
                 await self.app(dict(app_scope, method="GET"), _empty_body_then(receive), get.send)
             except _BodyNotWanted:
                 pass  # the headers are answered; the app was stopped before it sent a body nobody reads
             return
-        exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"], coding=coding)
+        exchange = _Exchange(self, choice, key, client_inm, send, method=scope["method"], scope=scope)
         await self.app(app_scope, receive, exchange.send)
 
 
@@ -257,12 +271,12 @@ class _Exchange:
     """One response passing through the middleware; all per-request state lives here."""
 
     __slots__ = (
-        "mw", "choice", "key", "client_inm", "downstream", "method", "headers_only", "mode", "start", "chunks",
-        "size", "coding", "cache_result",
+        "mw", "choice", "key", "client_inm", "downstream", "method", "headers_only", "mode", "start", "fields",
+        "chunks", "size", "scope", "cache_result",
     )
 
     def __init__(self, mw: ElderModeMiddleware, choice: ModeChoice, key: str, client_inm: str | None,
-                 send: Send, *, method: str, headers_only: bool = False, coding: str = ""):
+                 send: Send, *, method: str, headers_only: bool = False, scope: dict | None = None):
         self.mw = mw
         self.choice = choice
         self.key = key
@@ -274,10 +288,17 @@ class _Exchange:
         # "swallow" (a HEAD's body: stop the app) or "drain" (a body after our 304: dropped)
         self.mode = "undecided"
         self.start: Message | None = None
+        self.fields: dict[str, str] = {}  # the start message's headers by lower-case name
         self.chunks: list[bytes] = []
         self.size = 0
-        self.coding = coding  # what the visitor accepts for a rewritten page: "br", "gzip" or ""
+        self.scope = scope or {}  # the visitor's request (its Accept-Encoding, read only for a page to encode)
         self.cache_result = ""  # for a rewritten page: "hit", "shared" (another instance's) or "miss"
+
+    @property
+    def coding(self) -> str:
+        """What the visitor accepts for a rewritten page: "br", "gzip" or "" (parsed only when a page needs it)."""
+        return accepted_coding(next((v.decode("latin-1") for k, v in self.scope.get("headers", ())
+                                     if k == b"accept-encoding"), ""))
 
     @property
     def rewriting(self) -> bool:
@@ -294,10 +315,21 @@ class _Exchange:
 
     async def _on_start(self, message: Message) -> None:
         message = with_lower_names(message)  # Django sends Content-Type as written
+        if message["status"] != 304 and not self.choice.set_cookie:
+            content_type = ""
+            for name, value in message["headers"]:
+                if name == b"content-type":
+                    content_type = value.decode("latin-1")
+                    break
+            if not is_page_type(content_type):  # (most responses: images, scripts, styles…)
+                self.mode = "pass"
+                await self.downstream(message)  # not a page: the app's headers as they are
+                return
         headers = header_fields(message["headers"])
         reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
         if reason is None and self.rewriting:
             self.start = message
+            self.fields = headers
             # Mode off: the page streams with the entry link spliced in, unless the site sent it
             # compressed (then it is decoded, spliced and encoded again, buffered and cached).
             plain = headers.get("content-encoding", "").strip().lower() in ("", "identity")
@@ -357,19 +389,19 @@ class _Exchange:
         body = message.get("body", b"")
         more = message.get("more_body", False)
         data = b"".join((*self.chunks, body)) if self.chunks else body
-        at = body_insertion_point(data, complete=not more)
+        url = self.choice.page_url
+        at, insert = self.mw.splice_points.find(url.partition("?")[0], data, complete=not more, url=url)
         if at == MORE and len(data) <= SPLICE_LOOKAHEAD:
             self.chunks = [data]
             return
         self.chunks = []
         after_start = "swallow" if self.headers_only else "pass"
-        insert = None if at is None or at == MORE else entry_link_for(data[:at], self.choice.page_url)
         if insert is None:  # no <body> tag, the link there already, or a <base> at another host: the page as it is
             self.mode = after_start
             await self._send_original(data, more_body=more)
             return
         # The headers built as a list in one pass (this is every page's path in mode off).
-        fields = header_fields(self.start["headers"])
+        fields = self.fields
         raw = [(k, v) for k, v in self.start["headers"] if k not in _SPLICE_REPLACES]
         if not more:
             raw.append((b"content-length", str(len(data) + len(insert)).encode("latin-1")))
@@ -391,7 +423,9 @@ class _Exchange:
         if self.headers_only:
             await self.downstream({"type": "http.response.body", "body": b"", "more_body": False})
             return
-        await self.downstream({"type": "http.response.body", "body": data[:at] + insert + data[at:], "more_body": more})
+        view = memoryview(data)  # (the page copied once, not three times)
+        await self.downstream({"type": "http.response.body", "body": b"".join((view[:at], insert, view[at:])),
+                               "more_body": more})
 
     async def _send_original(self, body: bytes, *, more_body: bool = False, fallback: str = "") -> None:
         start = self.start
@@ -479,9 +513,9 @@ class _Exchange:
 
     def _hash_etag(self, body: bytes) -> str:
         """A validator for a page the app sent without one: a hash of the original bytes and URL."""
-        digest = hashlib.blake2b(body, digest_size=12)
+        digest = hashlib.sha256(body)  # (SHA instructions: twice BLAKE2b's speed, see middleware/rewrite_cache.py)
         digest.update(self.choice.page_url.encode("latin-1", "replace"))
-        return f'W/"h:{digest.hexdigest()}-em{VERSION}-{self.key}"'
+        return f'W/"h:{digest.digest()[:12].hex()}-em{VERSION}-{self.key}"'
 
     async def _send_not_modified(self, headers: list[tuple[bytes, bytes]]) -> None:
         keep = ("etag", "vary", "cache-control", "expires", "date", "last-modified", "set-cookie", "content-location")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
+import support
 from eldermode.transforms import Context, Profile
 from eldermode.transforms.language import set_lang
+from eldermode.transforms.pipeline import rewrite_page
 
 
 def lang_of(html: str) -> tuple[str | None, Context]:
@@ -40,3 +43,32 @@ def test_scripts_styles_frames_and_eldermode_ui_do_not_count():
 def test_text_after_nested_elements_is_read():
     html = "<html><body><div><span>Hi</span></div>年度报告<b>政府信息</b>公开</body></html>"
     assert lang_of(html)[0] == "zh-CN"
+
+
+REPORT_TEXT = ("根据《中华人民共和国政府信息公开条例》规定，现公布本机关二〇二〇年度政府信息公开工作年度报告。"
+               "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和"
+               "行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分组成。") * 2
+
+
+def test_a_template_lang_en_over_chinese_text_is_corrected():
+    lang, ctx = lang_of(f'<html lang="en"><body><div class="nav">Home | English</div><p>{REPORT_TEXT}</p></body></html>')
+    assert lang == "zh-CN" and ctx.lang == "zh-CN"
+    assert ctx.report.entries == [("lang", "corrected page language", "en → zh-CN")]
+
+
+def test_an_english_page_with_chinese_names_keeps_its_lang():
+    text = ("The district government published its annual report on information disclosure (政府信息公开工作年度报告) "
+            "covering requests received, replies given and reviews, together with the 2020 budget. ") * 6
+    lang, ctx = lang_of(f'<html lang="en"><body><p>{text}</p></body></html>')
+    assert lang == "en" and ctx.report.entries == []
+
+
+def test_corpus_pages_declaring_en_over_chinese_are_rewritten_as_chinese():
+    pages = support.corpus_pages()
+    if not pages:
+        pytest.skip(support.CORPUS_MISSING)
+    declared_en = [p for p in pages if lxml.html.document_fromstring(p.path.read_bytes()).get("lang") == "en"]
+    assert len(declared_en) >= 5, "the shared corpus has seven Chinese pages that declare lang=en"
+    for page in declared_en:
+        out = rewrite_page(page.path.read_bytes(), page.content_type, Context(profile=Profile(mode="access")))
+        assert lxml.html.document_fromstring(out).get("lang") == "zh-CN", page.name

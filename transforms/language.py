@@ -1,4 +1,4 @@
-"""The page language: ``lang`` on ``<html>`` inferred from the text when the author left it out."""
+"""The page language: ``lang`` on ``<html>`` inferred from the text when the author left it out or got it wrong."""
 
 from __future__ import annotations
 
@@ -54,16 +54,32 @@ def detect_language(text: str) -> str:
     return ""
 
 
+def is_plainly_chinese(text: str) -> bool:
+    """Hundreds of Han characters and next to no Latin words: Chinese, whatever the page declares."""
+    han = sum(map(len, _HAN_RUN.findall(text)))
+    return han >= 200 and len(_LATIN_WORD.findall(text)) * 10 <= han
+
+
 def set_lang(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """The ``lang`` step: ``ctx.lang`` from ``<html lang>``, else inferred from the text and written there.
 
+    A declared language other than Chinese is corrected when the text is plainly Chinese: templates
+    ship with ``lang="en"``, and a screen reader then reads the whole page with an English voice.
     A Context made with a language keeps it (the tables' ``lang=`` override: labels in that language).
     """
     if ctx.lang:
         return
     declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
-    if declared:
+    if declared and declared.lower().startswith("zh"):
         ctx.lang = declared
+        return
+    if declared:
+        if is_plainly_chinese(visible_text(root)):
+            root.set("lang", "zh-CN")
+            ctx.lang = "zh-CN"
+            ctx.report.note("lang", "corrected page language", f"{declared} → zh-CN")
+        else:
+            ctx.lang = declared
         return
     lang = detect_language(visible_text(root))
     if lang:

@@ -75,9 +75,12 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
 
     promoted = 0
     roles = inf.roles
+    headed = []  # indices of the row headers: with the data cells, the cells inf.parts gives headers
     for c in t.cells:
         role = roles[c.index]
         if role in ("col", "section", "note", "row"):
+            if role == "row":
+                headed.append(c.index)
             c.element.tag = "th"
             scope = "row" if role == "row" else "col"
             set_attr(c.element, "scope", scope)
@@ -107,10 +110,10 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
         return value
 
     cells = t.cells
-    skip_data = grid_suffices(t, inf, split)
-    for index, (rows, cols) in inf.parts.items():
-        if skip_data and roles[index] == "data":
-            continue
+    parts = inf.parts
+    # Most report tables need no headers on their data cells: only the row headers' lists are written then.
+    written = ((i, parts[i]) for i in headed if i in parts) if grid_suffices(t, inf, split) else parts.items()
+    for index, (rows, cols) in written:
         col_ids = joined.get(id(cols))
         if col_ids is None:
             col_ids = ids_of(cols)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Cell, Table, parse_nonnegative_integer
-from .text import cell_text, kind_of, plain_text_only
+from .text import cell_text, kind_of, normalise_text, plain_text_only
 
 @dataclass
 class Inference:
@@ -60,9 +60,23 @@ def fill_texts(t: Table) -> list[str]:
     """``cell.data["text"]`` for every cell (one check of the whole table decides the fast path); their kinds."""
     plain = plain_text_only(t.element)
     kinds = []
+    append = kinds.append
+    seen: dict[str, tuple[str, str]] = {"": ("", "blank")}  # a leaf's text -> (its text, its kind)
     for c in t.cells:
-        text = c.data["text"] = cell_text(c.element, plain)
-        kinds.append(kind_of(text))
+        el = c.element
+        if plain and not len(el):
+            # A cell of text alone (most report cells: "0", "217", 本年新制作数量): its text is el.text, as
+            # cell_text would serialise it, with no C serialiser call; the same texts repeat down a table.
+            raw = el.text or ""
+            found = seen.get(raw)
+            if found is None:
+                text = normalise_text(raw)
+                found = seen[raw] = (text, kind_of(text))
+            c.data["text"], kind = found
+            append(kind)
+        else:
+            text = c.data["text"] = cell_text(el, plain)
+            append(kind_of(text))
     return kinds
 
 
@@ -204,21 +218,26 @@ def infer(t: Table) -> Inference | None:
             if (c.x, c.y, c.width, c.height) == (0, lead, left, top - lead) and kinds[c.index] == "text":
                 if _is_note_text(c.data["text"]):
                     note = c
+    # Each grid row's band, decided once: 0 title/unit rows, 1 section rows, 2 header rows, 3 body rows.
+    band = [0 if y < lead else 1 if y in sections else 2 if y < top or y in inbody else 3 for y in range(t.yheight)]
     for c in t.cells:
-        k = kinds[c.index]
-        if c.y < lead:
-            roles[c.index] = "title" if c is title else ("unit" if c in units else "blank")
+        i = c.index
+        b = band[c.y]
+        if b == 3 and c is not note:  # (most cells: tested first)
+            if c.x < left:
+                roles[i] = "blank" if kinds[i] == "blank" else "row"
+            else:
+                roles[i] = "data"
+                if c.width > 1:
+                    wide_data = True
+        elif b == 0:
+            roles[i] = "title" if c is title else ("unit" if c in units else "blank")
         elif c is note:
-            roles[c.index] = "note"
-        elif c.y in sections:
-            roles[c.index] = "section"
-        elif c.y < top or c.y in inbody:
-            roles[c.index] = "blank" if k == "blank" else "col"
-        elif c.x < left:
-            roles[c.index] = "blank" if k == "blank" else "row"
+            roles[i] = "note"
+        elif b == 1:
+            roles[i] = "section"
         else:
-            roles[c.index] = "data"
-            wide_data = wide_data or c.width > 1
+            roles[i] = "blank" if kinds[i] == "blank" else "col"
 
     parts = _associate(t, top, left, sections, inbody, roles, lead)
     return Inference(top, left, roles, note, parts, frozenset(sections), frozenset(inbody), title,
@@ -342,18 +361,27 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
         return found
 
     parts: dict[int, tuple[list[Cell], list[Cell]]] = {}
-    col_lists: dict[tuple, list[Cell]] = {}  # sections + column headers, one list per distinct key
+    col_lists: dict = {}  # sections + column headers, one list per distinct key
+    # The common 1 × 1 data cell keys its lists by plain numbers: no tuple made and hashed a cell.
+    stride = t.xwidth + 1
+    single_rows: list = [None] * t.yheight
     for c in t.cells:
         role = roles[c.index]
         if role == "data":
-            key = (block_of[c.y], c.x, c.width)
+            width = c.width
+            key = block_of[c.y] * stride + c.x if width == 1 else (block_of[c.y], c.x, width)
             cols = col_lists.get(key)
             if cols is None:
                 sections_here, rows_here = blocks[block_of[c.y]]
-                cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, c.width, False)
-            rows = row_cache.get((c.y, c.height, left))
-            if rows is None:
-                rows = row_headers(c.y, c.height, left)
+                cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, width, False)
+            if c.height == 1:
+                rows = single_rows[c.y]
+                if rows is None:
+                    rows = single_rows[c.y] = row_headers(c.y, 1, left)
+            else:
+                rows = row_cache.get((c.y, c.height, left))
+                if rows is None:
+                    rows = row_headers(c.y, c.height, left)
         elif role == "row":
             sections_here, rows_here = blocks[block_of[c.y]]
             cols = list(sections_here) + column_headers(rows_here, c.x, c.width, True)
