@@ -225,7 +225,7 @@ def bench_instructions(before: Before | None) -> None:
     generated = Path(tempfile.mkdtemp(prefix="bench-tables-pages-"))
     big = generated / "grid-100x50.html"
     big.write_bytes(grid_page(100, 50))
-    env = dict(os.environ)
+    env = dict(os.environ, PYTHONHASHSEED="0")  # (string hashes decide set and dict layouts: fixed, so counts repeat)
     env.pop("BENCH_TABLES_SHIM", None)
     print("instructions (callgrind), millions: the whole tables step (access mode); the floor (lxml parse + serialise)")
     try:
