@@ -70,12 +70,13 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
         else:
             kept.append(piece)
 
-    cookie = _cookie_value(scope.get("headers", []), settings.cookie_name)
+    headers = scope.get("headers", [])
+    cookie = _cookie_value(headers, settings.cookie_name)
     if not cookie:
         profile = _default(settings.default_mode)
     else:
         profile = _from_cookie(cookie) if len(cookie) <= 128 else Profile.from_cookie(cookie)
-    chosen = profile.updated(changes)
+    chosen = profile.updated(changes) if changes else profile
     if changes.get("mode") == "access" and "contrast" not in changes and chosen.contrast != "default":
         # 高对比/黄黑 are elder mode's colour schemes; an access-mode page keeps the site's colours.
         chosen = chosen.updated({"contrast": "default"})
@@ -94,7 +95,11 @@ def choose_profile(scope: dict, settings: Settings) -> ModeChoice:
 
     query_string = b"&".join(kept)
     page_url = _page_path(scope) + ("?" + query_string.decode("latin-1") if query_string else "")
-    dest = next((v for k, v in scope.get("headers", ()) if k == b"sec-fetch-dest"), b"")
+    dest = b""
+    for key, value in headers:
+        if key == b"sec-fetch-dest":
+            dest = value
+            break
     return ModeChoice(profile=chosen, query_string=query_string, set_cookie=set_cookie, page_url=page_url,
                       framed=dest in (b"iframe", b"frame"))
 

@@ -22,7 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
-from eldermode.transforms.modebar import MORE, entry_link_for, splice_entry_link
+from eldermode.transforms.modebar import MORE, splice_entry_link
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics
@@ -315,6 +315,16 @@ class _Exchange:
 
     async def _on_start(self, message: Message) -> None:
         message = with_lower_names(message)  # Django sends Content-Type as written
+        if message["status"] != 304 and not self.choice.set_cookie:
+            content_type = ""
+            for name, value in message["headers"]:
+                if name == b"content-type":
+                    content_type = value.decode("latin-1")
+                    break
+            if not is_page_type(content_type):  # (most responses: images, scripts, styles…)
+                self.mode = "pass"
+                await self.downstream(message)  # not a page: the app's headers as they are
+                return
         headers = header_fields(message["headers"])
         reason = skip_reason(self.method, message["status"], headers, self.mw.settings.max_body)
         if reason is None and self.rewriting:
@@ -326,12 +336,8 @@ class _Exchange:
             self.mode = "splice" if plain and not self.choice.profile.active else "buffer"
             return
         self.mode = "pass"
-        page = is_page(headers)
-        if not page and message["status"] != 304 and not self.choice.set_cookie:
-            await self.downstream(message)  # not a page (images, scripts…): the app's headers as they are
-            return
         out = MutableHeaders(scope=message)
-        if page or message["status"] == 304:
+        if is_page(headers) or message["status"] == 304:
             add_vary_cookie(out)
             # The app's validator for the original page stands for eldermode's version of it:
             # a page rewritten for this profile, or the original in mode off (so no copy of one
@@ -383,13 +389,13 @@ class _Exchange:
         body = message.get("body", b"")
         more = message.get("more_body", False)
         data = b"".join((*self.chunks, body)) if self.chunks else body
-        at = self.mw.splice_points.find(self.choice.page_url.partition("?")[0], data, complete=not more)
+        url = self.choice.page_url
+        at, insert = self.mw.splice_points.find(url.partition("?")[0], data, complete=not more, url=url)
         if at == MORE and len(data) <= SPLICE_LOOKAHEAD:
             self.chunks = [data]
             return
         self.chunks = []
         after_start = "swallow" if self.headers_only else "pass"
-        insert = None if at is None or at == MORE else entry_link_for(data[:at], self.choice.page_url)
         if insert is None:  # no <body> tag, the link there already, or a <base> at another host: the page as it is
             self.mode = after_start
             await self._send_original(data, more_body=more)

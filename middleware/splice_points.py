@@ -1,12 +1,13 @@
-"""Where the entry link goes in a page seen before: the ``<body>`` tag's end, remembered with the bytes before it.
+"""Where the entry link goes in a page seen before, and the link: remembered with the bytes before the ``<body>`` tag.
 
 In mode off every page passes with the entry link spliced after its ``<body>`` tag, and finding
 that tag (:func:`body_insertion_point`: comments and raw-text elements passed over whole) is a
 regular-expression scan of the page's head — 13 µs on the seed page, a sixth of eldermode's whole
 cost of passing that page through. Most requests are for pages read before, whose first bytes are
-the same each time: an answer that those first bytes alone decide (the function's own "can tell
-already" answer for a page's first part) is kept with them, and a page that starts with exactly
-those bytes gets it back after one comparison. Anything else is scanned as before.
+the same each time: an answer that those first bytes alone decide (nothing the scan passes over is
+left open before the tag) is kept with them, and a page that starts with exactly
+those bytes gets it back after one comparison, with the link made for it (which depends on those bytes,
+for a ``<base>``, and on the page's URL). Anything else is scanned as before.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 # The scan's own patterns: the check below mirrors what it passes over.
-from eldermode.transforms.modebar import _BODY_TAG, _RAW_TEXT, ENTRY_MARK, MORE, body_insertion_point
+from eldermode.transforms.modebar import _BODY_TAG, _RAW_TEXT, ENTRY_MARK, MORE, body_insertion_point, entry_link_for
 
 # What the scan tries at a "<": a comment, a raw-text element or a body tag. One of these that did not
 # match, before the <body> tag found, is still open (its end not yet seen), and later bytes may close it.
@@ -24,40 +25,44 @@ __all__ = ["SplicePoints"]
 
 
 class SplicePoints:
-    """``body_insertion_point`` of pages seen before, by page path; at most ``max_bytes`` of heads kept.
-
-    Used from the event loop only (no lock).
+    """``body_insertion_point`` and the entry link of pages seen before, by page path; at most ``max_bytes``
+    of heads kept. Used from the event loop only (no lock).
     """
 
     MAX_HEAD = 64 * 1024  # a longer head is scanned each time (rare; it would crowd out the rest)
 
     def __init__(self, max_bytes: int = 2 * 1024 * 1024):
         self.max_bytes = max_bytes
-        self._heads: dict[str, tuple[bytes, int]] = {}
+        # path -> [head, where the link goes, the page URL the link was made for, that link]
+        self._heads: dict[str, list] = {}
         self._size = 0
 
-    def find(self, key: str, data: bytes, complete: bool) -> int | None:
-        """``body_insertion_point(data, complete)``, from what ``key``'s page began with last time when it still does."""
+    def find(self, key: str, data: bytes, complete: bool, url: str) -> tuple[int | None, bytes | None]:
+        """(``body_insertion_point(data, complete)``, ``entry_link_for`` the bytes before it and ``url``, or None
+        when there is no such point), from what ``key``'s page began with last time when it still does."""
         known = self._heads.get(key)
         if known is not None and data.startswith(known[0]):
-            return known[1]
+            if known[2] != url:  # the link carries the page's URL (its query): made again for another
+                known[2], known[3] = url, entry_link_for(known[0][: known[1]], url)
+            return known[1], known[3]
         at = body_insertion_point(data, complete)
         if at is None or at == MORE:
-            return at
+            return at, None
+        insert = entry_link_for(data[:at], url)  # (depends on the bytes before the tag only)
         head = data[: at + len(ENTRY_MARK)]  # the tag and the bytes that tell whether the link is there already
         if len(head) <= self.MAX_HEAD and len(head) == at + len(ENTRY_MARK) and _decisive(head, at):
-            self._keep(key, head, at)
-        return at
+            self._keep(key, [head, at, url, insert])
+        return at, insert
 
-    def _keep(self, key: str, head: bytes, at: int) -> None:
+    def _keep(self, key: str, entry: list) -> None:
         old = self._heads.pop(key, None)
         if old is not None:
             self._size -= len(old[0])
-        while self._heads and self._size + len(head) > self.max_bytes:
+        while self._heads and self._size + len(entry[0]) > self.max_bytes:
             oldest = next(iter(self._heads))  # first in, first out: a page read often comes back at once
             self._size -= len(self._heads.pop(oldest)[0])
-        self._heads[key] = (head, at)
-        self._size += len(head)
+        self._heads[key] = entry
+        self._size += len(entry[0])
 
 
 def _decisive(head: bytes, at: int) -> bool:

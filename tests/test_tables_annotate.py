@@ -520,3 +520,71 @@ def test_a_value_spanning_two_headers_is_left_as_written():
     assert sentences(html)[0] == "收入 | 上半年 › 下半年: 12"
     run(root)
     assert root.find(".//table").findall(".//tr")[1][1].get("colspan") == "2"
+
+
+# ----------------------------------------------------------------------------- row-header levels
+
+
+CODES = ("<table border=0 style='border-collapse:collapse'><col width=60><col width=160><col width=80>"
+         "<tr><td>科目编码</td><td>科目名称</td><td>合计</td></tr>"
+         "<tr><td>201</td><td>一般公共服务支出</td><td>15</td></tr>"
+         "<tr><td>20101</td><td>人大事务</td><td>12</td></tr>"
+         "<tr><td>2010101</td><td>行政运行</td><td>9</td></tr>"
+         "<tr><td colspan=2>合计</td><td>15</td></tr></table>")
+
+
+def test_budget_code_parents_head_their_rows_from_hidden_leading_columns():
+    root = page(CODES)
+    ctx = run(root)
+    assert [c.text for c in ctx.data["tables"][0].cells] == [
+        "201 › 一般公共服务支出 | 合计: 15", "201 一般公共服务支出 › 20101 › 人大事务 | 合计: 12",
+        "201 一般公共服务支出 › 20101 人大事务 › 2010101 › 行政运行 | 合计: 9", "合计 | 合计: 15"]
+    table = root.find(".//table")
+    rows = table.findall(".//tr")
+    level = [[(c.get("scope"), c.get("rowspan"), c.get("colspan"), cell_text(c)) for c in tr
+              if c.get("data-eldermode") == "table-level"] for tr in rows]
+    assert level == [
+        [("col", None, "2", "")],  # the header row: an empty slot heading nothing
+        [("col", None, "2", "")],  # 201 has no parent
+        [("row", "2", None, "201 一般公共服务支出"), ("col", None, None, "")],
+        [("row", None, None, "20101 人大事务")],  # column 0 covered by 201's cell from the row above
+        [("col", None, "2", "")],
+    ]
+    # The author's <col> widths stay on their columns: two zero-width columns go in front.
+    assert [(c.tag, c.get("span")) for c in table if c.tag in ("col", "colgroup")][:2] == [("colgroup", None), ("col", None)]
+    assert table[0].tag == "colgroup" and table[0][0].get("span") == "2"
+    # Firefox and the standard read headers: the data cell names its parents' level cells too.
+    lookup = document_id_lookup(root)
+    ids = rows[3][-1].get("headers").split()
+    assert [cell_text(lookup(i)) for i in ids][-4:] == ["201 一般公共服务支出", "20101 人大事务", "2010101", "行政运行"]
+
+
+def test_sections_sharing_one_header_row_become_hidden_row_headers():
+    html = ("<p>一、收入情况</p><table border=1 style='border-collapse:collapse'>"
+            "<tr><td>项目</td><td>预算数</td><td>执行数</td></tr>"
+            "<tr><td colspan=3>一、一般公共预算收入</td></tr><tr><td>税收收入</td><td>86</td><td>88</td></tr>"
+            "<tr><td colspan=3>二、政府性基金预算收入</td></tr><tr><td>土地出让收入</td><td>60</td><td>51</td></tr>"
+            "<tr><td>收入合计</td><td>146</td><td>139</td></tr></table>")
+    root = page(html)
+    ctx = run(root)
+    assert [c.text for c in ctx.data["tables"][0].cells] == [
+        "一、一般公共预算收入 › 税收收入 | 预算数: 86", "一、一般公共预算收入 › 税收收入 | 执行数: 88",
+        "二、政府性基金预算收入 › 土地出让收入 | 预算数: 60", "二、政府性基金预算收入 › 土地出让收入 | 执行数: 51",
+        "收入合计 | 预算数: 146", "收入合计 | 执行数: 139"]
+    rows = root.find(".//table").findall(".//tr")
+    hidden, visible = rows[1][0], rows[1][1]
+    assert (hidden.tag, hidden.get("scope"), hidden.get("rowspan"), cell_text(hidden)) == ("th", "row", "2", "一、一般公共预算收入")
+    # The visible section row heads no column (by position a th scope=col would head every column below it).
+    assert (visible.tag, visible.get("scope"), visible.get("aria-hidden")) == ("th", "row", "true")
+    # The grand total after the last section belongs to none: an empty slot there.
+    assert rows[5][0].get("scope") == "col" and cell_text(rows[5][0]) == ""
+
+
+def test_sections_with_header_rows_of_their_own_get_no_levels():
+    html = ("<table border=1><tr><td colspan=3>第二十条第（一）项</td></tr><tr><td>信息内容</td><td>本年新制作数量</td>"
+            "<td>本年新公开数量</td></tr><tr><td>规章</td><td>2</td><td>2</td></tr>"
+            "<tr><td colspan=3>第二十条第（五）项</td></tr><tr><td>信息内容</td><td>上一年项目数量</td><td>本年增/减</td></tr>"
+            "<tr><td>行政许可</td><td>120</td><td>-3</td></tr></table>")
+    root = page(html)
+    run(root)
+    assert root.find(".//*[@data-eldermode='table-level']") is None

@@ -73,12 +73,43 @@ class PageModel:
         return found
 
 
-# All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
-# table's cell paragraphs each credit their own cell, never the article's container.
-# (eldermode's own table readings are not the article: one XPath leaves them out, not a test per paragraph)
 # eldermode's own blocks hold no article text; its landmark wrapper (added after the page model is
 # built) holds the site's, so a page rewritten twice must still find its article inside it.
-_PARAGRAPHS = etree.XPath("descendant::p[not(ancestor-or-self::*[@data-eldermode][not(@data-eldermode='landmark')])]")
+
+
+def _site_paragraphs(body) -> list:
+    """The ``<p>`` elements under ``body`` in document order, but those inside eldermode's own blocks.
+
+    All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
+    table's cell paragraphs each credit their own cell, never the article's container. Each
+    ancestor is judged once (paragraphs share parents): an XPath ancestor predicate on each
+    paragraph walked up from every one of a table reading's hundreds.
+    """
+    ours: dict = {}  # element -> whether it is in (or is) one of eldermode's blocks
+
+    def own(el) -> bool:
+        path = []
+        node = el
+        known = False
+        while node is not None:
+            known = ours.get(node)
+            if known is not None:
+                break
+            mark = node.get("data-eldermode")
+            if mark is not None and mark != "landmark":
+                known = True
+                break
+            path.append(node)
+            node = node.getparent()
+        else:
+            known = False
+        for seen in path:
+            ours[seen] = known
+        return known
+
+    return [p for p in body.iter("p") if not own(p)]
+
+
 # (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)
 _TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()] or span[@data-em-seg]]")
 _OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode][not(@data-eldermode='landmark')])")
@@ -149,7 +180,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     does not count: navigation blocks are all links.
     """
     groups: dict[lxml.html.HtmlElement, list] = {}
-    for p in _PARAGRAPHS(model.body):
+    for p in _site_paragraphs(model.body):
         parent = p.getparent()
         if parent is not None:
             groups.setdefault(parent, []).append(p)

@@ -36,7 +36,7 @@ def grid_suffices(t: Table, inf: Inference, split: bool) -> bool:
     beyond it opaque to the standard's scan), and each header of a spanning data cell spans it all
     (Firefox takes a cell's implicit headers from its first row and column only).
     """
-    if (inf.sections or inf.inbody) and not split:
+    if inf.levels or ((inf.sections or inf.inbody) and not split):
         return False
     roles = inf.roles
     for c in t.cells:
@@ -89,6 +89,12 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
             c.data.pop("column header", None)  # cached classification of the old td
             c.data.pop("row header", None)
             promoted += 1  # (an id only when a headers list or the description names the cell)
+        elif role == "outer":  # a section row whose hidden level cell heads its rows (levels.py)
+            c.element.tag = "th"
+            set_attr(c.element, "scope", "row")
+            set_attr(c.element, "aria-hidden", "true")
+            c.is_header = True
+            c.scope = "row"
         elif c.element.get("scope") is not None:
             del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
     # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),

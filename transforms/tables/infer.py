@@ -25,6 +25,7 @@ class Inference:
     units: tuple = ()  # unit rows above the headers (单位：万元): the description
     lead: int = 0  # rows 0..lead-1 are the title and unit rows
     wide_data: bool = False  # some data cell spans columns (else no colspan can be misaligned)
+    levels: tuple = ()  # outer row-header levels written as hidden leading columns (levels.py)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")

@@ -17,6 +17,7 @@ from .caption import caption_from_page, previous_element
 from .classify import classify
 from .common import MARK, MAX_CELLS, MAX_SLOTS, READING
 from .infer import fill_texts, infer
+from .levels import apply_levels, find_levels
 from .model import TableTooLarge, document_id_lookup, form_table, table_structure
 from .repair import misaligned, set_colspans
 from .sections import PART, section_starts, split_sections
@@ -89,6 +90,8 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             caption = inf.title.data.get("text", "") or caption  # the table's own title row is its real title
         captions[table_el] = caption
         starts = section_starts(t, inf)
+        if not starts and apply_levels(t, inf, find_levels(t, inf)):
+            report.note("tables", "row-header levels", f"table {index}: {len(inf.levels)} outer level cells")
         annotate(t, inf, index, ids, caption, report, split=bool(starts))
         description = " ".join(c.data.get("text", "") for c in (inf.note, *inf.units) if c is not None)
         data = [c for c in t.cells if inf.roles[c.index] == "data"]
