@@ -170,7 +170,7 @@ def bench_first_rewrites(repeat: int = 30, rounds: int = 3) -> None:
 def bench_rewrite(repeat: int = 60) -> None:
     from eldermode.middleware.rewrite_cache import RewriteCache
     from eldermode.transforms import Context, Profile
-    from eldermode.transforms.modebar import splice_entry_link
+    from eldermode.transforms.entry import splice_entry_link
     from eldermode.transforms.pipeline import rewrite_page
 
     services = page_services()

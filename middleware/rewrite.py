@@ -22,7 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from eldermode.transforms import TransformError
 from eldermode.transforms.document import NotHTML
-from eldermode.transforms.modebar import MORE, splice_entry_link
+from eldermode.transforms.entry import MORE, splice_entry_link
 from eldermode.transforms.pipeline import rewrite_page
 
 from . import metrics

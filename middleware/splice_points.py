@@ -2,7 +2,7 @@
 
 In mode off every page passes with the entry link spliced after its ``<body>`` tag, and finding
 that tag (:func:`body_insertion_point`: comments and raw-text elements passed over whole) is a
-regular-expression scan of the page's head — 13 µs on the seed page, a sixth of eldermode's whole
+regular-expression scan of the page's head — 13 µs on the seed page before it read runs at a time, a sixth of eldermode's whole
 cost of passing that page through. Most requests are for pages read before, whose first bytes are
 the same each time: an answer that those first bytes alone decide (nothing the scan passes over is
 left open before the tag) is kept with them, and a page that starts with exactly
@@ -12,14 +12,7 @@ for a ``<base>``, and on the page's URL). Anything else is scanned as before.
 
 from __future__ import annotations
 
-import re
-
-# The scan's own patterns: the check below mirrors what it passes over.
-from eldermode.transforms.modebar import _BODY_TAG, _RAW_TEXT, ENTRY_MARK, MORE, body_insertion_point, entry_link_for
-
-# What the scan tries at a "<": a comment, a raw-text element or a body tag. One of these that did not
-# match, before the <body> tag found, is still open (its end not yet seen), and later bytes may close it.
-_OPENS = re.compile(rb"<(?:!--|(?:" + _RAW_TEXT + rb"|body)\b)", re.IGNORECASE)
+from eldermode.transforms.entry import ENTRY_MARK, MORE, body_insertion_point, entry_link_for
 
 __all__ = ["SplicePoints"]
 
@@ -66,17 +59,6 @@ class SplicePoints:
 
 
 def _decisive(head: bytes, at: int) -> bool:
-    """Whether ``head`` alone decides that the link goes at ``at``, whatever bytes follow it.
-
-    The scan passes over each comment and raw-text element whole, up to its end; where one never
-    ends (nor a body tag's quoted attribute), that attempt fails and the scan goes on, so a page
-    whose later bytes end it would be read differently. Kept only when nothing is open that way.
-    """
-    pos = 0
-    for match in _BODY_TAG.finditer(head):
-        if _OPENS.search(head, pos, match.start()):
-            return False
-        if match.end() == at:
-            return True
-        pos = match.end()
-    return False
+    """Whether ``head`` alone decides that the link goes at ``at``, whatever bytes follow it: read as the first
+    part of a page, it gives the same answer (nothing the scan passes over is still open before the tag)."""
+    return body_insertion_point(head, complete=False) == at

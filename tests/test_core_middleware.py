@@ -262,7 +262,7 @@ def test_off_mode_splice_is_not_fooled_by_a_page_cut_before_its_body_tag(chunks)
 
 
 def test_off_mode_splice_streamed_is_the_splice_of_the_whole_page_wherever_the_page_is_cut(seed_html_bytes):
-    from eldermode.transforms.modebar import entry_link_bytes, splice_after_body
+    from eldermode.transforms.entry import entry_link_bytes, splice_after_body
 
     expected = splice_after_body(seed_html_bytes, entry_link_bytes("/"))
     opening = seed_html_bytes.index(b"<body") + 80  # every cut up to just past the <body> tag (comments, scripts)

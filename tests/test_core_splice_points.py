@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eldermode.middleware.splice_points import SplicePoints
-from eldermode.transforms.modebar import ENTRY_MARK, MORE, body_insertion_point, entry_link_for
+from eldermode.transforms.entry import ENTRY_MARK, MORE, body_insertion_point, entry_link_for
 
 PAGE = b'<!DOCTYPE html><html><head><title>t</title><style>p{}</style></head><body class="a">' + b"<p>text</p>" * 50
 
@@ -94,3 +94,12 @@ def test_remembered_answers_equal_fresh_scans(pages, complete, urls):
         data = seen + page if len(seen) < 200 else page
         seen = data
         assert points.find("/p", data, whole, url) == fresh(data, whole, url)
+
+
+def test_an_opener_in_any_gap_before_the_body_tag_keeps_the_first_part_undecided():
+    # A <title> still open (its end not in these bytes) before a comment the scan passed over: the <body>
+    # after them is the title's text so far, not the body; the whole page tells where the body starts.
+    first = b"<html><head><title>\xe5\xb9\xb4\xe6\x8a\xa5<!-- x --><body><p>" + b"x" * 40  # bytes enough after it
+    assert body_insertion_point(first, complete=False) == MORE
+    whole = first + b"</title></head><body class='a'><p>x</p></body></html>"
+    assert whole[: body_insertion_point(whole)].endswith(b"</head><body class='a'>")
