@@ -11,6 +11,11 @@ readings); cost linear in cells.
 with ``git archive`` into a temporary directory and run in a worker process) side by side: each
 round times the floor, this tree and ``REV`` one after the other, so a busy machine slows all
 three alike; the minimum over the rounds is printed.
+
+``--instructions`` counts instead the CPU instructions of the whole tables step (and of the
+floor) under ``valgrind --tool=callgrind``: the same on a loaded machine as on a quiet one. Each
+count is a process that runs the step twice minus one that stops just before (imports, parsing and
+a warm-up run are in both), halved.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,6 +104,7 @@ class Before:
         for name in ("transforms", "voices", "middleware"):
             if (src / name).is_dir():
                 (shim / name).symlink_to(src / name)
+        self.shim = shim.parent
         env = dict(os.environ, BENCH_TABLES_SHIM=str(shim.parent))
         self.worker = subprocess.Popen(
             [sys.executable, __file__, "--worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
@@ -179,13 +187,83 @@ def grid_page(rows: int, cols: int, levels: int = 3) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def count_run(kind: str, page: str, runs: int) -> None:
+    """The ``--count`` side of :func:`bench_instructions`: parse ``page`` three times, warm up, then run
+    ``kind`` ("step", or "floor": parse + serialise) ``runs`` times (the first parses are in both processes)."""
+    if os.environ.get("BENCH_TABLES_SHIM"):
+        sys.path.insert(0, os.environ["BENCH_TABLES_SHIM"])
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.document import parse_document, serialize_document
+    from eldermode.transforms.tables import annotate_tables
+
+    body = Path(page).read_bytes()
+    docs = [parse_document(body) for _ in range(3)]
+    annotate_tables(docs[0].root, Context(profile=Profile(mode="access")))  # caches warm, lazy imports done
+    serialize_document(docs[0])
+    for doc in docs[1:1 + runs]:
+        if kind == "step":
+            annotate_tables(doc.root, Context(profile=Profile(mode="access")))
+        else:
+            serialize_document(parse_document(body))  # the floor: the page's lxml parse + serialise
+
+
+def _instructions(kind: str, page: Path, env: dict) -> int:
+    def collected(runs: int) -> int:
+        out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                              __file__, "--count", kind, str(page), str(runs)],
+                             capture_output=True, text=True, env=env, check=True).stderr
+        return int(re.search(r"Collected : (\d+)", out).group(1))
+
+    return (collected(2) - collected(0)) // 2
+
+
+def bench_instructions(before: Before | None) -> None:
+    """Instructions of one tables step (this tree and ``before``) and of the floor, seed page and 100 × 50."""
+    if shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (Debian package valgrind)")
+        return
+    generated = Path(tempfile.mkdtemp(prefix="bench-tables-pages-"))
+    big = generated / "grid-100x50.html"
+    big.write_bytes(grid_page(100, 50))
+    env = dict(os.environ, PYTHONHASHSEED="0")  # (string hashes decide set and dict layouts: fixed, so counts repeat)
+    env.pop("BENCH_TABLES_SHIM", None)
+    print("instructions (callgrind), millions: the whole tables step (access mode); the floor (lxml parse + serialise)")
+    try:
+        for label, page in (("seed page report-2020.html", SEED), ("generated 100 x 50 table", big)):
+            now = _instructions("step", page, env)
+            row = f"  {label:<28} tables step {now / 1e6:8.1f}"
+            if before is not None:
+                then = _instructions("step", page, dict(env, BENCH_TABLES_SHIM=str(before.shim)))
+                row += f", before ({before.rev}) {then / 1e6:8.1f} ({now / then - 1:+.0%})"
+            floor = _instructions("floor", page, env)
+            row += f"; floor {floor / 1e6:6.1f} (step {now / floor:.1f}x floor)"
+            print(row, flush=True)
+    finally:
+        big.unlink()
+        generated.rmdir()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", metavar="REV", help="also time the tables code of this git revision")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count CPU instructions under callgrind instead of timing (slow, repeatable)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count", nargs=3, metavar=("KIND", "PAGE", "RUNS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker()
+        return
+    if args.count:
+        count_run(args.count[0], args.count[1], int(args.count[2]))
+        return
+    if args.instructions:
+        before = Before(args.before) if args.before else None
+        try:
+            bench_instructions(before)
+        finally:
+            if before is not None:
+                before.close()
         return
     from eldermode.transforms.tables import MAX_CELLS
 

@@ -154,3 +154,28 @@ def test_override_file_entries_win_over_inference():
     assert root.find_class("top")[0].get("role") is None
     assert ctx.report.count("overrides", "ignored invalid override") == 1
     assert existing_landmarks(root.find("body"))["main"][0].get("id") == "zoom"
+
+
+def test_a_logo_straight_in_body_gets_a_banner_of_its_own_never_body():
+    # <body><img …><div>article</div>: the picture is the masthead; the role needs an element of its own,
+    # not <body> (a body with role=banner makes the whole page the banner, main inside it).
+    root, _ = run(f'<html><body><img src="/logo.png" alt="某区人民政府"><div class="article"><h1>某区年报</h1>'
+                  f'<p>{PARA}</p><p>{PARA}</p></div></body></html>')
+    body = root.find("body")
+    assert body.get("role") is None
+    banner = [el for el in body.iter() if el.get("role") == "banner"]
+    assert [el.tag for el in banner] == ["div"] and banner[0][0].tag == "img"
+
+
+def test_a_page_rewritten_before_keeps_what_follows_its_main_out_of_the_banner():
+    # Found by hypothesis: on a second rewrite eldermode's main wrapper was passed over as one of its own
+    # blocks, the picture after it taken for a band before it, and made the banner on <body>.
+    from eldermode.transforms.pipeline import rewrite_page
+
+    def rewrite(body: bytes) -> bytes:
+        return rewrite_page(body, "text/html; charset=utf-8", Context(profile=Profile(mode="access"), url="/p"))
+
+    once = rewrite("<table><p>一、总体情况</p></table><img>".encode("utf-8"))
+    twice = rewrite(once)
+    assert lxml.html.document_fromstring(twice).find("body").get("role") is None
+    assert twice == once

@@ -481,13 +481,15 @@ def _bands_before(body, main) -> list:
     for _ in range(8):
         inner = None
         for child in node:
-            if not isinstance(child.tag, str) or child.tag in _NO_CONTENT or child.get("data-eldermode"):
-                continue
+            # main first: on a page rewritten before, main is eldermode's own wrapper, and what follows it
+            # is no band before it (a picture after the article became the banner, role and all on <body>)
             if child is main:
                 return bands
-            if _contains(child, main):
+            if isinstance(child.tag, str) and _contains(child, main):
                 inner = child
                 break
+            if not isinstance(child.tag, str) or child.tag in _NO_CONTENT or child.get("data-eldermode"):
+                continue
             if has_text(child.text_content()) or next(child.iter("img"), None) is not None:
                 bands.append(child)
         if inner is None:
@@ -563,7 +565,7 @@ def _host(el):
     """The element that carries the role: ``el`` itself, or a div wrapped around a list or table."""
     if el.tag in _ROLE_HOSTS or el.tag in ("form", "td"):
         return el
-    if el.tag in ("ul", "ol", "table", "dl"):
+    if el.tag in ("ul", "ol", "table", "dl") or (el.tag in _NO_ROLE_TAGS and _parent_is_body(el)):
         parent = el.getparent()
         if parent is not None and parent.get("data-eldermode") == "landmark":
             return parent
@@ -573,9 +575,15 @@ def _host(el):
         wrapper.append(el)
         return wrapper
     if el.tag in _NO_ROLE_TAGS and el.getparent() is not None:
-        # The parser let a void element (<wbr>, <br>) swallow the text after it: its container carries the role.
+        # The parser let a void element (<wbr>, <br>) swallow the text after it: its container carries the role
+        # (never <body> itself: a picture or a field straight in <body> gets a wrapper of its own, above).
         return _host(el.getparent())
     return el
+
+
+def _parent_is_body(el) -> bool:
+    parent = el.getparent()
+    return parent is not None and parent.tag == "body"
 
 
 # Elements that may carry no landmark role (void and form elements), however the parser nested them.

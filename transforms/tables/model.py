@@ -437,14 +437,18 @@ class _Former:
             grew = xcurrent == xwidth
             if grew:
                 xwidth += 1
-            get = el.get
-            raw = get("colspan")
-            colspan = 1 if raw is None else _span_value(raw, True, COLSPAN_MAX)
-            raw = get("rowspan")
-            rowspan = 1 if raw is None else _span_value(raw, False, ROWSPAN_MAX)
-            grows = rowspan == 0
-            if grows:
-                rowspan = 1
+            names = el.keys()  # (one call for the many cells with no attribute at all, not two lookups)
+            if names and ("colspan" in names or "rowspan" in names):
+                raw = el.get("colspan")
+                colspan = 1 if raw is None else _span_value(raw, True, COLSPAN_MAX)
+                raw = el.get("rowspan")
+                rowspan = 1 if raw is None else _span_value(raw, False, ROWSPAN_MAX)
+                grows = rowspan == 0
+                if grows:
+                    rowspan = 1
+            else:
+                colspan = rowspan = 1
+                grows = False
             if grew or xcurrent + colspan > xwidth or y + rowspan > t.yheight:
                 xwidth = t.xwidth = max(xwidth, xcurrent + colspan)
                 t.yheight = max(t.yheight, y + rowspan)
