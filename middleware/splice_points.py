@@ -19,10 +19,13 @@ __all__ = ["SplicePoints"]
 
 class SplicePoints:
     """``body_insertion_point`` and the entry link of pages seen before, by page path; at most ``max_bytes``
-    of heads kept. Used from the event loop only (no lock).
+    kept, counting each entry's path, head, URL and link and a fixed overhead for its objects. Used from the
+    event loop only (no lock).
     """
 
     MAX_HEAD = 64 * 1024  # a longer head is scanned each time (rare; it would crowd out the rest)
+    MAX_URL = 2048  # paths and queries a visitor makes up (every 404 page is a page too) are not remembered
+    OVERHEAD = 300  # bytes of the dict slot, the list and the objects' headers, roughly
 
     def __init__(self, max_bytes: int = 2 * 1024 * 1024):
         self.max_bytes = max_bytes
@@ -36,26 +39,36 @@ class SplicePoints:
         known = self._heads.get(key)
         if known is not None and data.startswith(known[0]):
             if known[2] != url:  # the link carries the page's URL (its query): made again for another
+                if len(url) > self.MAX_URL:
+                    return known[1], entry_link_for(known[0][: known[1]], url)
+                self._size -= _cost(key, known)
                 known[2], known[3] = url, entry_link_for(known[0][: known[1]], url)
+                self._size += _cost(key, known)
             return known[1], known[3]
         at = body_insertion_point(data, complete)
         if at is None or at == MORE:
             return at, None
         insert = entry_link_for(data[:at], url)  # (depends on the bytes before the tag only)
         head = data[: at + len(ENTRY_MARK)]  # the tag and the bytes that tell whether the link is there already
-        if len(head) <= self.MAX_HEAD and len(head) == at + len(ENTRY_MARK) and _decisive(head, at):
+        if (len(head) <= self.MAX_HEAD and len(key) + len(url) <= self.MAX_URL and len(head) == at + len(ENTRY_MARK)
+                and _decisive(head, at)):
             self._keep(key, [head, at, url, insert])
         return at, insert
 
     def _keep(self, key: str, entry: list) -> None:
         old = self._heads.pop(key, None)
         if old is not None:
-            self._size -= len(old[0])
-        while self._heads and self._size + len(entry[0]) > self.max_bytes:
+            self._size -= _cost(key, old)
+        cost = _cost(key, entry)
+        while self._heads and self._size + cost > self.max_bytes:
             oldest = next(iter(self._heads))  # first in, first out: a page read often comes back at once
-            self._size -= len(self._heads.pop(oldest)[0])
+            self._size -= _cost(oldest, self._heads.pop(oldest))
         self._heads[key] = entry
-        self._size += len(entry[0])
+        self._size += cost
+
+
+def _cost(key: str, entry: list) -> int:
+    return SplicePoints.OVERHEAD + len(key) + len(entry[0]) + len(entry[2]) + len(entry[3] or b"")
 
 
 def _decisive(head: bytes, at: int) -> bool:

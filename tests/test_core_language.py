@@ -72,3 +72,10 @@ def test_corpus_pages_declaring_en_over_chinese_are_rewritten_as_chinese():
     for page in declared_en:
         out = rewrite_page(page.path.read_bytes(), page.content_type, Context(profile=Profile(mode="access")))
         assert lxml.html.document_fromstring(out).get("lang") == "zh-CN", page.name
+
+
+def test_other_declared_languages_are_the_authors_word():
+    japanese = "本報告は、情報公開条例に基づき、令和二年度の情報公開の実施状況をまとめたものです。" * 8
+    for lang, text in (("ja", japanese), ("en", japanese), ("yue", REPORT_TEXT), ("zh-Hant", REPORT_TEXT)):
+        declared, ctx = lang_of(f'<html lang="{lang}"><body><p>{text}</p></body></html>')
+        assert declared == lang and ctx.lang == lang and ctx.report.entries == [], lang

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from eldermode.middleware.splice_points import SplicePoints
 from eldermode.transforms.entry import ENTRY_MARK, MORE, body_insertion_point, entry_link_for
+from eldermode.transforms.entry import _entry_link as entry_link_cache  # its cache, emptied to measure ours
 
 PAGE = b'<!DOCTYPE html><html><head><title>t</title><style>p{}</style></head><body class="a">' + b"<p>text</p>" * 50
 
@@ -66,13 +67,33 @@ def test_a_page_spliced_already_and_a_page_without_body_stay_unspliced():
     assert points.find("/f.html", b"<html><head>", False, "/f.html") == (MORE, None)
 
 
-def test_heads_are_bounded():
-    head = PAGE.index(b"<p>") + len(ENTRY_MARK)
-    points = SplicePoints(max_bytes=4 * head)
-    for i in range(100):
-        points.find(f"/{i}.html", PAGE, True, f"/{i}.html")
-    assert points._size == 4 * head
-    assert list(points._heads) == ["/96.html", "/97.html", "/98.html", "/99.html"]  # the oldest went first
+def test_what_is_kept_is_bounded_in_real_memory():
+    # Visitors make up paths and queries (every 404 page is a page with a <body> too): the bound must hold
+    # for the paths, URLs and links kept, not only for the heads.
+    import tracemalloc
+
+    points = SplicePoints(max_bytes=256 * 1024)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(3000):
+            path = f"/missing/{i}/" + "p" * 500 + ".html"
+            points.find(path, PAGE, True, path + "?q=" + "x" * 1000)
+        entry_link_cache.cache_clear()  # (its own bound: 1024 links of short URLs; what stays is the points')
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert 0 < len(points._heads) < 3000
+    assert grown < 3 * 256 * 1024, grown  # the bound counts bytes of text; the objects around them add some
+    assert next(reversed(points._heads)).startswith("/missing/2999/")  # the newest kept, the oldest gone first
+
+
+def test_a_made_up_long_url_is_answered_but_not_remembered():
+    points = SplicePoints()
+    long_path = "/" + "a" * 5000 + ".html"
+    at, insert = points.find(long_path, PAGE, True, long_path)
+    assert at == body_insertion_point(PAGE) and insert is not None
+    assert points._heads == {}
 
 
 FRAGMENTS = st.sampled_from([

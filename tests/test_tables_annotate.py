@@ -588,3 +588,31 @@ def test_sections_with_header_rows_of_their_own_get_no_levels():
     root = page(html)
     run(root)
     assert root.find(".//*[@data-eldermode='table-level']") is None
+
+
+def test_a_title_row_left_in_a_table_with_levels_spans_the_hidden_columns_too():
+    # The author wrote a caption, so the title and unit rows stay in the table: they must cover the
+    # widened grid, or the title shrinks to the hidden columns' width and an empty column shows.
+    html = ("<table border=1><caption>表一</caption>"
+            "<tr><td colspan=2>2021年一般公共预算支出表</td><td></td></tr><tr><td colspan=3>单位：万元</td></tr>"
+            + CODES.split("<col width=80>", 1)[1].replace("</table>", "") + "</table>")
+    root = page(html)
+    run(root)
+    table = root.find(".//table")
+    assert table.find(".//*[@data-eldermode='table-level']") is not None  # the levels are there
+    grid = form_table(table)
+    empty = [(x, y) for y in range(grid.yheight) for x in range(grid.xwidth) if grid.cell_at(x, y) is None]
+    assert empty == []  # every row covers every column, the title and unit rows included
+
+
+def test_shared_sections_holding_links_are_left_as_written():
+    # The visible section row is hidden from readers when a level cell says it; a link in it would be a
+    # focus stop a screen reader cannot hear, so such a table gets no section levels.
+    html = ("<table border=1><tr><td>项目</td><td>预算数</td><td>执行数</td></tr>"
+            "<tr><td colspan=3><a href='/d1.html'>一、一般公共预算收入</a></td></tr><tr><td>税收收入</td><td>86</td><td>88</td></tr>"
+            "<tr><td colspan=3><a href='/d2.html'>二、政府性基金预算收入</a></td></tr><tr><td>土地出让收入</td><td>60</td><td>51</td></tr>"
+            "</table>")
+    root = page(html)
+    run(root)
+    assert root.find(".//*[@aria-hidden='true']") is None
+    assert root.find(".//*[@data-eldermode='table-level']") is None

@@ -24,8 +24,13 @@ def _ncr(text: str) -> str:
     return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text)
 
 
-@lru_cache(maxsize=1024)
 def entry_link_bytes(url: str, rooted: bool = False) -> bytes:
+    """:func:`_entry_link` of ``url``, kept for the 1024 last short URLs (a long one a visitor made up is not kept)."""
+    return _entry_link(url, rooted) if len(url) <= 2048 else _entry_link.__wrapped__(url, rooted)
+
+
+@lru_cache(maxsize=1024)
+def _entry_link(url: str, rooted: bool = False) -> bytes:
     """The small entry link for pages served in mode ``off``, as ASCII bytes.
 
     It is spliced into the original bytes without parsing, so it must be valid in

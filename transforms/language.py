@@ -54,27 +54,28 @@ def detect_language(text: str) -> str:
     return ""
 
 
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u1100-\u11ff\uac00-\ud7af]")
+
+
 def is_plainly_chinese(text: str) -> bool:
-    """Hundreds of Han characters and next to no Latin words: Chinese, whatever the page declares."""
+    """Hundreds of Han characters, next to no Latin words and no kana or Hangul (Japanese, Korean): Chinese."""
     han = sum(map(len, _HAN_RUN.findall(text)))
-    return han >= 200 and len(_LATIN_WORD.findall(text)) * 10 <= han
+    return han >= 200 and len(_LATIN_WORD.findall(text)) * 10 <= han and not _KANA_HANGUL.search(text)
 
 
 def set_lang(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """The ``lang`` step: ``ctx.lang`` from ``<html lang>``, else inferred from the text and written there.
 
-    A declared language other than Chinese is corrected when the text is plainly Chinese: templates
-    ship with ``lang="en"``, and a screen reader then reads the whole page with an English voice.
+    A declared ``en`` is corrected when the text is plainly Chinese: templates ship with ``lang="en"``,
+    and a screen reader then reads the whole page with an English voice. Any other declared language
+    (ja, yue, zh-Hant …) is the author's word.
     A Context made with a language keeps it (the tables' ``lang=`` override: labels in that language).
     """
     if ctx.lang:
         return
     declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
-    if declared and declared.lower().startswith("zh"):
-        ctx.lang = declared
-        return
     if declared:
-        if is_plainly_chinese(visible_text(root)):
+        if declared.lower().partition("-")[0] == "en" and is_plainly_chinese(visible_text(root)):
             root.set("lang", "zh-CN")
             ctx.lang = "zh-CN"
             ctx.report.note("lang", "corrected page language", f"{declared} → zh-CN")

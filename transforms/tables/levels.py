@@ -73,6 +73,20 @@ def _code_column(t: Table, inf: Inference, body: list[int]) -> int | None:
     return None
 
 
+_FOCUSABLE_TAGS = ("a", "button", "input", "select", "textarea", "iframe", "summary")
+
+
+def _focusable(el) -> bool:
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.get("tabindex") is not None or node.get("contenteditable") is not None:
+            return True
+        if node.tag in _FOCUSABLE_TAGS and (node.tag != "a" or node.get("href") is not None):
+            return True
+    return False
+
+
 def find_levels(t: Table, inf: Inference) -> list[tuple[int, int, int, str]]:
     """The outer levels of ``inf``'s table: (hidden column, first row, last row, text), outer columns first.
 
@@ -81,6 +95,8 @@ def find_levels(t: Table, inf: Inference) -> list[tuple[int, int, int, str]]:
     labels, and by its parents' in turn.
     """
     sections = shared_sections(inf)
+    if sections and any(_focusable(c.element) for y in sections for c in t.row_cells(y)):
+        return []  # the visible section row is hidden from readers: a link in it would be a focus stop they cannot hear
     body = range(inf.top, t.yheight)
     if inf.sections or inf.inbody:
         body = [y for y in body if y not in inf.sections and y not in inf.inbody]
@@ -185,6 +201,12 @@ def apply_levels(t: Table, inf: Inference, levels: list[tuple[int, int, int, str
                 nc = new_cols[id(cols)] = [h for h in cols if h.index not in sections]
         inf.parts[index] = (nr, nc)
     inf.levels = tuple(cell for _, cell in level_cells)
+    # Title and unit rows above the header rows span the hidden columns too (they go into the caption when
+    # they can; one that stays, beside an author's caption or with a blank cell of its own, keeps its width).
+    for y in range(inf.lead):
+        first_cell = next((c for c in t.row_cells(y) if c.y == y and c.x == 0), None)
+        if first_cell is not None:
+            set_attr(first_cell.element, "colspan", str(first_cell.width + ncols))
     # The markup: the hidden cells at the start of each row from the first header row down.
     for y in range(inf.lead, t.yheight):
         tr = trs[y]
