@@ -79,20 +79,31 @@ def body_insertion_point(data: bytes, complete: bool = True) -> int | None:
     false) that cannot tell yet: no ``<body>`` tag so far, a comment or raw-text element still open
     before it, or too few bytes after it to see whether the link is there already.
     """
+    if complete:
+        end = _body_tag_end(data)
+        return None if end is None or data.startswith(ENTRY_MARK, end) else end  # spliced already: eldermode before eldermode
     last = 0
     for match in _BODY_TAG.finditer(data):
         # Every gap between the scan's matches: an opener there never ended (<title><!----><body> with
         # the title still open is the title's text), and later bytes may end it.
-        if not complete and _OPENER.search(data, last, match.start()):
+        if _OPENER.search(data, last, match.start()):
             return MORE
         if data[match.start() + 1] not in b"bB":  # a comment or a raw-text element, passed over whole
             last = match.end()
             continue
         end = match.end()
-        if not complete and len(data) - end < len(ENTRY_MARK):
+        if len(data) - end < len(ENTRY_MARK):
             return MORE
-        return None if data.startswith(ENTRY_MARK, end) else end  # spliced already: eldermode before eldermode
-    return None if complete else MORE
+        return None if data.startswith(ENTRY_MARK, end) else end
+    return MORE
+
+
+def _body_tag_end(data: bytes) -> int | None:
+    """The end of the first ``<body>`` start tag outside comments and raw-text elements, None when there is none."""
+    for match in _BODY_TAG.finditer(data):
+        if data[match.start() + 1] in b"bB":
+            return match.end()
+    return None
 
 
 # A <base> start tag before the <body> one, comments and raw-text elements passed over whole.
@@ -142,10 +153,9 @@ def splice_entry_link(body: bytes, url: str) -> bytes | None:
 
 def splice_after_body(body: bytes, insert: bytes) -> bytes | None:
     """``body`` with ``insert`` right after the ``<body>`` tag, or None when there is no such tag."""
-    for match in _BODY_TAG.finditer(body):
-        if body[match.start() + 1] in b"bB":
-            end = match.end()
-            if body.startswith(ENTRY_MARK, end):
-                return body  # spliced already (eldermode in front of eldermode)
-            return body[:end] + insert + body[end:]
-    return None
+    end = _body_tag_end(body)
+    if end is None:
+        return None
+    if body.startswith(ENTRY_MARK, end):
+        return body  # spliced already (eldermode in front of eldermode)
+    return body[:end] + insert + body[end:]
