@@ -26,6 +26,9 @@ class Inference:
     lead: int = 0  # rows 0..lead-1 are the title and unit rows
     wide_data: bool = False  # some data cell spans columns (else no colspan can be misaligned)
     levels: tuple = ()  # outer row-header levels written as hidden leading columns (levels.py)
+    # What annotate.grid_suffices looks at, found with the roles (before levels.py adds any):
+    spanning: tuple = ()  # the data cells wider or taller than one slot
+    blank_headers: bool = False  # a blank cell at or below the first header row
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -184,8 +187,7 @@ def infer(t: Table) -> Inference | None:
 
     # Confidence: numbers in the data region, or a text table with a clean header row.
     body_rows = set(body)
-    data_cells = [c for c in t.cells if c.y in body_rows and c.x >= left]
-    values = [kinds[c.index] for c in data_cells if kinds[c.index] != "blank"]
+    values = [k for c in t.cells if c.y in body_rows and c.x >= left and (k := kinds[c.index]) != "blank"]
     if not values:
         return None
     numeric = values.count("num") / len(values)
@@ -220,28 +222,39 @@ def infer(t: Table) -> Inference | None:
                     note = c
     # Each grid row's band, decided once: 0 title/unit rows, 1 section rows, 2 header rows, 3 body rows.
     band = [0 if y < lead else 1 if y in sections else 2 if y < top or y in inbody else 3 for y in range(t.yheight)]
+    spanning = []  # data cells wider or taller than one slot
+    blank_headers = False  # a blank cell in a header band or the body (not a title or unit row)
     for c in t.cells:
         i = c.index
         b = band[c.y]
         if b == 3 and c is not note:  # (most cells: tested first)
-            if c.x < left:
-                roles[i] = "blank" if kinds[i] == "blank" else "row"
-            else:
+            if c.x >= left:
                 roles[i] = "data"
                 if c.width > 1:
                     wide_data = True
+                    spanning.append(c)
+                elif c.height > 1:
+                    spanning.append(c)
+            elif kinds[i] == "blank":
+                roles[i] = "blank"
+                blank_headers = True
+            else:
+                roles[i] = "row"
         elif b == 0:
             roles[i] = "title" if c is title else ("unit" if c in units else "blank")
         elif c is note:
             roles[i] = "note"
         elif b == 1:
             roles[i] = "section"
+        elif kinds[i] == "blank":
+            roles[i] = "blank"
+            blank_headers = True
         else:
-            roles[i] = "blank" if kinds[i] == "blank" else "col"
+            roles[i] = "col"
 
     parts = _associate(t, top, left, sections, inbody, roles, lead)
     return Inference(top, left, roles, note, parts, frozenset(sections), frozenset(inbody), title,
-                     tuple(units), lead, wide_data)
+                     tuple(units), lead, wide_data, spanning=tuple(spanning), blank_headers=blank_headers)
 
 
 def _repeated_band(t: Table, rows: list[list[Cell]], band: list[int], top: int, sections: set) -> set[int]:

@@ -387,6 +387,7 @@ class _Former:
         self.t = table
         self.ycurrent = 0
         self.growing: list[tuple[Cell, int, int]] = []
+        self.anchored: set[int] = set()  # rows some cell is anchored in
 
     def _ensure(self) -> None:
         t = self.t
@@ -422,6 +423,7 @@ class _Former:
         if not row.cells:
             self.ycurrent += 1
             return
+        self.anchored.add(y)
         while len(t.slots) <= y:
             t.slots.append([])
         slots = t.slots[y]
@@ -523,23 +525,27 @@ def form_table(table_el, structure: TableStructure | None = None) -> Table:
     for group in pending_tfoot:
         former.process_row_group(group)
     former._ensure()
-    _record_unanchored(t)
+    _record_unanchored(t, former.anchored)
     # Rows past the last slot exist but are empty; keep slots and yheight consistent.
     while len(t.slots) < t.yheight:
         t.slots.append([])
     return t
 
 
-def _record_unanchored(t: Table) -> None:
-    rows = {cell.y for cell in t.cells}
-    cols = {cell.x for cell in t.cells}
+def _record_unanchored(t: Table, rows: set[int]) -> None:
+    """``rows``: the grid rows some cell is anchored in."""
+    missing = set(range(t.xwidth))  # columns no cell is anchored in
+    for cell in t.cells:
+        missing.discard(cell.x)
+        if not missing:
+            break  # (the first rows of a table usually anchor a cell in every column)
     for y in range(t.yheight):
         if y not in rows:
             t.errors.append(("row without anchored cell", y))
             if len(t.errors) > 100:
                 return
     for x in range(t.xwidth):
-        if x not in cols:
+        if x in missing:
             t.errors.append(("column without anchored cell", x))
             if len(t.errors) > 100:
                 return
