@@ -64,22 +64,27 @@ def fill_texts(t: Table) -> list[str]:
     plain = plain_text_only(t.element)
     kinds = []
     append = kinds.append
-    seen: dict[str, tuple[str, str]] = {"": ("", "blank")}  # a leaf's text -> (its text, its kind)
+    seen: dict = {None: ("", "blank"), "": ("", "blank")}  # a leaf's text -> (its text, its kind)
+    if not plain:
+        for c in t.cells:
+            text = c.data["text"] = cell_text(c.element)
+            append(kind_of(text))
+        return kinds
     for c in t.cells:
         el = c.element
-        if plain and not len(el):
-            # A cell of text alone (most report cells: "0", "217", 本年新制作数量): its text is el.text, as
-            # cell_text would serialise it, with no C serialiser call; the same texts repeat down a table.
-            raw = el.text or ""
-            found = seen.get(raw)
-            if found is None:
-                text = normalise_text(raw)
-                found = seen[raw] = (text, kind_of(text))
-            c.data["text"], kind = found
-            append(kind)
-        else:
-            text = c.data["text"] = cell_text(el, plain)
+        if len(el):
+            text = c.data["text"] = cell_text(el, True)
             append(kind_of(text))
+            continue
+        # A cell of text alone (most report cells: "0", "217", 本年新制作数量): its text is el.text, as
+        # cell_text would serialise it, with no C serialiser call; the same texts repeat down a table.
+        raw = el.text
+        found = seen.get(raw)
+        if found is None:
+            text = normalise_text(raw)
+            found = seen[raw] = (text, kind_of(text))
+        c.data["text"] = found[0]
+        append(found[1])
     return kinds
 
 
@@ -377,20 +382,25 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
     col_lists: dict = {}  # sections + column headers, one list per distinct key
     # The common 1 × 1 data cell keys its lists by plain numbers: no tuple made and hashed a cell.
     stride = t.xwidth + 1
-    single_rows: list = [None] * t.yheight
+    last_y = -1  # the cells come row by row: what depends on the row only is looked up when it changes
+    base = 0
+    row_list = None  # the row headers of the 1-row cells of row last_y, once looked up
     for c in t.cells:
         role = roles[c.index]
         if role == "data":
+            y = c.y
+            if y != last_y:
+                last_y, base, row_list = y, block_of[y] * stride, None
             width = c.width
-            key = block_of[c.y] * stride + c.x if width == 1 else (block_of[c.y], c.x, width)
+            key = base + c.x if width == 1 else (block_of[y], c.x, width)
             cols = col_lists.get(key)
             if cols is None:
-                sections_here, rows_here = blocks[block_of[c.y]]
+                sections_here, rows_here = blocks[block_of[y]]
                 cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, width, False)
             if c.height == 1:
-                rows = single_rows[c.y]
+                rows = row_list
                 if rows is None:
-                    rows = single_rows[c.y] = row_headers(c.y, 1, left)
+                    rows = row_list = row_headers(y, 1, left)
             else:
                 rows = row_cache.get((c.y, c.height, left))
                 if rows is None:

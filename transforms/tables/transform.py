@@ -70,7 +70,7 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
             reading = read(t, index, caption, description, source, lang, data, spec_headers(t, lookup))
             reading.element, reading.parts = table_el, [table_el]
-            if any(row or col for row, col, *_ in reading.places):
+            if reading.headed():
                 readings.append(reading)  # (th used for looks only, with no header of anything: nothing to read)
                 captions[table_el] = caption
                 if caption and t.caption is None:
