@@ -211,7 +211,11 @@ def table_structure(table) -> TableStructure:
 
 
 class Cell:
-    """A cell of the table model: anchored at (x, y), ``width`` columns by ``height`` rows."""
+    """A cell of the table model: anchored at (x, y), ``width`` columns by ``height`` rows.
+
+    (``_Former.process_row`` makes most 1 × 1 ``td`` cells without calling the class: a field added
+    here is set there too.)
+    """
 
     __slots__ = ("element", "x", "y", "width", "height", "is_header", "scope", "index", "data")
 
@@ -237,6 +241,7 @@ class Cell:
 
 
 _OVERLAP = object()  # slot covered by more than one cell
+_new = object.__new__
 
 
 @dataclass
@@ -447,7 +452,20 @@ class _Former:
             if nslots <= xcurrent < xwidth and (not names or ("colspan" not in names and "rowspan" not in names)):
                 # The common case, in short: a 1x1 cell inside the width known, at the end of its row's slots.
                 is_header = not td_only and el.tag == "th"
-                cell = Cell(el, xcurrent, y, 1, 1, is_header, index)
+                if is_header:
+                    cell = Cell(el, xcurrent, y, 1, 1, True, index)
+                else:
+                    # A td made field by field, as Cell.__init__ would (calling the class is a third of
+                    # forming a large table).
+                    cell = _new(Cell)
+                    cell.element = el
+                    cell.x = xcurrent
+                    cell.y = y
+                    cell.width = cell.height = 1
+                    cell.is_header = False
+                    cell.index = index
+                    cell.scope = "auto"
+                    cell.data = {}
                 index += 1
                 cells.append(cell)
                 if nslots < xcurrent:
