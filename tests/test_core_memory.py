@@ -79,3 +79,13 @@ def test_a_setting_the_operator_made_is_left_alone(monkeypatch):
     calls.clear()
     assert not memory.tune_malloc({})
     assert calls == []
+
+
+def test_a_worker_collects_young_objects_less_often_after_start():
+    probe = ("import gc; from eldermode.middleware import memory; before = gc.get_threshold(); "
+             "memory.freeze_startup_objects(); print(before[0], *gc.get_threshold(), gc.get_freeze_count() > 0)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "700"  # CPython's default, which a rewrite's proxies pass dozens of times
+    from eldermode.middleware.memory import YOUNG_THRESHOLD
+
+    assert out[1:] == [str(YOUNG_THRESHOLD), "10", "10", "True"]
