@@ -9,6 +9,7 @@ from .infer import Inference
 from .model import Cell, Table
 
 _ALL_IDS = etree.XPath("//@id", smart_strings=False)
+_SCOPED = etree.XPath("descendant::*[@scope]")
 
 
 class Ids:
@@ -38,17 +39,12 @@ def grid_suffices(t: Table, inf: Inference, split: bool) -> bool:
     """
     if inf.levels or ((inf.sections or inf.inbody) and not split):
         return False
-    roles = inf.roles
-    for c in t.cells:
-        role = roles[c.index]
-        if role == "data":
-            if c.width == 1 and c.height == 1:
-                continue
-            rows, cols = inf.parts[c.index]
-            if any(h.x > c.x or h.x + h.width < c.x + c.width for h in cols) or any(
-                    h.y > c.y or h.y + h.height < c.y + c.height for h in rows):
-                return False
-        elif role == "blank" and c.y >= inf.lead:
+    if inf.blank_headers:
+        return False
+    for c in inf.spanning:
+        rows, cols = inf.parts[c.index]
+        if any(h.x > c.x or h.x + h.width < c.x + c.width for h in cols) or any(
+                h.y > c.y or h.y + h.height < c.y + c.height for h in rows):
             return False
     return True
 
@@ -76,9 +72,13 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
     promoted = 0
     roles = inf.roles
     headed = []  # indices of the row headers: with the data cells, the cells inf.parts gives headers
+    scoped = set(_SCOPED(el))  # (one C walk, not a lookup on each of the thousands of data cells)
     for c in t.cells:
         role = roles[c.index]
-        if role in ("col", "section", "note", "row"):
+        if role == "data":
+            if scoped and c.element in scoped:
+                del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
+        elif role in ("col", "section", "note", "row"):
             if role == "row":
                 headed.append(c.index)
             c.element.tag = "th"
@@ -95,8 +95,8 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
             set_attr(c.element, "aria-hidden", "true")
             c.is_header = True
             c.scope = "row"
-        elif c.element.get("scope") is not None:
-            del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
+        elif scoped and c.element in scoped:
+            del c.element.attrib["scope"]
     # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),
     # alive as long as inf, so their ids key the joined strings.
     joined: dict[int, str] = {}

@@ -26,6 +26,9 @@ class Inference:
     lead: int = 0  # rows 0..lead-1 are the title and unit rows
     wide_data: bool = False  # some data cell spans columns (else no colspan can be misaligned)
     levels: tuple = ()  # outer row-header levels written as hidden leading columns (levels.py)
+    # What annotate.grid_suffices looks at, found with the roles (before levels.py adds any):
+    spanning: tuple = ()  # the data cells wider or taller than one slot
+    blank_headers: bool = False  # a blank cell at or below the first header row
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -61,22 +64,27 @@ def fill_texts(t: Table) -> list[str]:
     plain = plain_text_only(t.element)
     kinds = []
     append = kinds.append
-    seen: dict[str, tuple[str, str]] = {"": ("", "blank")}  # a leaf's text -> (its text, its kind)
+    seen: dict = {None: ("", "blank"), "": ("", "blank")}  # a leaf's text -> (its text, its kind)
+    if not plain:
+        for c in t.cells:
+            text = c.data["text"] = cell_text(c.element)
+            append(kind_of(text))
+        return kinds
     for c in t.cells:
         el = c.element
-        if plain and not len(el):
-            # A cell of text alone (most report cells: "0", "217", 本年新制作数量): its text is el.text, as
-            # cell_text would serialise it, with no C serialiser call; the same texts repeat down a table.
-            raw = el.text or ""
-            found = seen.get(raw)
-            if found is None:
-                text = normalise_text(raw)
-                found = seen[raw] = (text, kind_of(text))
-            c.data["text"], kind = found
-            append(kind)
-        else:
-            text = c.data["text"] = cell_text(el, plain)
+        if len(el):
+            text = c.data["text"] = cell_text(el, True)
             append(kind_of(text))
+            continue
+        # A cell of text alone (most report cells: "0", "217", 本年新制作数量): its text is el.text, as
+        # cell_text would serialise it, with no C serialiser call; the same texts repeat down a table.
+        raw = el.text
+        found = seen.get(raw)
+        if found is None:
+            text = normalise_text(raw)
+            found = seen[raw] = (text, kind_of(text))
+        c.data["text"] = found[0]
+        append(found[1])
     return kinds
 
 
@@ -184,8 +192,7 @@ def infer(t: Table) -> Inference | None:
 
     # Confidence: numbers in the data region, or a text table with a clean header row.
     body_rows = set(body)
-    data_cells = [c for c in t.cells if c.y in body_rows and c.x >= left]
-    values = [kinds[c.index] for c in data_cells if kinds[c.index] != "blank"]
+    values = [k for c in t.cells if c.y in body_rows and c.x >= left and (k := kinds[c.index]) != "blank"]
     if not values:
         return None
     numeric = values.count("num") / len(values)
@@ -220,28 +227,39 @@ def infer(t: Table) -> Inference | None:
                     note = c
     # Each grid row's band, decided once: 0 title/unit rows, 1 section rows, 2 header rows, 3 body rows.
     band = [0 if y < lead else 1 if y in sections else 2 if y < top or y in inbody else 3 for y in range(t.yheight)]
+    spanning = []  # data cells wider or taller than one slot
+    blank_headers = False  # a blank cell in a header band or the body (not a title or unit row)
     for c in t.cells:
         i = c.index
         b = band[c.y]
         if b == 3 and c is not note:  # (most cells: tested first)
-            if c.x < left:
-                roles[i] = "blank" if kinds[i] == "blank" else "row"
-            else:
+            if c.x >= left:
                 roles[i] = "data"
                 if c.width > 1:
                     wide_data = True
+                    spanning.append(c)
+                elif c.height > 1:
+                    spanning.append(c)
+            elif kinds[i] == "blank":
+                roles[i] = "blank"
+                blank_headers = True
+            else:
+                roles[i] = "row"
         elif b == 0:
             roles[i] = "title" if c is title else ("unit" if c in units else "blank")
         elif c is note:
             roles[i] = "note"
         elif b == 1:
             roles[i] = "section"
+        elif kinds[i] == "blank":
+            roles[i] = "blank"
+            blank_headers = True
         else:
-            roles[i] = "blank" if kinds[i] == "blank" else "col"
+            roles[i] = "col"
 
     parts = _associate(t, top, left, sections, inbody, roles, lead)
     return Inference(top, left, roles, note, parts, frozenset(sections), frozenset(inbody), title,
-                     tuple(units), lead, wide_data)
+                     tuple(units), lead, wide_data, spanning=tuple(spanning), blank_headers=blank_headers)
 
 
 def _repeated_band(t: Table, rows: list[list[Cell]], band: list[int], top: int, sections: set) -> set[int]:
@@ -364,20 +382,25 @@ def _associate(t: Table, top: int, left: int, sections: set, inbody: set, roles:
     col_lists: dict = {}  # sections + column headers, one list per distinct key
     # The common 1 × 1 data cell keys its lists by plain numbers: no tuple made and hashed a cell.
     stride = t.xwidth + 1
-    single_rows: list = [None] * t.yheight
+    last_y = -1  # the cells come row by row: what depends on the row only is looked up when it changes
+    base = 0
+    row_list = None  # the row headers of the 1-row cells of row last_y, once looked up
     for c in t.cells:
         role = roles[c.index]
         if role == "data":
+            y = c.y
+            if y != last_y:
+                last_y, base, row_list = y, block_of[y] * stride, None
             width = c.width
-            key = block_of[c.y] * stride + c.x if width == 1 else (block_of[c.y], c.x, width)
+            key = base + c.x if width == 1 else (block_of[y], c.x, width)
             cols = col_lists.get(key)
             if cols is None:
-                sections_here, rows_here = blocks[block_of[c.y]]
+                sections_here, rows_here = blocks[block_of[y]]
                 cols = col_lists[key] = list(sections_here) + column_headers(rows_here, c.x, width, False)
             if c.height == 1:
-                rows = single_rows[c.y]
+                rows = row_list
                 if rows is None:
-                    rows = single_rows[c.y] = row_headers(c.y, 1, left)
+                    rows = row_list = row_headers(y, 1, left)
             else:
                 rows = row_cache.get((c.y, c.height, left))
                 if rows is None:

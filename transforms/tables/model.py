@@ -90,6 +90,7 @@ def is_empty_cell(el) -> bool:
 class RowView:
     element: object | None  # the <tr>, or None for a row the HTML5 parser would have implied
     cells: list = field(default_factory=list)
+    td_only: bool = False  # every cell is a <td> (seen when the row was read; False: look at each)
 
 
 @dataclass
@@ -126,15 +127,19 @@ def _flatten(parent) -> Iterator:
             yield from _flatten(child)
 
 
-def _row_cells(tr) -> list:
+def _row_view(tr) -> RowView:
     cells = []
+    th = False
     for child in tr:
         tag = child.tag
-        if tag == "td" or tag == "th":
+        if tag == "td":
             cells.append(child)
+        elif tag == "th":
+            cells.append(child)
+            th = True
         elif isinstance(tag, str):
-            return [el for tag, el in _flatten(tr) if tag in _CELLS]  # wrappers or odd case: the slow way
-    return cells
+            return RowView(tr, [el for tag, el in _flatten(tr) if tag in _CELLS])  # wrappers or odd case: the slow way
+    return RowView(tr, cells, not th)
 
 
 def _group_rows(group_el) -> list[RowView]:
@@ -143,7 +148,7 @@ def _group_rows(group_el) -> list[RowView]:
     for tag, el in _flatten(group_el):
         if tag == "tr":
             implied = None
-            rows.append(RowView(el, _row_cells(el)))
+            rows.append(_row_view(el))
         elif tag in _CELLS:
             if implied is None:
                 implied = RowView(None)
@@ -193,7 +198,7 @@ def table_structure(table) -> TableStructure:
                 groups.append(implied_group)
                 items.append(implied_group)
             if tag == "tr":
-                implied_group.rows.append(RowView(el, _row_cells(el)))
+                implied_group.rows.append(_row_view(el))
             else:
                 if implied_row is None:
                     implied_row = RowView(None)
@@ -387,6 +392,7 @@ class _Former:
         self.t = table
         self.ycurrent = 0
         self.growing: list[tuple[Cell, int, int]] = []
+        self.anchored: set[int] = set()  # rows some cell is anchored in
 
     def _ensure(self) -> None:
         t = self.t
@@ -422,6 +428,7 @@ class _Former:
         if not row.cells:
             self.ycurrent += 1
             return
+        self.anchored.add(y)
         while len(t.slots) <= y:
             t.slots.append([])
         slots = t.slots[y]
@@ -430,14 +437,31 @@ class _Former:
         row_data = False
         filled = 0
         xwidth = t.xwidth  # written back before anything else reads it
+        index = len(cells)
+        td_only = row.td_only
         for el in row.cells:
             nslots = len(slots)
             while xcurrent < xwidth and xcurrent < nslots and slots[xcurrent] is not None:
                 xcurrent += 1
+            names = el.keys()  # (one call for the many cells with no attribute at all, not two lookups)
+            if nslots <= xcurrent < xwidth and (not names or ("colspan" not in names and "rowspan" not in names)):
+                # The common case, in short: a 1x1 cell inside the width known, at the end of its row's slots.
+                is_header = not td_only and el.tag == "th"
+                cell = Cell(el, xcurrent, y, 1, 1, is_header, index)
+                index += 1
+                cells.append(cell)
+                if nslots < xcurrent:
+                    slots.extend([None] * (xcurrent - nslots))
+                slots.append(cell)
+                filled += 1
+                if not is_header:
+                    row_data = True
+                    col_has_data[xcurrent] = True
+                xcurrent += 1
+                continue
             grew = xcurrent == xwidth
             if grew:
                 xwidth += 1
-            names = el.keys()  # (one call for the many cells with no attribute at all, not two lookups)
             if names and ("colspan" in names or "rowspan" in names):
                 raw = el.get("colspan")
                 colspan = 1 if raw is None else _span_value(raw, True, COLSPAN_MAX)
@@ -455,7 +479,8 @@ class _Former:
                 self._ensure()
                 col_has_data = t.col_has_data
             is_header = el.tag == "th"
-            cell = Cell(el, xcurrent, y, colspan, rowspan, is_header, len(cells))
+            cell = Cell(el, xcurrent, y, colspan, rowspan, is_header, index)
+            index += 1
             cells.append(cell)
             if colspan == 1 and rowspan == 1 and nslots <= xcurrent:
                 # The common case: a 1x1 cell at the end of its row's slots.
@@ -523,23 +548,27 @@ def form_table(table_el, structure: TableStructure | None = None) -> Table:
     for group in pending_tfoot:
         former.process_row_group(group)
     former._ensure()
-    _record_unanchored(t)
+    _record_unanchored(t, former.anchored)
     # Rows past the last slot exist but are empty; keep slots and yheight consistent.
     while len(t.slots) < t.yheight:
         t.slots.append([])
     return t
 
 
-def _record_unanchored(t: Table) -> None:
-    rows = {cell.y for cell in t.cells}
-    cols = {cell.x for cell in t.cells}
+def _record_unanchored(t: Table, rows: set[int]) -> None:
+    """``rows``: the grid rows some cell is anchored in."""
+    missing = set(range(t.xwidth))  # columns no cell is anchored in
+    for cell in t.cells:
+        missing.discard(cell.x)
+        if not missing:
+            break  # (the first rows of a table usually anchor a cell in every column)
     for y in range(t.yheight):
         if y not in rows:
             t.errors.append(("row without anchored cell", y))
             if len(t.errors) > 100:
                 return
     for x in range(t.xwidth):
-        if x not in cols:
+        if x in missing:
             t.errors.append(("column without anchored cell", x))
             if len(t.errors) > 100:
                 return

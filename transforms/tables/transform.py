@@ -70,7 +70,7 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             source = "inferred" if verdict.reason == "annotated by eldermode" else "author"
             reading = read(t, index, caption, description, source, lang, data, spec_headers(t, lookup))
             reading.element, reading.parts = table_el, [table_el]
-            if any(c.row or c.col for c in reading.cells):
+            if reading.headed():
                 readings.append(reading)  # (th used for looks only, with no header of anything: nothing to read)
                 captions[table_el] = caption
                 if caption and t.caption is None:
@@ -94,7 +94,8 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             report.note("tables", "row-header levels", f"table {index}: {len(inf.levels)} outer level cells")
         annotate(t, inf, index, ids, caption, report, split=bool(starts))
         description = " ".join(c.data.get("text", "") for c in (inf.note, *inf.units) if c is not None)
-        data = [c for c in t.cells if inf.roles[c.index] == "data"]
+        roles = inf.roles
+        data = [c for c in t.cells if roles[c.index] == "data"]
         reading = read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf))
         reading.element = table_el
         reading.parts = split_sections(t, inf, caption, starts, report, index) if starts else [table_el]
@@ -173,8 +174,9 @@ def _reading_details(table_el, reading: TableReading, lang: str):
         note.text = labels["note"].format(note=reading.description)
         details.append(note)
     ol = etree.SubElement(details, "ol")
-    for cell in reading.cells:
-        etree.SubElement(ol, "li").text = cell.text
+    sub = etree.SubElement
+    for text in reading.texts:
+        sub(ol, "li").text = text
     return details
 
 
@@ -202,7 +204,7 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return
     for reading in readings:
         table_el = reading.parts[-1] if reading.parts else reading.element  # the linear view follows the last part
-        if table_el is None or not reading.cells or _has_reading_after(table_el):
+        if table_el is None or not reading.texts or _has_reading_after(table_el):
             continue
         details = _reading_details(table_el, reading, ctx.lang)
         anchor = table_el
@@ -212,7 +214,7 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
         details.tail = anchor.tail
         anchor.tail = None
         anchor.addnext(details)
-        ctx.report.note("tables", "added linear reading", f"table {reading.index}: {len(reading.cells)} cells")
+        ctx.report.note("tables", "added linear reading", f"table {reading.index}: {len(reading.texts)} cells")
 
 
 def read_page(body: bytes, content_type: str | None = None, lang: str | None = None) -> list[TableReading]:
