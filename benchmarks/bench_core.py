@@ -8,6 +8,7 @@ because the machine is shared and absolute times drift:
     python benchmarks/bench_core.py --only rewrite   # or steps, proxy, cold, pool, memory, weight
     python benchmarks/bench_core.py --only proxy --before b671ca6   # an older revision beside this one
     python benchmarks/bench_core.py --only instructions   # pass-through under callgrind (not in the default run)
+    python benchmarks/bench_core.py --only step-instructions --before REV   # each step's instructions (callgrind)
 
 Needs wrk (Debian package ``wrk``) for the proxy part; uses nginx (``nginx-light``) as
 the static upstream when installed, otherwise the demo site under uvicorn; valgrind for the
@@ -240,6 +241,134 @@ def bench_steps(repeat: int = 30) -> None:
             shown = ", ".join(f"{name} {cost:.2f}" for name, cost in costs.items() if cost >= 0.05)
             print(f"{mode}: total {sum(costs.values()):.2f} — {shown}")
         print()
+
+
+# ---------------------------------------------------------------- step instructions
+
+# Two functions the measured process calls between steps: under callgrind each dump closes a count,
+# so every step gets the instructions it ran, the same on a loaded machine as on a quiet one.
+_MARKER_C = "#include <valgrind/callgrind.h>\nvoid em_dump(void) { CALLGRIND_DUMP_STATS; }\n"
+
+
+def build_marker() -> str | None:
+    """Path of the compiled marker library, or None without gcc or valgrind's headers."""
+    if shutil.which("gcc") is None or not Path("/usr/include/valgrind/callgrind.h").exists():
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="em-marker-"))
+    (folder / "marker.c").write_text(_MARKER_C)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-O1", "-o", str(folder / "marker.so"), str(folder / "marker.c")],
+                   check=True)
+    return str(folder / "marker.so")
+
+
+def serve_step_instructions(marker: str, labels_file: str) -> None:
+    """The measured side of :func:`bench_step_instructions`, run under callgrind: each page and mode once
+    after two warm-up rewrites, a dump after the floor, the parse, every step and the serialisation;
+    the label of each dump goes to ``labels_file`` (one line each, "-" for a dump of nothing measured)."""
+    import ctypes
+    import gc
+
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.document import parse_document, serialize_document
+    from eldermode.transforms.pipeline import PIPELINES
+
+    dump = ctypes.CDLL(marker).em_dump
+    pages = first_rewrite_pages(1)
+    services = page_services()
+    labels: list[str] = []
+
+    def section(label: str, fn):
+        dump()
+        labels.append("-")
+        result = fn()
+        dump()
+        labels.append(label)
+        return result
+
+    for page in (0, 2):
+        _, body, encoding, _ = pages[page]
+        text = body.decode(encoding)
+
+        def floor():
+            lxml.html.tostring(lxml.html.document_fromstring(text), encoding="utf-8")
+
+        for mode in ("elder", "access"):
+            def rewrite(mode=mode):
+                doc = parse_document(body, "text/html; charset=utf-8")
+                ctx = Context(profile=Profile(mode=mode), url="/page.html", services=services)
+                for _, step in PIPELINES[mode]:
+                    step(doc.root, ctx)
+                serialize_document(doc)
+
+            rewrite(), rewrite(), floor(), floor()
+            # The collector runs when allocations pass a threshold, so which step it lands in changes with
+            # every edit: off while measuring, its cost counted once at the end ("collect": what the rewrite
+            # left, the process's older objects frozen as a proxy worker freezes them, middleware/memory.py).
+            gc.collect()
+            gc.freeze()
+            gc.disable()
+            section(f"{page}\t{mode}\tfloor", floor)
+            doc = section(f"{page}\t{mode}\tdecode+parse",
+                          lambda: parse_document(body, "text/html; charset=utf-8"))
+            ctx = Context(profile=Profile(mode=mode), url="/page.html", services=services)
+            for name, step in PIPELINES[mode]:
+                section(f"{page}\t{mode}\t{name}", lambda step=step: step(doc.root, ctx))
+            section(f"{page}\t{mode}\tserialize", lambda: serialize_document(doc))
+            del doc, ctx
+            section(f"{page}\t{mode}\tcollect", gc.collect)
+            gc.enable()
+            gc.unfreeze()
+    Path(labels_file).write_text("\n".join(labels) + "\n")
+
+
+def step_instructions(baseline: str | None, marker: str) -> dict[tuple[int, str, str], int]:
+    """(page, mode, step) → instructions, from one callgrind run of this eldermode (or ``baseline``)."""
+    folder = Path(tempfile.mkdtemp(prefix="em-steps-"))
+    labels = folder / "labels"
+    env = dict(os.environ, PYTHONHASHSEED="0")  # (hashes decide set and dict layouts: fixed, so counts repeat)
+    if baseline:
+        env["PYTHONPATH"] = baseline
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder / 'cg.out'}", sys.executable,
+                    __file__, "--serve-step-instructions", marker, str(labels)],
+                   env=env, check=True, capture_output=True)
+    counts = {}
+    for index, label in enumerate(labels.read_text().splitlines(), start=1):
+        if label == "-":
+            continue
+        text = (folder / f"cg.out.{index}").read_text()
+        page, mode, name = label.split("\t")
+        counts[(int(page), mode, name)] = int(re.search(r"^summary: (\d+)", text, re.MULTILINE).group(1))
+    shutil.rmtree(folder, ignore_errors=True)
+    return counts
+
+
+def bench_step_instructions() -> None:
+    """Each step's CPU instructions on the seed page and the 100 × 50 table, under callgrind (repeatable),
+    beside the lxml parse + serialise floor of the same bytes and, with --baseline, the older eldermode's."""
+    marker = build_marker() if shutil.which("valgrind") else None
+    if marker is None:
+        print("valgrind, its headers or gcc missing (apt-get install valgrind gcc): step instructions skipped\n")
+        return
+    now = step_instructions(None, marker)
+    before = step_instructions(BASELINE, marker) if BASELINE else {}
+    names = {0: "seed report (90 KB)", 2: "100 × 50 table"}
+    print("## Instructions of each step (callgrind, millions; one rewrite after two warm-up rewrites)")
+    for page in (0, 2):
+        for mode in ("elder", "access"):
+            def row(counts):
+                steps = {name: n for (p, m, name), n in counts.items() if p == page and m == mode}
+                floor = steps.pop("floor")
+                total = sum(steps.values())
+                shown = ", ".join(f"{name} {n / 1e6:.1f}" for name, n in steps.items() if n >= 0.05e6)
+                return floor, total, shown
+
+            floor, total, shown = row(now)
+            print(f"{names[page]}, {mode}: total {total / 1e6:.1f} M = {total / floor:.2f}× the floor "
+                  f"({floor / 1e6:.1f} M) — {shown}")
+            if before:
+                floor_b, total_b, shown_b = row(before)
+                print(f"  before: total {total_b / 1e6:.1f} M = {total_b / floor_b:.2f}× — {shown_b}")
+    print()
 
 
 # ---------------------------------------------------------------- servers
@@ -803,12 +932,13 @@ def extract_revision(rev: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("rewrite", "steps", "proxy", "instructions", "cold", "pool", "memory",
-                                           "weight"))
+    parser.add_argument("--only", choices=("rewrite", "steps", "step-instructions", "proxy", "instructions", "cold",
+                                           "pool", "memory", "weight"))
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the pass-through measurement")
     parser.add_argument("--requests", type=int, default=30000, help="mixed requests for the memory run")
     parser.add_argument("--serve-first-rewrites", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-step-instructions", nargs=2, metavar=("MARKER", "LABELS"), help=argparse.SUPPRESS)
     parser.add_argument("--baseline", metavar="DIR",
                         help="an older eldermode to measure beside this one (DIR holds eldermode/{middleware,"
                              "transforms,voices}, e.g. from `git archive`), as the 'before' rows")
@@ -819,6 +949,9 @@ def main() -> None:
     if args.serve_first_rewrites:
         serve_first_rewrites(args.serve_first_rewrites)
         return
+    if args.serve_step_instructions:
+        serve_step_instructions(*args.serve_step_instructions)
+        return
     global BASELINE
     BASELINE = args.baseline or (extract_revision(args.before) if args.before else None)
     print(f"# eldermode core benchmark — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} CPUs, "
@@ -828,6 +961,8 @@ def main() -> None:
         bench_rewrite()
     if args.only in (None, "rewrite", "steps"):
         bench_steps()
+    if args.only == "step-instructions":  # (only when asked: ≈ 2 minutes, 4 with --before)
+        bench_step_instructions()
     if args.only in (None, "proxy"):
         if shutil.which("wrk") is None:
             print("wrk not installed (apt-get install wrk): proxy throughput skipped\n")

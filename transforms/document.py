@@ -277,11 +277,16 @@ def _parser() -> lxml.html.HTMLParser:
     return parser
 
 
+# C0 controls but the whitespace ones (tab, LF, FF, CR): counted in C (a Python loop over the
+# sample cost 0.06 ms a page, 4 % of the parse floor).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:2048]
     if not sample:
         return True
-    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    control = len(_CONTROL.findall(sample))
     return control > len(sample) * 0.05 or sample.count("\ufffd") > len(sample) * 0.3
 
 

@@ -51,9 +51,15 @@ def _script(el: lxml.html.HtmlElement) -> str:
 
 
 def _clickable(el: lxml.html.HtmlElement) -> bool:
-    if el.tag in ("a", "button") or el.get("onclick") is not None or el.get("role") in ("button", "link"):
+    if el.tag in ("a", "button"):
         return True
-    return el.get("tabindex") is not None or bool(_POINTER.search(el.get("style") or ""))
+    get = el.get
+    if get("onclick") is not None or get("role") in ("button", "link") or get("tabindex") is not None:
+        return True
+    # A Word-pasted report styles hundreds of spans, none of them pointers: a substring test rules them out
+    # ("nter": letters whose case the pattern's IGNORECASE folds only as lower() does, unlike i's ı and İ).
+    style = get("style")
+    return style is not None and "nter" in style.lower() and bool(_POINTER.search(style))
 
 
 def _hide(el: lxml.html.HtmlElement, kind: str) -> None:
@@ -61,8 +67,11 @@ def _hide(el: lxml.html.HtmlElement, kind: str) -> None:
     el.set("hidden", "")
 
 
+_LONGEST = 12  # characters of an entry's text; the size words are shorter
+
+
 def _is_entry(el: lxml.html.HtmlElement, text: str) -> bool:
-    if not text or len(text) > 12:
+    if not text or len(text) > _LONGEST:
         return False
     return bool(_ENTRY_TEXT.match(text)) or (len(text) <= 6 and "无障碍" in text and bool(_ENTRY_SCRIPT.search(_script(el))))
 
@@ -134,9 +143,11 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
     with without_generated(body):
         candidates = [el for el in body.iter(*_CANDIDATE_TAGS) if _clickable(el)]
     for el in candidates:
+        text = _text(el)
+        if not text or len(text) > _LONGEST:
+            continue  # neither an entry nor a size word (most links: their place is not looked up)
         if el.get(MARK) is not None or any(a.get("data-eldermode") is not None for a in el.iterancestors()):
             continue
-        text = _text(el)
         if _is_entry(el, text):
             _hide(el, "entry")
             parent = el.getparent()

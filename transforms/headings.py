@@ -63,7 +63,7 @@ def ensure_title(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = model.body
     if body is None:
         return
-    h1 = _first_level_one(body)
+    h1 = _first_level_one(body, model)
     title_el = model.title
     if h1 is None and title_el is not None and title_el.tag not in _HEADING_TAGS:
         # Level 1, unless the author's next heading is deeper than 2: the title then sits right above
@@ -204,10 +204,10 @@ def _logo_heading(model):
     return None
 
 
-def _first_level_one(body):
-    found = next(body.iter("h1"), None)  # in C; XPath's descendant::h1[1] tests every element first
-    if found is not None:
-        return found
+def _first_level_one(body, model):
+    h1s = model.tags("h1")  # the page model's index: a walk of a big table page for none cost more than the rest
+    if h1s:
+        return h1s[0]
     for level in _ARIA_LEVELS(body):
         if level.strip() == "1" and (level.getparent().get("role") == "heading" or level.getparent().tag in _HEADING_TAGS):
             return level.getparent()

@@ -62,10 +62,12 @@ _NAMES = {
 }
 
 
-def existing_landmarks(body) -> dict[str, list]:
-    """The landmarks the author wrote, by role (eldermode's own bar left out)."""
+def existing_landmarks(body, roles: list | None = None) -> dict[str, list]:
+    """The landmarks the author wrote, by role (eldermode's own bar left out).
+
+    ``roles`` are the body's ``role`` attribute values (``_ROLE_ATTRIBUTES``) when the caller has them."""
     found: dict[str, list] = {}
-    candidates = [attr.getparent() for attr in _ROLE_ATTRIBUTES(body)]
+    candidates = [attr.getparent() for attr in (_ROLE_ATTRIBUTES(body) if roles is None else roles)]
     candidates.extend(el for el in body.iter(*_NATIVE_LANDMARK_TAGS) if el.get("role") is None)
     for el in candidates:
         role = el.get("role")
@@ -107,7 +109,10 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = model.body
     if body is None:
         return
-    existing = existing_landmarks(body)
+    # (one walk for the role attributes serves the author's landmarks and the region stops: the
+    # tree does not change before the plan is carried out)
+    roles = _ROLE_ATTRIBUTES(body)
+    existing = existing_landmarks(body, roles)
     taken = [el for els in existing.values() for el in els]
     plan: list[tuple[lxml.html.HtmlElement, str, str]] = []  # (element, role, name key or literal)
 
@@ -168,7 +173,7 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         # Two search landmarks must be told apart by name (站内搜索, 站内搜索 2).
         plan.append((form, "search", "search" if len(searches) + searches_there > 1 else ""))
 
-    plan = _never_more_regions(body, taken, plan, main)
+    plan = _never_more_regions(body, taken, plan, main, roles)
     used_names: dict[str, set[str]] = {}
     for els in existing.values():
         for el in els:
@@ -201,22 +206,22 @@ _CONTENT_TAGS = ("img", "input", "select", "textarea", "button", "iframe", "svg"
 # one by one).
 # One attribute name per XPath: a name test on the attribute axis is a lookup, while a predicate over
 # every attribute costs ~8× as much on a Word-pasted page (each element carries style, class and lang).
-_STOP_ATTRIBUTES = tuple(etree.XPath(f"descendant::*/@{name}") for name in ("hidden", "aria-hidden", "role"))
+_HIDDEN_ATTRIBUTES = (etree.XPath("descendant::*/@hidden"), etree.XPath("descendant::*/@aria-hidden"))
 _STOP_TAGS = ("button", "iframe", "frame", "input")
 _BUTTON_INPUTS = frozenset({"button", "submit", "reset", "image"})
 _ASCII_LOWER = str.maketrans("BUTONSMITREAG", "butonsmitreag")  # as the XPath translate() this replaced: no more
 
 
-def _region_stops(body) -> set:
+def _region_stops(body, roles: list) -> set:
     """The hidden elements, buttons and frames of ``body`` outside eldermode's own blocks (its landmarks count).
 
     Attribute nodes and tag names are found in C; testing one XPath predicate on every element cost
     twice as much on the seed page and ten times as much on a 100 × 50 table page."""
     stops = set()
-    hidden, aria_hidden, role = (find(body) for find in _STOP_ATTRIBUTES)
+    hidden, aria_hidden = (find(body) for find in _HIDDEN_ATTRIBUTES)
     stops.update(value.getparent() for value in hidden)
     stops.update(value.getparent() for value in aria_hidden if value == "true")
-    stops.update(value.getparent() for value in role if value == "button")
+    stops.update(value.getparent() for value in roles if value == "button")
     for el in body.iter(*_STOP_TAGS):
         if el.tag != "input" or (el.get("type") or "").translate(_ASCII_LOWER) in _BUTTON_INPUTS:
             stops.add(el)
@@ -264,12 +269,12 @@ def _outside_landmarks(body, landmarks: list, stops: set | list = ()) -> int:
     return count(body)
 
 
-def _never_more_regions(body, taken: list, plan: list, main) -> list:
+def _never_more_regions(body, taken: list, plan: list, main, roles: list) -> list:
     """The plan without the landmarks that would leave more blocks outside any landmark than the page had.
 
     A landmark added deep inside a block that was outside every landmark splits that block: its
     siblings are now each outside on their own. Such landmarks are dropped (the one main stays)."""
-    stops = _region_stops(body)
+    stops = _region_stops(body, roles)
     before = _outside_landmarks(body, taken, stops)
 
     def after(entries) -> int:

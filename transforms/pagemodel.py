@@ -38,6 +38,9 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|--)\s*")
 _INDEXED_TAGS = ("div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol", "dl",
                  "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "input", "select",
                  "textarea", "button", "label", "iframe", "frame", "style", "area", "svg")
+_INDEXED_BUT_CELLS = tuple(tag for tag in _INDEXED_TAGS if tag != "td")
+_CELL_CLASSES = etree.XPath("descendant::td/@class")
+_CELL_IDS = etree.XPath("descendant::td/@id")
 # Containers and title lines carry the telling ids/classes; inline tags never do.
 _KEYED_TAGS = frozenset({"div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol",
                          "dl", "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6"})
@@ -67,7 +70,8 @@ class PageModel:
         for name in names:
             bucket = self.by_tag.get(name)
             if bucket is None:
-                bucket = [] if name in _INDEXED_TAGS else list(self.body.iter(name))
+                # (cells are indexed only when one is keyed: the others are found when asked for)
+                bucket = [] if name in _INDEXED_BUT_CELLS else list(self.body.iter(name))
                 self.by_tag[name] = bucket
             found.extend(bucket)
         return found
@@ -132,7 +136,10 @@ def _build(root: lxml.html.HtmlElement) -> PageModel:
         return model
     by_tag = model.by_tag
     keyed = model.keyed
-    for el in body.iter(*_INDEXED_TAGS):
+    # A data table's thousands of cells are tested in Python only when one of them has a class or id
+    # (then they are walked with the rest, to keep the keyed blocks in document order).
+    keyed_cells = _CELL_CLASSES(body) or _CELL_IDS(body)
+    for el in body.iter(*(_INDEXED_TAGS if keyed_cells else _INDEXED_BUT_CELLS)):
         tag = el.tag
         bucket = by_tag.get(tag)
         if bucket is None:
