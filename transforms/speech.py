@@ -141,9 +141,9 @@ def _reading_blocks(content) -> list:
             at = len(blocks)
             if tag in _BLOCKS:
                 found = True
-                if not walk(child):
+                if len(child) == 0 or not walk(child):  # (an element with no children holds no block)
                     blocks.append(child)
-            elif not walk(child):
+            elif len(child) == 0 or not walk(child):
                 run.items.append((child, True))  # inline: its text joins el's own
                 continue
             else:  # an inline element holding blocks (<font><p>…)
@@ -165,7 +165,6 @@ def _reading_blocks(content) -> list:
 
 
 READING = "table-reading"  # the tables step's mark on a table's linear reading (transforms/tables/)
-_NUL = "\x00"  # joins item texts to check them at once: never in a tree (document.clean_text)
 
 
 def _linear_readings(root) -> list:
@@ -196,12 +195,15 @@ def _mark_readings(root, lang: str, texts: list[str]) -> int:
 
 
 def _all_speakable(raw: list[str]) -> list[str]:
-    """:func:`speakable_text` of each of ``raw``, checked for all at once: the tables step writes them so already."""
-    plain = "".join(raw)
-    joined = _NUL.join(raw)
-    if (plain.isprintable() and "  " not in plain and " \x00" not in joined and "\x00 " not in joined
-            and not plain.startswith(" ") and not plain.endswith(" ")):
-        return raw  # (whitespace other than single spaces, zero-width spaces, BOMs: none is printable)
+    """:func:`speakable_text` of each of ``raw``, checked for all at once: the tables step writes them so already.
+
+    Joined by single spaces, an item's leading or trailing space (or an empty item) makes a double space, so
+    one scan for "  " checks every item's ends and insides; whitespace other than single spaces, zero-width
+    spaces and BOMs are not printable.
+    """
+    spaced = " ".join(raw)
+    if spaced.isprintable() and "  " not in spaced and not spaced.startswith(" ") and not spaced.endswith(" "):
+        return raw
     return [speakable_text(text) for text in raw]
 
 
