@@ -80,9 +80,10 @@ def _secret(ctx: Context) -> bytes | None:
 
 
 def _hidden(el) -> bool:
-    return el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in (
-        (el.get("style") or "").replace(" ", "").lower()
-    )
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return style is not None and "display:none" in style.replace(" ", "").lower()
 
 
 class _Run:
@@ -430,7 +431,7 @@ MAX_NAME = 80  # longer "names" are blocks of text wrapped in a link, read as se
 
 def control_name(el) -> str:
     """What 指读 says for a link or button: its aria-label, else its text (speech.js computes the same)."""
-    return speakable_text(el.get("aria-label") or el.text_content())
+    return speakable_text(el.get("aria-label") or ((el.text or "") if len(el) == 0 else el.text_content()))
 
 
 def _number_control_names(body, texts: list[str]) -> int:
