@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import itertools
 import re
 from urllib.parse import quote
 
@@ -172,27 +173,54 @@ def _linear_readings(root) -> list:
     return [d for d in root.iter("details") if d.get("data-eldermode") == READING]
 
 
-def _mark_readings(root, lang: str, texts: list[str]) -> int:
+def _mark_readings(root, lang: str, texts: list[str], models: list) -> int:
     """Number the items of the tables' linear readings (``data-em-seg-from`` on each reading); items marked.
 
     An item's text is appended to ``texts`` as it stands; one longer than a piece may be gets ""
     in its slot (never asked for) and is wrapped in sentence spans numbered after every reading's items.
+    A reading the tables step wrote on this rewrite (``models``: its TableReadings) has its list items'
+    texts taken from its model, as it wrote them; others (a page rewritten twice) are read from the tree.
     """
+    written = {model.details: model for model in models if model.details is not None}
     long_items = []
     count = 0
     for reading in _linear_readings(root):
-        items = list(reading.iter("p", "li"))  # (the <summary> is a control, not read)
-        raw = [(item.text or "") if len(item) == 0 else item.text_content() for item in items]
+        model = written.get(reading)
+        read = _written_items(reading, model) if model is not None else None
+        if read is None:
+            items = list(reading.iter("p", "li"))  # (the <summary> is a control, not read)
+            raw = [(item.text or "") if len(item) == 0 else item.text_content() for item in items]
+        else:
+            items, raw = read
         reading.set("data-em-seg-from", str(len(texts)))
         first = len(texts)
         texts.extend(_all_speakable(raw))
-        count += len(items)
+        count += len(raw)
         if max(map(len, raw), default=0) > MAX_SEGMENT:
+            items = list(items)  # (from a model: an iterator until now)
             long_items.extend((first + k, item) for k, item in enumerate(items) if len(texts[first + k]) > MAX_SEGMENT)
     for slot, item in long_items:
         texts[slot] = ""
         _wrap(item, lang, texts)
     return count
+
+
+def _written_items(reading, model):
+    """(items, their texts) of a linear reading as the tables step wrote it — ``<summary>``, the ``<p>`` notes,
+    then an ``<ol>`` of one ``<li>`` per sentence of ``model.texts`` — without reading the ~5,000 list items
+    back. No later step edits a reading's items (those that edit text set eldermode's generated blocks aside);
+    one that did would leave those items' marks unverifiable, never the server speaking what it did not sign.
+    The items come as an iterator, walked only when one is too long for one piece; None when the reading has
+    another shape.
+    """
+    if len(reading) == 0:
+        return None
+    *head, listed = reading
+    if listed.tag != "ol" or len(listed) != len(model.texts) or any(
+            el.tag not in ("summary", "p") or len(el) for el in head):
+        return None
+    notes = [el for el in head if el.tag == "p"]
+    return itertools.chain(notes, listed), [el.text or "" for el in notes] + model.texts
 
 
 def _all_speakable(raw: list[str]) -> list[str]:
@@ -362,7 +390,7 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _wrap(block, lang, texts)
     sentences = len(texts)
     ctx.data["speech.sentences"], ctx.data["speech.lang"] = texts[:], lang  # (what eldermode speak reads)
-    tables = _mark_readings(root, lang, texts)
+    tables = _mark_readings(root, lang, texts, ctx.data.get("tables") or [])
     if not any(texts):
         ctx.report.note("speech", "no article text found", "no 朗读 controls added")
         return
