@@ -91,12 +91,14 @@ def test_a_worker_collects_young_objects_less_often_after_start():
     assert out[1:] == [str(YOUNG_THRESHOLD), "10", "10", "True"]
 
 
-# A page with what the landmarks and speech steps walk: a banner, a menu, an article of paragraphs, a footer.
+# A page with what the steps walk: a banner, a menu, an article of paragraphs with a report table, a footer.
 ARTICLE_PAGE = ("<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>通知 - 某某市政府</title></head><body>"
                 "<div class=header><img src=/logo.png alt=某某市政府></div>"
                 "<div class=nav><a href=/>首页</a> <a href=/a.html>政务公开</a> <a href=/b.html>办事服务</a></div>"
                 "<div class=content><h1>关于做好年度报告工作的通知</h1><p>各单位：请于三月底前报送本单位年度报告。</p>"
-                "<p>联系电话：12345。</p><button type=button>打印</button><div hidden>隐藏</div></div>"
+                "<p>联系电话：12345。</p><table border=1><tr><td>项目</td><td>2021年</td><td>2022年</td></tr>"
+                "<tr><td>收到申请</td><td>12</td><td>15</td></tr><tr><td>办结</td><td>11</td><td>15</td></tr></table>"
+                "<button type=button>打印</button><div hidden>隐藏</div></div>"
                 "<div class=footer>版权所有 某某市政府</div></body></html>").encode("utf-8")
 
 
