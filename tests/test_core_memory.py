@@ -83,12 +83,15 @@ def test_a_setting_the_operator_made_is_left_alone(monkeypatch):
 
 def test_a_worker_collects_young_objects_less_often_after_start():
     probe = ("import gc; from eldermode.middleware import memory; before = gc.get_threshold(); "
-             "memory.freeze_startup_objects(); print(before[0], *gc.get_threshold(), gc.get_freeze_count() > 0)")
+             "memory.freeze_startup_objects(); print(*before, *gc.get_threshold(), gc.get_freeze_count() > 0)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == "700"  # CPython's default, which a rewrite's proxies pass dozens of times
+    before, after, frozen = [int(n) for n in out[:3]], [int(n) for n in out[3:6]], out[6]
     from eldermode.middleware.memory import YOUNG_THRESHOLD
 
-    assert out[1:] == [str(YOUNG_THRESHOLD), "10", "10", "True"]
+    # (against this interpreter's own defaults: 3.14's incremental collector reports its third threshold as 0)
+    assert after[0] == max(before[0], YOUNG_THRESHOLD)
+    assert after[1:] == before[1:]  # the older generations keep their ratios
+    assert frozen == "True"
 
 
 # A page with what the steps walk: a banner, a menu, an article of paragraphs with a report table, a footer.
