@@ -1,4 +1,4 @@
-"""Thousands of new elements at once (a table's linear reading, its cards): written as markup and parsed by libxml2.
+"""Thousands of new elements at once (a data table's reading cards): written as markup and parsed by libxml2.
 
 Made one by one from Python, each element costs a Python proxy, lxml.html's class lookup (a
 Python call) and a check of its tag or attribute names; parsed, none of that happens. The tree
