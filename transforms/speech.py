@@ -120,48 +120,51 @@ def _reading_blocks(content) -> list:
     are left out of the continuous reading (and not even walked into).
     """
     blocks: list = []
-
-    def walk(el) -> bool:
-        """Collect what is read under ``el``; whether there was any block under it."""
-        found = False
-        runs: list[tuple[int, _Run]] = []  # el's own text between its blocks, and where it goes in ``blocks``
-        run = _Run(el, with_text=True)
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP:
-                run.items.append((child, False))
-                continue
-            if tag in _NOT_READ or child.get("data-eldermode") is not None or _hidden(child):
-                if tag in _BLOCKS:
-                    found = True
-                    runs.append((len(blocks), run))
-                    run = _Run(el, with_text=False)
-                run.items.append((child, False))
-                continue
-            at = len(blocks)
-            if tag in _BLOCKS:
-                found = True
-                if not walk(child):
-                    blocks.append(child)
-            elif not walk(child):
-                run.items.append((child, True))  # inline: its text joins el's own
-                continue
-            else:  # an inline element holding blocks (<font><p>…)
-                found = True
-            runs.append((at, run))
-            run = _Run(el, with_text=False)
-            run.items.append((child, False))
-        if not found:
-            return False
-        runs.append((len(blocks), run))
-        for at, text in reversed(runs):  # last first: the positions before stay right
-            if any(compact(piece[2]) for piece in text.pieces()):
-                blocks.insert(at, text)
-        return True
-
-    if not walk(content):
+    if not _walk_blocks(content, blocks):
         blocks.append(content)
     return blocks
+
+
+def _walk_blocks(el, blocks: list) -> bool:
+    """Collect what is read under ``el`` into ``blocks``; whether there was any block under it.
+
+    (A function of the module, not a recursive closure: that would be a reference cycle keeping the
+    page's tree alive until the garbage collector finds it, middleware/memory.py.)"""
+    found = False
+    runs: list[tuple[int, _Run]] = []  # el's own text between its blocks, and where it goes in ``blocks``
+    run = _Run(el, with_text=True)
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            run.items.append((child, False))
+            continue
+        if tag in _NOT_READ or child.get("data-eldermode") is not None or _hidden(child):
+            if tag in _BLOCKS:
+                found = True
+                runs.append((len(blocks), run))
+                run = _Run(el, with_text=False)
+            run.items.append((child, False))
+            continue
+        at = len(blocks)
+        if tag in _BLOCKS:
+            found = True
+            if not _walk_blocks(child, blocks):
+                blocks.append(child)
+        elif not _walk_blocks(child, blocks):
+            run.items.append((child, True))  # inline: its text joins el's own
+            continue
+        else:  # an inline element holding blocks (<font><p>…)
+            found = True
+        runs.append((at, run))
+        run = _Run(el, with_text=False)
+        run.items.append((child, False))
+    if not found:
+        return False
+    runs.append((len(blocks), run))
+    for at, text in reversed(runs):  # last first: the positions before stay right
+        if any(compact(piece[2]) for piece in text.pieces()):
+            blocks.insert(at, text)
+    return True
 
 
 READING = "table-reading"  # the tables step's mark on a table's linear reading (transforms/tables/)
