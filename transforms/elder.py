@@ -29,6 +29,8 @@ from . import Context
 from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
 from .markup import without_generated
+from .bulkmarkup import escaper, parse_element
+from .tables.reading import PLACE
 
 __all__ = [
     "allow_zoom",
@@ -358,7 +360,7 @@ def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
     tables = None
     made = 0
     for reading in readings:
-        if not reading.cells:
+        if not reading.texts:
             continue
         # The reading names its <table> (the first part when the tables step split it into one
         # table per section; the parts share one scroll container). Older models only had the index.
@@ -404,11 +406,44 @@ def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
 
 
 def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
-    rows: dict[tuple[int, tuple[str, ...]], list] = {}
-    for cell in reading.cells:
-        if not cell.value.strip():
+    # The cards are written as markup and parsed in one go: thousands of elements, made one by one they
+    # were the step's cost. Every text of a card (header texts, values) is in one of the reading's
+    # sentences (read() writes each cell's row path, column path and value into its sentence), so the
+    # sentences tell whether any needs escaping.
+    esc = escaper(reading.texts)
+    glue, sep = words["path"], words["sep"]
+    # Read off the reading's flat places (no CellReading made a cell): row path, column path, value, y, x.
+    places = reading.places
+    rows: dict[tuple[int, tuple[str, ...]], list] = {}  # (y, row path) -> its cells with a value, reading order
+    paths: dict[int, tuple[str, ...]] = {}  # id of a row path list -> the path (read() shares one list a row)
+    # id of a column path list -> the markup a cell under it starts with: "<dt>column path：</dt><dd>". The
+    # same column paths head the cells of every card: each is joined once.
+    openings: dict[int, str] = {}
+    empty_term = False
+    # A card lists its cells by (y, x): they come so (read() goes row by row, left to right); the rows
+    # whose cells do not are noted, and their cards sorted.
+    out_of_order = set()
+    last_y = last_row = last_x = cells = None
+    for row, col, value, y, x in zip(places[0::PLACE], places[1::PLACE], places[2::PLACE], places[3::PLACE],
+                                     places[4::PLACE]):
+        if not value.strip():
             continue  # an empty (merged) cell says nothing on a card
-        rows.setdefault((cell.y, tuple(cell.row)), []).append(cell)
+        if row is not last_row or y != last_y:
+            path = paths.get(id(row))
+            if path is None:
+                path = paths[id(row)] = tuple(row)
+            cells = rows.setdefault((y, path), [])
+            if cells and x < cells[-1][1]:
+                out_of_order.add((y, path))
+            last_y, last_row = y, row
+        elif x < last_x:
+            out_of_order.add((y, path))
+        last_x = x
+        opening = openings.get(id(col))
+        if opening is None:
+            empty_term = empty_term or not col
+            opening = openings[id(col)] = f"<dt>{esc(glue.join(col) + sep) if col else ''}</dt><dd>"
+        cells.append((y, x, opening, value))
     if not rows:
         return None
     name = reading.caption or wrapper.get("aria-label") or ""
@@ -417,30 +452,37 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     if reading.caption:
         caption = etree.SubElement(box, "p", {"class": "em-cards-caption"})
         caption.text = reading.caption
-    merged: dict[tuple[str, ...], list] = {}
-    order: list[tuple[str, ...]] = []
+    merged: dict[tuple[str, ...], list] = {}  # a card's head -> its cells (rows of one path at several y)
+    unsorted = set()  # the cards to sort
     for (y, path), cells in sorted(rows.items(), key=lambda item: item[0][0]):
         key = path or (words["row"].format(n=y + 1),)
-        if key not in merged:
-            merged[key] = []
-            order.append(key)
-        merged[key].extend(cells)
-    # A card's terms are the same column paths on every card: each is joined once. (Building the thousands
-    # of elements is the step's cost; the names are bound locally for it.)
-    sub, glue, sep = etree.SubElement, words["path"], words["sep"]
-    terms: dict[tuple[str, ...], str] = {}
-    for key in order:
-        card = sub(box, "div", {"class": "em-card"})
-        head = sub(card, "p", {"class": "em-card-head"})
-        head.text = glue.join(key)
-        items = sub(card, "dl")
-        for cell in sorted(merged[key], key=lambda c: (c.y, c.x)):
-            col = tuple(cell.col)
-            text = terms.get(col)
-            if text is None:
-                text = terms[col] = glue.join(col) + sep if col else ""
-            sub(items, "dt").text = text
-            sub(items, "dd").text = cell.value
+        if (y, path) in out_of_order:
+            unsorted.add(key)
+        if key in merged:
+            if merged[key][-1][0] == y:
+                unsorted.add(key)  # two rows at the same y on one card (a row header reading 第3行 by a row without)
+            merged[key].extend(cells)
+        else:
+            merged[key] = cells
+    markup = ["<div>"]
+    write = markup.append
+    heads = []
+    for key, cells in merged.items():
+        head = glue.join(key)
+        heads.append(head)
+        write(f'<div class="em-card"><p class="em-card-head">{esc(head)}</p><dl>')
+        if key in unsorted:
+            cells.sort(key=lambda cell: (cell[0], cell[1]))
+        write("".join([f"{opening}{esc(value)}</dd>" for _, _, opening, value in cells]))
+        write("</dl></div>")
+    write("</div>")
+    built = parse_element("".join(markup))
+    if empty_term or "" in heads:
+        # An empty text set from Python is an empty text node; the parser makes none: put them back.
+        for el in built.iter("p", "dt"):
+            if el.text is None:
+                el.text = ""
+    box.extend(built)
     return box
 
 

@@ -250,23 +250,25 @@ def _outside_landmarks(body, landmarks: list, stops: set | list = ()) -> int:
         while node is not None and node not in holders:
             holders.add(node)
             node = node.getparent()
+    return _count_outside(body, marks, holders)
 
-    def count(el) -> int:
-        total = 0
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _NO_CONTENT or child in marks or child.get("data-eldermode") not in (
-                    None, "landmark", "heading", "separator"):
-                continue
-            if child.get("hidden") is not None or child.get("aria-hidden") == "true":
-                continue
-            if child in holders:
-                total += count(child)
-            elif has_text(child.text_content()) or next(child.iter(*_CONTENT_TAGS), None) is not None:
-                total += 1
-        return total
 
-    return count(body)
+def _count_outside(el, marks: set, holders: set) -> int:
+    # (a function of the module, not a recursive closure: that would be a reference cycle keeping the
+    # page's tree alive until the garbage collector finds it, middleware/memory.py)
+    total = 0
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _NO_CONTENT or child in marks or child.get("data-eldermode") not in (
+                None, "landmark", "heading", "separator"):
+            continue
+        if child.get("hidden") is not None or child.get("aria-hidden") == "true":
+            continue
+        if child in holders:
+            total += _count_outside(child, marks, holders)
+        elif has_text(child.text_content()) or next(child.iter(*_CONTENT_TAGS), None) is not None:
+            total += 1
+    return total
 
 
 def _never_more_regions(body, taken: list, plan: list, main, roles: list) -> list:
