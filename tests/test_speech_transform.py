@@ -165,6 +165,31 @@ def test_a_reading_item_is_one_piece_unless_too_long_for_one() -> None:
     assert all(stored[int(number)] == text and len(text) <= 120 for number, text in spans)
 
 
+def test_a_reading_written_on_this_rewrite_is_numbered_from_its_model_as_from_the_tree() -> None:
+    """The tables step's own reading has its items' texts taken from its model, not read back: the same page."""
+    from eldermode.transforms.tables import annotate_tables
+
+    long_cell = "，".join(f"第{n}项说明文字较长" for n in range(1, 21)) + "。"  # ≈ 200 characters: split in spans
+    rows = "".join(f"<tr><th>项目{i}</th><td>{long_cell if i == 2 else i}</td><td>{i * 3}</td></tr>" for i in range(5))
+    body = ARTICLE.replace(
+        '<table><tr><th>项目</th><td>数量</td></tr><tr><td>申请</td><td>15</td></tr></table>',
+        f"<table><caption>办理情况</caption><tr><th>名称</th><th>说明</th><th>数量</th></tr>{rows}</table>",
+    )
+    pages = []
+    for from_model in (True, False):
+        root = _page(body)
+        ctx = _ctx()
+        annotate_tables(root, ctx)
+        assert ctx.data["tables"][0].details is not None
+        if not from_model:
+            ctx.data["tables"] = []  # as on a page whose reading was already there: read from the tree
+        prepare_speech(root, ctx)
+        pages.append((lxml.html.tostring(root), _stored(root, ctx)))
+    assert pages[0] == pages[1]
+    stored = pages[0][1]
+    assert "" in stored and any(long_cell[:9] in text for text in stored)  # the long item: a slot "", spans after
+
+
 def test_speech_hooks_script_stylesheet_download_and_own_controls_without_toolbar() -> None:
     root = _page(ARTICLE)
     prepare_speech(root, _ctx(url="/news/a.html?id=3"))

@@ -169,8 +169,10 @@ def group_named_generics(root: lxml.html.HtmlElement, ctx: Context) -> None:
     Runs after the landmarks, which may give such a block a landmark role instead.
     """
     for el in root.iter(*_GENERIC):
-        if el.get("role") is None and (el.get("aria-label") or el.get("aria-labelledby")) and not el.get(
-                "data-eldermode"):
+        # (a substring test of the attribute names rules out the hundreds of styled spans and paragraphs of a
+        # Word-pasted report at once: "aria-label" is in both names)
+        if "aria-label" in " ".join(el.keys()) and el.get("role") is None and (
+                el.get("aria-label") or el.get("aria-labelledby")) and not el.get("data-eldermode"):
             el.set("role", "group")
             ctx.report.note("aria", "named generic element made a group", describe(el))
 

@@ -89,9 +89,12 @@ _MEDIA_TAGS = ("marquee", "video", "audio", "bgsound", "embed", "iframe")
 # Only elements that could be an ad are looked at: named ones, or ones placed by an inline style.
 # Which names are ad-like is decided once per distinct value (read in C), and only the elements
 # with such a value are fetched: no Python test of each element (hundreds of MsoNormal paragraphs).
-_IDS = etree.XPath("descendant::*/@id", smart_strings=False)
+_IDS = etree.XPath("descendant::*/@id")  # (each value knows its element: ids are few on any page)
 _CLASSES = etree.XPath("descendant::*/@class", smart_strings=False)
-_STYLES = etree.XPath("descendant::*/@style", smart_strings=False)
+# All the style values as one string, joined in C (EXSLT): the one question asked of them is whether any places
+# an element. (A word across two values only costs the exact test below.)
+_STYLE_TEXT = etree.XPath("str:concat(descendant::*/@style)", namespaces={"str": "http://exslt.org/strings"},
+                          smart_strings=False)
 
 
 def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -127,20 +130,18 @@ def calm_page(root: lxml.html.HtmlElement, ctx: Context) -> None:
 
 def _ad_candidates(body) -> list:
     """The elements under ``body`` named like an ad or placed by an inline style, in document order."""
-    values = {f"i{n}": v for n, v in enumerate(v for v in set(_IDS(body)) if _named_like_ad(v, ""))}
-    values.update({f"c{n}": v for n, v in enumerate(v for v in set(_CLASSES(body)) if _named_like_ad("", v))})
+    # (values as plain strings: the memo must not keep a page's tree alive)
+    ids = [value for value in _IDS(body) if _named_like_ad(str(value), "")]
+    classes = [value for value in set(_CLASSES(body)) if _named_like_ad("", value)]
+    placed = "position" in _STYLE_TEXT(body)
+    if not classes and not placed:
+        return [value.getparent() for value in ids]  # the common case: no XPath test of every element
+    values = {f"i{n}": str(v) for n, v in enumerate(set(ids))}
+    values.update({f"c{n}": v for n, v in enumerate(classes)})
     tests = [f"@{'id' if name[0] == 'i' else 'class'}=${name}" for name in values]
-    if "position" in "".join(set(_STYLES(body))):
+    if placed:
         tests.append("contains(@style, 'position')")
-    return etree.XPath(f"descendant::*[{' or '.join(tests)}]")(body, **values) if tests else []
-
-
-def _with_values(body, attribute: str, values) -> list:
-    """The elements under ``body`` whose ``attribute`` is one of ``values``, in document order."""
-    if len(values) > 40:  # an XPath test of each value on each element would cost more than a walk
-        return [el for el in body.iterdescendants(etree.Element) if el.get(attribute) in values]
-    names = {f"v{n}": value for n, value in enumerate(values)}
-    return etree.XPath(f"descendant::*[{' or '.join(f'@{attribute}=${name}' for name in names)}]")(body, **names)
+    return etree.XPath(f"descendant::*[{' or '.join(tests)}]")(body, **values)
 
 
 def _stop_motion(el: lxml.html.HtmlElement, ctx: Context) -> None:
@@ -204,19 +205,28 @@ def rewrite_inline_style(style: str) -> str | None:
     return ";".join(out) if changed else None
 
 
+_STYLES = etree.XPath("descendant::*/@style")  # (each value knows its element)
+
+
 def rewrite_inline_styles(root: lxml.html.HtmlElement, ctx: Context) -> None:
     """Rewrite the inline ``style`` attributes elder.css cannot override (see module docstring)."""
     body = root.find("body")
     if body is None:
         return
-    # Decided once per distinct value (read in C: a pasted report repeats a dozen on 1,000 elements),
-    # then only the elements with a value that changes are fetched.
-    changed = {style: new for style in set(_STYLES(body)) if (new := rewrite_inline_style(style)) is not None}
+    # Decided once per distinct value (read in C: a pasted report repeats a dozen on 1,000 elements); each value
+    # knows its element, so those with a value that changes are picked from them, not by an XPath test of every
+    # element. (The memo is keyed by plain strings: it must not keep a page's tree alive.)
+    values = _STYLES(body)
+    changed = {style: new for style in {str(value) for value in set(values)}
+               if (new := rewrite_inline_style(style)) is not None}
     if not changed:
         return
     rewritten = 0
-    for el in _with_values(body, "style", changed):
-        new = changed[el.get("style")]
+    for value in values:
+        new = changed.get(value)
+        if new is None:
+            continue
+        el = value.getparent()
         if el.get("data-em-style") is None:
             el.set("style", new)
             el.set("data-em-style", "")  # marks the rewrite so a second pass leaves it alone

@@ -87,33 +87,33 @@ def _site_paragraphs(body) -> list:
     """The ``<p>`` elements under ``body`` in document order, but those inside eldermode's own blocks.
 
     All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
-    table's cell paragraphs each credit their own cell, never the article's container. Each
-    ancestor is judged once (paragraphs share parents): an XPath ancestor predicate on each
-    paragraph walked up from every one of a table reading's hundreds.
+    table's cell paragraphs each credit their own cell, never the article's container. A paragraph's
+    ancestors are walked up only until one is known: the site's paragraphs share parents, and the
+    first paragraph found in one of eldermode's blocks sets aside all of that block's at once (a walk
+    up from each of a table's hundreds of cell paragraphs cost most of the page model).
     """
-    ours: dict = {}  # element -> whether it is in (or is) one of eldermode's blocks
-
-    def own(el) -> bool:
+    theirs: set = set()  # paragraphs in one of eldermode's blocks
+    outside: set = set()  # elements neither in nor of one of eldermode's blocks
+    site = []
+    for p in body.iter("p"):
+        if p in theirs:
+            continue
         path = []
-        node = el
-        known = False
-        while node is not None:
-            known = ours.get(node)
-            if known is not None:
-                break
+        node = p
+        block = None
+        while node is not None and node not in outside:
             mark = node.get("data-eldermode")
             if mark is not None and mark != "landmark":
-                known = True
+                block = node
                 break
             path.append(node)
             node = node.getparent()
+        if block is None:
+            outside.update(path)
+            site.append(p)
         else:
-            known = False
-        for seen in path:
-            ours[seen] = known
-        return known
-
-    return [p for p in body.iter("p") if not own(p)]
+            theirs.update(block.iter("p"))
+    return site
 
 
 # (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)

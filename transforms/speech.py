@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import itertools
 import re
 from urllib.parse import quote
 
@@ -80,9 +81,10 @@ def _secret(ctx: Context) -> bytes | None:
 
 
 def _hidden(el) -> bool:
-    return el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in (
-        (el.get("style") or "").replace(" ", "").lower()
-    )
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return style is not None and "display:none" in style.replace(" ", "").lower()
 
 
 class _Run:
@@ -148,9 +150,9 @@ def _walk_blocks(el, blocks: list) -> bool:
         at = len(blocks)
         if tag in _BLOCKS:
             found = True
-            if not _walk_blocks(child, blocks):
+            if len(child) == 0 or not _walk_blocks(child, blocks):  # (an element with no children holds no block)
                 blocks.append(child)
-        elif not _walk_blocks(child, blocks):
+        elif len(child) == 0 or not _walk_blocks(child, blocks):
             run.items.append((child, True))  # inline: its text joins el's own
             continue
         else:  # an inline element holding blocks (<font><p>…)
@@ -168,29 +170,37 @@ def _walk_blocks(el, blocks: list) -> bool:
 
 
 READING = "table-reading"  # the tables step's mark on a table's linear reading (transforms/tables/)
-_NUL = "\x00"  # joins item texts to check them at once: never in a tree (document.clean_text)
 
 
 def _linear_readings(root) -> list:
     return [d for d in root.iter("details") if d.get("data-eldermode") == READING]
 
 
-def _mark_readings(root, lang: str, texts: list[str]) -> int:
+def _mark_readings(root, lang: str, texts: list[str], models: list) -> int:
     """Number the items of the tables' linear readings (``data-em-seg-from`` on each reading); items marked.
 
     An item's text is appended to ``texts`` as it stands; one longer than a piece may be gets ""
     in its slot (never asked for) and is wrapped in sentence spans numbered after every reading's items.
+    A reading the tables step wrote on this rewrite (``models``: its TableReadings) has its list items'
+    texts taken from its model, as it wrote them; others (a page rewritten twice) are read from the tree.
     """
+    written = {model.details: model for model in models if model.details is not None}
     long_items = []
     count = 0
     for reading in _linear_readings(root):
-        items = list(reading.iter("p", "li"))  # (the <summary> is a control, not read)
-        raw = [(item.text or "") if len(item) == 0 else item.text_content() for item in items]
+        model = written.get(reading)
+        read = _written_items(reading, model) if model is not None else None
+        if read is None:
+            items = list(reading.iter("p", "li"))  # (the <summary> is a control, not read)
+            raw = [(item.text or "") if len(item) == 0 else item.text_content() for item in items]
+        else:
+            items, raw = read
         reading.set("data-em-seg-from", str(len(texts)))
         first = len(texts)
         texts.extend(_all_speakable(raw))
-        count += len(items)
+        count += len(raw)
         if max(map(len, raw), default=0) > MAX_SEGMENT:
+            items = list(items)  # (from a model: an iterator until now)
             long_items.extend((first + k, item) for k, item in enumerate(items) if len(texts[first + k]) > MAX_SEGMENT)
     for slot, item in long_items:
         texts[slot] = ""
@@ -198,13 +208,34 @@ def _mark_readings(root, lang: str, texts: list[str]) -> int:
     return count
 
 
+def _written_items(reading, model):
+    """(items, their texts) of a linear reading as the tables step wrote it — ``<summary>``, the ``<p>`` notes,
+    then an ``<ol>`` of one ``<li>`` per sentence of ``model.texts`` — without reading the ~5,000 list items
+    back. No later step edits a reading's items (those that edit text set eldermode's generated blocks aside);
+    one that did would leave those items' marks unverifiable, never the server speaking what it did not sign.
+    The items come as an iterator, walked only when one is too long for one piece; None when the reading has
+    another shape.
+    """
+    if len(reading) == 0:
+        return None
+    *head, listed = reading
+    if listed.tag != "ol" or len(listed) != len(model.texts) or any(
+            el.tag not in ("summary", "p") or len(el) for el in head):
+        return None
+    notes = [el for el in head if el.tag == "p"]
+    return itertools.chain(notes, listed), [el.text or "" for el in notes] + model.texts
+
+
 def _all_speakable(raw: list[str]) -> list[str]:
-    """:func:`speakable_text` of each of ``raw``, checked for all at once: the tables step writes them so already."""
-    plain = "".join(raw)
-    joined = _NUL.join(raw)
-    if (plain.isprintable() and "  " not in plain and " \x00" not in joined and "\x00 " not in joined
-            and not plain.startswith(" ") and not plain.endswith(" ")):
-        return raw  # (whitespace other than single spaces, zero-width spaces, BOMs: none is printable)
+    """:func:`speakable_text` of each of ``raw``, checked for all at once: the tables step writes them so already.
+
+    Joined by single spaces, an item's leading or trailing space (or an empty item) makes a double space, so
+    one scan for "  " checks every item's ends and insides; whitespace other than single spaces, zero-width
+    spaces and BOMs are not printable.
+    """
+    spaced = " ".join(raw)
+    if spaced.isprintable() and "  " not in spaced and not spaced.startswith(" ") and not spaced.endswith(" "):
+        return raw
     return [speakable_text(text) for text in raw]
 
 
@@ -362,7 +393,7 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _wrap(block, lang, texts)
     sentences = len(texts)
     ctx.data["speech.sentences"], ctx.data["speech.lang"] = texts[:], lang  # (what eldermode speak reads)
-    tables = _mark_readings(root, lang, texts)
+    tables = _mark_readings(root, lang, texts, ctx.data.get("tables") or [])
     if not any(texts):
         ctx.report.note("speech", "no article text found", "no 朗读 controls added")
         return
@@ -431,7 +462,7 @@ MAX_NAME = 80  # longer "names" are blocks of text wrapped in a link, read as se
 
 def control_name(el) -> str:
     """What 指读 says for a link or button: its aria-label, else its text (speech.js computes the same)."""
-    return speakable_text(el.get("aria-label") or el.text_content())
+    return speakable_text(el.get("aria-label") or ((el.text or "") if len(el) == 0 else el.text_content()))
 
 
 def _number_control_names(body, texts: list[str]) -> int:

@@ -34,7 +34,9 @@ _TERMINATORS = "。！？；!?;…"
 _CLOSERS = "”’」』》）)】〕]\"'"
 _SOFT_BREAKS = "，、：,:—"  # where an over-long sentence is cut, best first is the last one before the limit
 _END = "[" + re.escape(_TERMINATORS + _CLOSERS) + "]*"
-_BREAKS = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END)
+# ``[\r\n]|[terminator]`` + closers, written to start with one character class: the regular expression engine then
+# skips in C to the next candidate instead of trying both branches at every character (twice as fast over Chinese).
+_BREAKS = re.compile(r"[\r\n" + re.escape(_TERMINATORS) + "](?:(?<=[" + re.escape(_TERMINATORS) + "])" + _END + ")?")
 _BREAKS_EN = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END + r"|\." + _END + r"(?=\s|$)")
 _HAS_CJK = _CJK_CHARS = re.compile("[" + CJK + "]")
 

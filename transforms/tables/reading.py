@@ -42,6 +42,9 @@ class TableReading:
     # section, ``parts`` lists them all (``element`` first). Not serialised.
     element: object = field(default=None, repr=False, compare=False)
     parts: list = field(default_factory=list, repr=False, compare=False)
+    # The linear reading (<details>) the tables step wrote after it on this rewrite, None when the page already
+    # had one: the speech step numbers that reading's items from ``texts`` instead of reading ~5,000 back.
+    details: object = field(default=None, repr=False, compare=False)
     # row, col, value, y, x, rowspan, colspan of each sentence in turn, flat (PLACE entries a sentence):
     # its CellReading is made when ``cells`` is first read. Access mode reads only the sentences; a
     # 100 × 50 table makes 4,800 fewer objects, none the garbage collector walks.

@@ -206,7 +206,7 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
         table_el = reading.parts[-1] if reading.parts else reading.element  # the linear view follows the last part
         if table_el is None or not reading.texts or _has_reading_after(table_el):
             continue
-        details = _reading_details(table_el, reading, ctx.lang)
+        details = reading.details = _reading_details(table_el, reading, ctx.lang)
         anchor = table_el
         parent = table_el.getparent()
         if parent is not None and parent.get(MARK) == "table-scroll":
