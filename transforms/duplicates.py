@@ -53,13 +53,18 @@ def _script(el: lxml.html.HtmlElement) -> str:
 def _clickable(el: lxml.html.HtmlElement) -> bool:
     if el.tag in ("a", "button"):
         return True
-    get = el.get
-    if get("onclick") is not None or get("role") in ("button", "link") or get("tabindex") is not None:
+    # The attribute names in one call: most spans and list items have only a style or a class, or nothing.
+    names = el.keys()
+    if not names:
+        return False
+    if "onclick" in names or "tabindex" in names or ("role" in names and el.get("role") in ("button", "link")):
         return True
+    if "style" not in names:
+        return False
     # A Word-pasted report styles hundreds of spans, none of them pointers: a substring test rules them out
     # ("nter": letters whose case the pattern's IGNORECASE folds only as lower() does, unlike i's ı and İ).
-    style = get("style")
-    return style is not None and "nter" in style.lower() and bool(_POINTER.search(style))
+    style = el.get("style")
+    return "nter" in style.lower() and bool(_POINTER.search(style))
 
 
 def _hide(el: lxml.html.HtmlElement, kind: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from lxml import etree
 
 from . import Context
 from .textwalk import EMBEDDED, NOT_RENDERED, walk
@@ -19,6 +20,10 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _NOT_TEXT = NOT_RENDERED | EMBEDDED
 
 
+_MARKED = etree.XPath("boolean(descendant-or-self::*/@data-eldermode)")
+_ALL_TEXT = etree.XPath("string()")
+
+
 def _own(el) -> bool:
     return el.get("data-eldermode") is None
 
@@ -31,6 +36,9 @@ def visible_text(root: lxml.html.HtmlElement, limit: int = 2000) -> str:
     """
     body = root.find("body")
     start = body if body is not None else root
+    if next(start.iter(*_NOT_TEXT), None) is None and not _MARKED(start):
+        # Nothing to leave out (a table page's thousands of cells): all its text is the page's own, read in C.
+        return _ALL_TEXT(start)[:limit]
     pieces: list[str] = []
     size = 0
     for _, kind, text in walk(start, skip=_NOT_TEXT, keep=_own):
