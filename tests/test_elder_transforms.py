@@ -313,3 +313,26 @@ def test_a_stylesheet_href_that_cannot_be_parsed_is_skipped_not_fatal():
     ctx.services = FakeServices()
     link_site_overrides(root, ctx)
     assert ctx.services.stylesheets.calls == [[("link", "/b.css")]]
+
+
+def test_a_cell_longer_than_libxml2s_text_limit_keeps_its_table_cards():
+    # The cards are parsed from markup; libxml2 refuses a text node past 10 MB of UTF-8 unless told otherwise.
+    # A table whose one cell holds a pasted document (3.4 million characters, 10.2 MB) still gets its cards,
+    # each value on its card whole.
+    from eldermode.transforms import tables
+    from eldermode.transforms.document import parse_document
+    from eldermode.transforms.elder import table_cards
+    from eldermode.transforms.pipeline import run_steps
+
+    long_value = "数" * 3_400_000
+    doc = parse_document(("<html lang=zh-CN><body><table><tr><th>项目</th><th>说明</th></tr>"
+                          f"<tr><th>甲</th><td>{long_value}</td></tr><tr><th>乙</th><td>2</td></tr>"
+                          "</table></body></html>").encode(), "text/html")
+    run_steps(doc.root, ctx_for("elder"), (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
+                                           ("table-cards", table_cards)))
+    cards = doc.root.find(".//div[@data-eldermode='table-cards']")
+    assert cards is not None
+    assert [card.findtext("p") for card in cards.iter("div") if card.get("class") == "em-card"] == ["甲", "乙"]
+    assert [dd.text == long_value for dd in cards.iter("dd")] == [True, False]
+    assert [dd.text for dd in cards.iter("dd")][1] == "2"
+    assert [dt.text for dt in cards.iter("dt")] == ["说明：", "说明："]

@@ -31,4 +31,7 @@ def escaper(texts: Iterable[str]):
 def parse_element(markup: str):
     """The element ``markup`` writes (one element with its content), in a document of its own: append it
     where it belongs. Its texts must be escaped (:func:`escaper`); an empty text is no text node."""
-    return etree.fromstring(markup.encode("utf-8"))
+    # huge_tree: libxml2 refuses a text node past 10 MB of UTF-8 (3.4 million Chinese characters) otherwise, and
+    # lxml's text setter has no such limit: a pasted document in one cell would have cost the page its cards.
+    # (A parser per call: lxml parsers are not safe to share between threads.)
+    return etree.fromstring(markup.encode("utf-8"), etree.XMLParser(huge_tree=True))
