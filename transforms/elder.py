@@ -591,17 +591,17 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         own = (el.text or "") + "".join(child.tail or "" for child in el)
         if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
             texts += 1
-    for el in date_hosts:
-        if len(el) == 0 and el.text and _DATE.match(el.text) and el.get("data-eldermode") is None:
+    for el in date_hosts:  # (each reading of .text or .tail makes a new string: each is read once)
+        if len(el) == 0 and (text := el.text) and _DATE.match(text) and el.get("data-eldermode") is None:
             parent = el.getparent()
             # a link of the page's own beside it: eldermode's toolbar (added later, there on a second pass) does not count
             if parent is not None and _has_own_link(parent) and _add_class(el, "em-date"):
                 dates += 1
     for el in links:
-        if el.tail and el.get("data-eldermode") is None and _DATE.match(el.tail):
+        if (tail := el.tail) and el.get("data-eldermode") is None and _DATE.match(tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
             span = el.makeelement("span", {"class": "em-date"})
-            span.text, el.tail = el.tail, None
+            span.text, el.tail = tail, None
             el.addnext(span)
             dates += 1
     if texts:

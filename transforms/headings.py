@@ -346,8 +346,8 @@ def _emphasis(el, inherited: bool = False) -> tuple[int, int]:
             b, t = _emphasis(child, bold_here)
             bold += b
             total += t
-        if child.tail:
-            tail = len(compact(child.tail))
+        if tail_text := child.tail:
+            tail = len(compact(tail_text))
             total += tail
             if bold_here:
                 bold += tail

@@ -232,8 +232,8 @@ def direct_text_size(el) -> int:
     for child in el:
         if child.tag == "span" and child.get("data-em-seg") is not None:
             size += len(compact(child.text_content()))
-        if child.tail:
-            size += len(compact(child.tail))
+        if tail := child.tail:
+            size += len(compact(tail))
     return size
 
 

@@ -65,8 +65,9 @@ def hide_separators(root: lxml.html.HtmlElement, ctx: Context) -> None:
 def _hide(body) -> int:
     hidden = 0
     for el in list(body.iter(*_SEPARATOR_HOSTS)):
-        if len(el) == 0 and el.text and _SEPARATOR.match(el.text) and el.get("data-em-sep") is None:
-            el.set("data-em-sep", _drawn(el.text))
+        # (each reading of .text makes a new string: read once)
+        if len(el) == 0 and (text := el.text) and _SEPARATOR.match(text) and el.get("data-em-sep") is None:
+            el.set("data-em-sep", _drawn(text))
             el.text = None
             hidden += 1
     # Separators as bare text between links: <a>…</a> | <a>…</a>

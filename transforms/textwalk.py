@@ -95,8 +95,9 @@ def walk(
     belong to the parent). Comments count only for their tail. Iterative, so a
     caller may stop early and deep pages cannot overflow the stack.
     """
-    if el.text and el.tag not in skip:
-        yield el, "text", el.text
+    # (each reading of .text or .tail makes a new string: each is read once)
+    if (text := el.text) and el.tag not in skip:
+        yield el, "text", text
     stack: list[tuple] = [(iter(el), None)]
     while stack:
         children, owner = stack[-1]
@@ -106,8 +107,8 @@ def walk(
             if owner is not None:
                 if blocks is not None and owner.tag in blocks:
                     yield owner, "close", "\n"
-                if owner.tail:
-                    yield owner, "tail", owner.tail
+                if tail := owner.tail:
+                    yield owner, "tail", tail
             continue
         tag = child.tag
         if isinstance(tag, str) and tag not in skip and (keep is None or keep(child)):
@@ -118,12 +119,12 @@ def walk(
             else:
                 if blocks is not None and tag in blocks:
                     yield child, "open", "\n"
-                if child.text:
-                    yield child, "text", child.text
+                if text := child.text:
+                    yield child, "text", text
                 stack.append((iter(child), child))
                 continue
-        if child.tail:
-            yield child, "tail", child.tail
+        if tail := child.tail:
+            yield child, "tail", tail
 
 
 def text_of(el: lxml.html.HtmlElement) -> str:
