@@ -336,3 +336,24 @@ def test_a_cell_longer_than_libxml2s_text_limit_keeps_its_table_cards():
     assert [dd.text == long_value for dd in cards.iter("dd")] == [True, False]
     assert [dd.text for dd in cards.iter("dd")][1] == "2"
     assert [dt.text for dt in cards.iter("dt")] == ["说明：", "说明："]
+
+
+def test_table_cards_show_markup_characters_in_headers_and_values_as_text():
+    # The cards are parsed from markup: a header or value holding "<", "&", ">" or a carriage return is its text on
+    # the card, never an element or an entity.
+    from eldermode.transforms import tables
+    from eldermode.transforms.document import parse_document
+    from eldermode.transforms.elder import table_cards
+    from eldermode.transforms.pipeline import run_steps
+
+    doc = parse_document(("<html lang=zh-CN><body><table><tr><th>项目</th><th>A&amp;B &lt;i&gt;</th>"
+                          "<th abbr='金&#13;额'>金额（元）</th></tr>"
+                          "<tr><th>&lt;script&gt;x()&lt;/script&gt;</th><td>]]&gt; &amp;amp; a</td><td>1</td></tr>"
+                          "<tr><th>乙</th><td>2</td><td>3</td></tr></table></body></html>").encode(), "text/html")
+    run_steps(doc.root, ctx_for("elder"), (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
+                                           ("table-cards", table_cards)))
+    cards = doc.root.find(".//div[@data-eldermode='table-cards']")
+    assert [el.tag for el in cards.iter()].count("script") == 0
+    assert [p.text for p in cards.iter("p") if p.get("class") == "em-card-head"] == ["<script>x()</script>", "乙"]
+    assert [dt.text for dt in cards.iter("dt")] == ["A&B <i>：", "金\r额：", "A&B <i>：", "金\r额："]
+    assert [dd.text for dd in cards.iter("dd")] == ["]]> &amp; a", "1", "2", "3"]

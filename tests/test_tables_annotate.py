@@ -616,3 +616,17 @@ def test_shared_sections_holding_links_are_left_as_written():
     run(root)
     assert root.find(".//*[@aria-hidden='true']") is None
     assert root.find(".//*[@data-eldermode='table-level']") is None
+
+
+def test_cell_places_give_each_sentences_cell_without_a_cell_reading():
+    # What the elder cards read: (row path, column path, value, y, x) of each sentence in turn, a blank value kept.
+    from eldermode.transforms.tables.transform import read_page
+
+    (reading,) = read_page("<table><tr><th>项目</th><th>数量</th><th>金额</th></tr>"
+                           "<tr><th>甲</th><td>1</td><td>3.5</td></tr><tr><th>乙</th><td>2</td><td></td></tr>"
+                           "</table>".encode(), "text/html", "zh-CN")
+    assert list(reading.cell_places()) == [
+        (["甲"], ["数量"], "1", 1, 1), (["甲"], ["金额"], "3.5", 1, 2),
+        (["乙"], ["数量"], "2", 2, 1), (["乙"], ["金额"], "", 2, 2),
+    ]
+    assert reading._cells is None

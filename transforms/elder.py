@@ -30,7 +30,6 @@ from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
 from .markup import without_generated
 from .bulkmarkup import escaper, parse_element
-from .tables.reading import PLACE
 
 __all__ = [
     "allow_zoom",
@@ -412,8 +411,6 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     # sentences tell whether any needs escaping.
     esc = escaper(reading.texts)
     glue, sep = words["path"], words["sep"]
-    # Read off the reading's flat places (no CellReading made a cell): row path, column path, value, y, x.
-    places = reading.places
     rows: dict[tuple[int, tuple[str, ...]], list] = {}  # (y, row path) -> its cells with a value, reading order
     paths: dict[int, tuple[str, ...]] = {}  # id of a row path list -> the path (read() shares one list a row)
     # id of a column path list -> the markup a cell under it starts with: "<dt>column path：</dt><dd>". The
@@ -424,8 +421,7 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     # whose cells do not are noted, and their cards sorted.
     out_of_order = set()
     last_y = last_row = last_x = cells = None
-    for row, col, value, y, x in zip(places[0::PLACE], places[1::PLACE], places[2::PLACE], places[3::PLACE],
-                                     places[4::PLACE]):
+    for row, col, value, y, x in reading.cell_places():  # (no CellReading made a cell)
         if not value.strip():
             continue  # an empty (merged) cell says nothing on a card
         if row is not last_row or y != last_y:
