@@ -116,3 +116,31 @@ def test_deep_nesting_keeps_the_whole_page():
 def test_nesting_beyond_the_parser_limit_is_not_html_rather_than_half_a_page():
     with pytest.raises(NotHTML, match="whole"):
         parse_document(nested(3000), "text/html; charset=utf-8")
+
+
+def test_a_referenced_carriage_return_is_read_as_the_line_feed_the_browser_gets():
+    # libxml2 writes a CR that came from &#13; out raw, and every HTML parser reads raw CR/CRLF as LF:
+    # the tree holds LF at once, so what the steps read is what the visitor's browser reads.
+    doc = parse_document(page('第一行&#13;&#10;第二行<span title="甲&#xD;乙">丙&#13丁</span>').encode())
+    p = doc.root.find(".//p")
+    assert p.text == "第一行\n第二行"
+    assert p[0].get("title") == "甲\n乙"
+    assert p[0].text == "丙\n丁"
+    assert b"\r" not in serialize_document(doc)
+
+
+@pytest.mark.parametrize("mode", ["elder", "access"])
+def test_a_page_with_referenced_carriage_returns_rewritten_twice_equals_once(mode):
+    from eldermode.transforms import Context, Profile
+    from eldermode.transforms.pipeline import rewrite_page
+
+    table = ("<table border=1><tr><td></td><td>2019年&#13;&#10;（万元）</td><td>2020年</td></tr>"
+             "<tr><td>税收&#13;收入</td><td>1,200</td><td>1,350</td></tr>"
+             "<tr><td>非税收入</td><td>300</td><td>280</td></tr></table>")
+    body = page("收入情况如下。&#13;&#10;单位：万元").replace("</p>", "</p>" + table).encode()
+
+    def rewrite(data: bytes) -> bytes:
+        return rewrite_page(data, "text/html", Context(profile=Profile(mode=mode), url="/r.html"))
+
+    once = rewrite(body)
+    assert rewrite(once) == once

@@ -350,6 +350,8 @@ def test_table_cards_show_markup_characters_in_headers_and_values_as_text():
                           "<th abbr='金&#13;额'>金额（元）</th></tr>"
                           "<tr><th>&lt;script&gt;x()&lt;/script&gt;</th><td>]]&gt; &amp;amp; a</td><td>1</td></tr>"
                           "<tr><th>乙</th><td>2</td><td>3</td></tr></table></body></html>").encode(), "text/html")
+    # (parsing reads a referenced CR as the LF browsers see, so the CR a later edit could leave is put in by hand)
+    doc.root.find(".//th[@abbr]").set("abbr", "金\r额")
     run_steps(doc.root, ctx_for("elder"), (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
                                            ("table-cards", table_cards)))
     cards = doc.root.find(".//div[@data-eldermode='table-cards']")

@@ -198,6 +198,8 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
             raise NotHTML(f"the page cannot be parsed whole: {error.message}")
     if _ILLEGAL_REFERENCE.search(text):
         _clean_tree(root)  # rare: a character reference such as &#1; parsed into an XML-illegal character
+    if _CR_REFERENCE.search(text):
+        _newlines_as_browsers_see_them(root)
     for frame in root.iter("iframe", "noframes"):
         # An iframe's (and, in browsers with frames, a noframes') content is raw text that browsers
         # never render; libxml2 escapes it on output but not on input, so it would grow "&amp;" on
@@ -246,6 +248,29 @@ def _replace(match: re.Match) -> str:
 def clean_text(text: str) -> str:
     """``text`` without the characters an XML tree cannot hold (see ``_ILLEGAL``); unchanged when it has none."""
     return _ILLEGAL.sub(_replace, text) if _ILLEGAL.search(text) else text
+
+
+# A carriage return reaches the tree only from a reference (&#13;, &#xD;): libxml2 turns raw CR and CRLF into
+# LF, as browsers do, but writes a referenced CR out raw, so the next parse (a page rewritten twice, or the
+# browser reading the rewrite) would see a LF where the tree had CR. Taken as LF at once, so the tree every
+# step reads is the page the browser gets, and a second rewrite changes nothing.
+_CR_REFERENCE = re.compile(r"&#(?:[xX]0*[dD](?![0-9a-fA-F])|0*13(?![0-9]))")
+
+
+def _lf(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _newlines_as_browsers_see_them(root) -> None:
+    for el in root.iter():
+        if el.text and "\r" in el.text:
+            el.text = _lf(el.text)
+        if el.tail and "\r" in el.tail:
+            el.tail = _lf(el.tail)
+        if isinstance(el.tag, str):
+            for name, value in el.attrib.items():
+                if "\r" in value:
+                    el.set(name, _lf(value))
 
 
 def _clean_tree(root) -> None:
