@@ -196,10 +196,10 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
         # far without raising: half a page must never be sent, so the caller sends the original.
         if error.level_name == "FATAL":
             raise NotHTML(f"the page cannot be parsed whole: {error.message}")
-    if _ILLEGAL_REFERENCE.search(text):
-        _clean_tree(root)  # rare: a character reference such as &#1; parsed into an XML-illegal character
+    if _ILLEGAL_REFERENCE.search(text):  # rare: a character reference such as &#1; parsed into an XML-illegal character
+        _map_strings(root, _ILLEGAL.search, clean_text)
     if _CR_REFERENCE.search(text):
-        _newlines_as_browsers_see_them(root)
+        _map_strings(root, _CR.search, _lf)
     for frame in root.iter("iframe", "noframes"):
         # An iframe's (and, in browsers with frames, a noframes') content is raw text that browsers
         # never render; libxml2 escapes it on output but not on input, so it would grow "&amp;" on
@@ -255,34 +255,24 @@ def clean_text(text: str) -> str:
 # browser reading the rewrite) would see a LF where the tree had CR. Taken as LF at once, so the tree every
 # step reads is the page the browser gets, and a second rewrite changes nothing.
 _CR_REFERENCE = re.compile(r"&#(?:[xX]0*[dD](?![0-9a-fA-F])|0*13(?![0-9]))")
+_CR = re.compile("\r")
 
 
 def _lf(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _newlines_as_browsers_see_them(root) -> None:
+def _map_strings(root, needs, change) -> None:
+    """Every text, tail and attribute value of the tree that ``needs`` it replaced by ``change`` of it."""
     for el in root.iter():
-        if el.text and "\r" in el.text:
-            el.text = _lf(el.text)
-        if el.tail and "\r" in el.tail:
-            el.tail = _lf(el.tail)
+        if el.text and needs(el.text):
+            el.text = change(el.text)
+        if el.tail and needs(el.tail):
+            el.tail = change(el.tail)
         if isinstance(el.tag, str):
             for name, value in el.attrib.items():
-                if "\r" in value:
-                    el.set(name, _lf(value))
-
-
-def _clean_tree(root) -> None:
-    for el in root.iter():
-        if el.text and _ILLEGAL.search(el.text):
-            el.text = clean_text(el.text)
-        if el.tail and _ILLEGAL.search(el.tail):
-            el.tail = clean_text(el.tail)
-        if isinstance(el.tag, str):
-            for name, value in el.attrib.items():
-                if _ILLEGAL.search(value):
-                    el.set(name, clean_text(value))
+                if needs(value):
+                    el.set(name, change(value))
 
 
 # Every element is an HtmlElement, chosen in C. lxml.html's own lookup runs a Python function for
