@@ -196,10 +196,11 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
         # far without raising: half a page must never be sent, so the caller sends the original.
         if error.level_name == "FATAL":
             raise NotHTML(f"the page cannot be parsed whole: {error.message}")
-    if _ILLEGAL_REFERENCE.search(text):  # rare: a character reference such as &#1; parsed into an XML-illegal character
-        _map_strings(root, _ILLEGAL.search, clean_text)
-    if _CR_REFERENCE.search(text):
-        _map_strings(root, _CR.search, _lf)
+    if "&#" in text:  # (a substring test is ~8x cheaper than the two reference searches, which few pages need)
+        if _ILLEGAL_REFERENCE.search(text):  # rare: a reference such as &#1; parsed into an XML-illegal character
+            _map_strings(root, _ILLEGAL.search, clean_text)
+        if _CR_REFERENCE.search(text):
+            _map_strings(root, _CR.search, _lf)
     for frame in root.iter("iframe", "noframes"):
         # An iframe's (and, in browsers with frames, a noframes') content is raw text that browsers
         # never render; libxml2 escapes it on output but not on input, so it would grow "&amp;" on
@@ -307,16 +308,28 @@ def _looks_binary(text: str) -> bool:
 
 # (found in C: a Python test of each item read the text of a table reading's thousands)
 _EMPTY_ITEMS = etree.XPath("descendant-or-self::li[not(node())]")
+# Whether there is an empty item at all: list items minus the first child nodes of list items. The predicate
+# above costs ~2,000 instructions an item, these two counts ~1,600 together (a 100 x 50 table's reading has
+# 4,656 items, none empty: 13.6 -> 8.0 M).
+_ANY_EMPTY_ITEM = etree.XPath("count(descendant-or-self::li) != count(descendant-or-self::li/node()[1])")
+# What lxml.html.tostring removes from its output (libxml2 writes this form of a charset declaration);
+# its regular expression scanned the whole page for it, the substring test is ~15x cheaper.
+_META_CONTENT_TYPE = b'<meta http-equiv="Content-Type"'
+_REMOVE_META_CONTENT_TYPE = re.compile(re.escape(_META_CONTENT_TYPE) + rb"[^>]*>")
 
 
 def serialize_document(doc: Document) -> bytes:
     """UTF-8 bytes of the page, with its doctype and a meta charset that says UTF-8."""
     set_meta_charset_utf8(doc.root)
-    for item in _EMPTY_ITEMS(doc.root):
-        # libxml2 omits the end tag of an empty <li>, so text after it would move inside on
-        # the next parse; an empty string text makes it write </li>.
-        item.text = ""
-    body = lxml.html.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
+    if _ANY_EMPTY_ITEM(doc.root):
+        for item in _EMPTY_ITEMS(doc.root):
+            # libxml2 omits the end tag of an empty <li>, so text after it would move inside on
+            # the next parse; an empty string text makes it write </li>.
+            item.text = ""
+    # lxml.html.tostring is etree.tostring and then the removal of libxml2's meta Content-Type.
+    body = etree.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
+    if _META_CONTENT_TYPE in body:
+        body = _REMOVE_META_CONTENT_TYPE.sub(b"", body)
     return body if body.endswith(b"\n") else body + b"\n"
 
 
