@@ -9,7 +9,6 @@ from .infer import Inference
 from .model import Cell, Table
 
 _ALL_IDS = etree.XPath("//@id", smart_strings=False)
-_SCOPED = etree.XPath("descendant::*[@scope]")
 
 
 class Ids:
@@ -72,13 +71,11 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
     promoted = 0
     roles = inf.roles
     headed = []  # indices of the row headers: with the data cells, the cells inf.parts gives headers
-    scoped = set(_SCOPED(el))  # (one C walk, not a lookup on each of the thousands of data cells)
     for c in t.cells:
         role = roles[c.index]
         if role == "data":
-            if scoped and c.element in scoped:
-                del c.element.attrib["scope"]  # scope on td is obsolete (axe scope-attr-valid)
-        elif role in ("col", "section", "note", "row"):
+            continue
+        if role in ("col", "section", "note", "row"):
             if role == "row":
                 headed.append(c.index)
             c.element.tag = "th"
@@ -95,8 +92,9 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
             set_attr(c.element, "aria-hidden", "true")
             c.is_header = True
             c.scope = "row"
-        elif scoped and c.element in scoped:
-            del c.element.attrib["scope"]
+    for c in t.scoped:  # the cells that had a scope when the table was formed
+        if roles[c.index] not in ("col", "section", "note", "row", "outer"):
+            c.element.attrib.pop("scope", None)  # scope on td is obsolete (axe scope-attr-valid)
     # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),
     # alive as long as inf, so their ids key the joined strings.
     joined: dict[int, str] = {}

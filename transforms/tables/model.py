@@ -260,6 +260,9 @@ class Table:
     overlaps: dict[tuple[int, int], list[Cell]] = field(default_factory=dict)
     row_has_data: list[bool] = field(default_factory=list)
     col_has_data: list[bool] = field(default_factory=list)
+    # Cells whose element had a ``scope`` attribute when formed (few or none: annotation drops it from the
+    # cells it leaves td, and finds them here instead of asking each of thousands of cells).
+    scoped: list[Cell] = field(default_factory=list)
     _by_element: dict | None = None
     _filled: int = 0
 
@@ -468,6 +471,8 @@ class _Former:
                     cell.data = {}
                 index += 1
                 cells.append(cell)
+                if names and "scope" in names:
+                    t.scoped.append(cell)
                 if nslots < xcurrent:
                     slots.extend([None] * (xcurrent - nslots))
                 slots.append(cell)
@@ -500,6 +505,8 @@ class _Former:
             cell = Cell(el, xcurrent, y, colspan, rowspan, is_header, index)
             index += 1
             cells.append(cell)
+            if names and "scope" in names:
+                t.scoped.append(cell)
             if colspan == 1 and rowspan == 1 and nslots <= xcurrent:
                 # The common case: a 1x1 cell at the end of its row's slots.
                 if nslots < xcurrent:
