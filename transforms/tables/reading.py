@@ -150,8 +150,9 @@ def read(t: Table, index: int, caption: str, description: str, source: str, lang
             col_key = id(col_cells)
         else:
             row_cells, col_cells, row_key, col_key = headers_of(c)
-        split = col_paths.get(col_key)
-        if split is None:
+        try:  # (a subscript, not a .get() call: this runs for every data cell and misses once a column)
+            split = col_paths[col_key]
+        except KeyError:
             sections, col = _column_path(t, col_cells)
             split = col_paths[col_key] = (sections, col, " › ".join(col))
             if len(col) > col_levels:
@@ -172,8 +173,9 @@ def read(t: Table, index: int, caption: str, description: str, source: str, lang
             if not sections:
                 last_rows, last_found = row_cells, found
         row, row_path = found
-        value = c.data.get("text")
-        if value is None:
+        try:
+            value = c.data["text"]  # (filled for every cell by inference and by the author path)
+        except KeyError:
             value = c.data["text"] = cell_text(c.element)
         if author and not value and not row and not col:
             continue  # an empty placeholder cell of the author's layout, not a value
