@@ -174,10 +174,6 @@ def _title_level(title) -> int | None:
     return None
 
 
-# Attribute nodes: testing a predicate on every element of a table-heavy page costs far more.
-_ARIA_LEVELS = etree.XPath("descendant::*/@aria-level")
-
-
 _HOME = frozenset({"/", "./", "index.html", "index.htm", "/index.html", "/index.htm", "/index.shtml"})
 
 
@@ -208,7 +204,7 @@ def _first_level_one(body, model):
     h1s = model.tags("h1")  # the page model's index: a walk of a big table page for none cost more than the rest
     if h1s:
         return h1s[0]
-    for level in _ARIA_LEVELS(body):
+    for level in model.aria_levels:  # (found with the model, eldermode's readings and cards set aside)
         if level.strip() == "1" and (level.getparent().get("role") == "heading" or level.getparent().tag in _HEADING_TAGS):
             return level.getparent()
     return None

@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .markup import describe, key_of
+from .markup import describe, key_of, without_generated
 from .pagemodel import PageModel, page_model
 from .textwalk import compact, has_text
 from .tree import lowest_common_ancestor, precedes
@@ -62,13 +62,16 @@ _NAMES = {
 }
 
 
-def existing_landmarks(body, roles: list | None = None) -> dict[str, list]:
+def existing_landmarks(body, roles: list | None = None, native: list | None = None) -> dict[str, list]:
     """The landmarks the author wrote, by role (eldermode's own bar left out).
 
-    ``roles`` are the body's ``role`` attribute values (``_ROLE_ATTRIBUTES``) when the caller has them."""
+    ``roles`` are the body's ``role`` attribute values (``_ROLE_ATTRIBUTES``) and ``native`` its elements with a
+    landmark tag and no role, when the caller has them (:class:`_SiteScan`)."""
     found: dict[str, list] = {}
     candidates = [attr.getparent() for attr in (_ROLE_ATTRIBUTES(body) if roles is None else roles)]
-    candidates.extend(el for el in body.iter(*_NATIVE_LANDMARK_TAGS) if el.get("role") is None)
+    if native is None:
+        native = [el for el in body.iter(*_NATIVE_LANDMARK_TAGS) if el.get("role") is None]
+    candidates.extend(native)
     for el in candidates:
         role = el.get("role")
         if el.get("data-eldermode") not in (None, "landmark"):
@@ -109,10 +112,11 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = model.body
     if body is None:
         return
-    # (one walk for the role attributes serves the author's landmarks and the region stops: the
-    # tree does not change before the plan is carried out)
-    roles = _ROLE_ATTRIBUTES(body)
-    existing = existing_landmarks(body, roles)
+    # (one scan serves the author's landmarks and the region stops: the tree does not change before the plan
+    # is carried out)
+    scan = _SiteScan(body)
+    roles = scan.roles
+    existing = existing_landmarks(body, roles, scan.native)
     taken = [el for els in existing.values() for el in els]
     plan: list[tuple[lxml.html.HtmlElement, str, str]] = []  # (element, role, name key or literal)
 
@@ -173,7 +177,7 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         # Two search landmarks must be told apart by name (站内搜索, 站内搜索 2).
         plan.append((form, "search", "search" if len(searches) + searches_there > 1 else ""))
 
-    plan = _never_more_regions(body, taken, plan, main, roles)
+    plan = _never_more_regions(body, taken, plan, main, scan)
     used_names: dict[str, set[str]] = {}
     for els in existing.values():
         for el in els:
@@ -212,17 +216,47 @@ _BUTTON_INPUTS = frozenset({"button", "submit", "reset", "image"})
 _ASCII_LOWER = str.maketrans("BUTONSMITREAG", "butonsmitreag")  # as the XPath translate() this replaced: no more
 
 
-def _region_stops(body, roles: list) -> set:
-    """The hidden elements, buttons and frames of ``body`` outside eldermode's own blocks (its landmarks count).
+_OWN_ROLE = etree.XPath("@role")
+
+
+class _SiteScan:
+    """What landmarks reads off the whole body, found in one window with eldermode's readings and cards set aside
+    (``without_generated``: a walk of the site's markup only, instead of five of the thousands of elements a big
+    table's reading and cards add). Built from the table's text, they hold no role, hidden content, button, frame
+    or landmark tag; the blocks' own roles (the cards are a named region) are put in their place.
 
     Attribute nodes and tag names are found in C; testing one XPath predicate on every element cost
     twice as much on the seed page and ten times as much on a 100 × 50 table page."""
+
+    __slots__ = ("roles", "hidden", "aria_hidden", "stop_tags", "native")
+
+    def __init__(self, body):
+        with without_generated(body) as blocks:
+            self.roles = _ROLE_ATTRIBUTES(body)  # the role attribute values, in document order
+            self.hidden, self.aria_hidden = (find(body) for find in _HIDDEN_ATTRIBUTES)
+            self.stop_tags = list(body.iter(*_STOP_TAGS))
+            self.native = [el for el in body.iter(*_NATIVE_LANDMARK_TAGS) if el.get("role") is None]
+        roles = self.roles
+        for block in blocks:
+            if block.get("role") is None:
+                continue
+            low, high = 0, len(roles)  # where the block comes in document order: the first role after it
+            while low < high:
+                middle = (low + high) // 2
+                if precedes(block, roles[middle].getparent()):
+                    high = middle
+                else:
+                    low = middle + 1
+            roles.insert(low, _OWN_ROLE(block)[0])
+
+
+def _region_stops(scan: _SiteScan) -> set:
+    """The hidden elements, buttons and frames of the body outside eldermode's own blocks (its landmarks count)."""
     stops = set()
-    hidden, aria_hidden = (find(body) for find in _HIDDEN_ATTRIBUTES)
-    stops.update(value.getparent() for value in hidden)
-    stops.update(value.getparent() for value in aria_hidden if value == "true")
-    stops.update(value.getparent() for value in roles if value == "button")
-    for el in body.iter(*_STOP_TAGS):
+    stops.update(value.getparent() for value in scan.hidden)
+    stops.update(value.getparent() for value in scan.aria_hidden if value == "true")
+    stops.update(value.getparent() for value in scan.roles if value == "button")
+    for el in scan.stop_tags:
         if el.tag != "input" or (el.get("type") or "").translate(_ASCII_LOWER) in _BUTTON_INPUTS:
             stops.add(el)
     return {el for el in stops if not _in_own_block(el)}
@@ -271,12 +305,12 @@ def _count_outside(el, marks: set, holders: set) -> int:
     return total
 
 
-def _never_more_regions(body, taken: list, plan: list, main, roles: list) -> list:
+def _never_more_regions(body, taken: list, plan: list, main, scan: _SiteScan) -> list:
     """The plan without the landmarks that would leave more blocks outside any landmark than the page had.
 
     A landmark added deep inside a block that was outside every landmark splits that block: its
     siblings are now each outside on their own. Such landmarks are dropped (the one main stays)."""
-    stops = _region_stops(body, roles)
+    stops = _region_stops(scan)
     before = _outside_landmarks(body, taken, stops)
 
     def after(entries) -> int:

@@ -59,11 +59,12 @@ def describe(el) -> str:
 
 
 @contextmanager
-def without_generated(root: lxml.html.HtmlElement) -> Iterator[None]:
+def without_generated(root: lxml.html.HtmlElement) -> Iterator[list]:
     """Inside the ``with``, eldermode's :data:`GENERATED` blocks are out of the tree, so ``root.iter(tags)`` walks
     only the site's markup in C instead of a Python ancestor test on every element.
 
     Each block waits in its place as an empty comment (its tail goes with it) and is put back whatever happens.
+    The ``with`` gets the blocks set aside, in document order (for what their own attributes say).
     """
     blocks = [el for el in root.iter("details", "div") if el.get("data-eldermode") in GENERATED]
     stand_ins = []
@@ -74,7 +75,7 @@ def without_generated(root: lxml.html.HtmlElement) -> Iterator[None]:
             parent.replace(block, stand_in)
             stand_ins.append((parent, stand_in, block))
     try:
-        yield
+        yield [block for _, _, block in stand_ins]
     finally:
         for parent, stand_in, block in reversed(stand_ins):
             parent.replace(stand_in, block)

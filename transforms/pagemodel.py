@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from . import Context
-from .markup import key_of
+from .markup import key_of, without_generated
 from .textwalk import compact, squash
 from .tree import levels_apart, precedes
 
@@ -44,6 +44,7 @@ _INDEXED_BUT_CELLS = tuple(tag for tag in _INDEXED_TAGS if tag != "td")
 _CELL_CLASSES = etree.XPath("descendant::td/@class", smart_strings=False)
 _CELL_IDS = etree.XPath("descendant::td/@id", smart_strings=False)
 # Containers and title lines carry the telling ids/classes; inline tags never do.
+_ARIA_LEVELS = etree.XPath("descendant::*/@aria-level")  # attribute nodes: far cheaper than a predicate on each element
 _KEYED_TAGS = frozenset({"div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol",
                          "dl", "table", "td", "form", "center", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -60,6 +61,7 @@ class PageModel:
     site_name: str = ""
     title_parts: tuple[str, ...] = ()  # the <title>'s parts before the site's name ("我要写信", "12345热线")
     by_tag: dict[str, list] = field(default_factory=dict)
+    aria_levels: list = field(default_factory=list)  # the body's aria-level attribute values (their getparent())
 
     def tags(self, *names: str) -> list[lxml.html.HtmlElement]:
         """The body's elements with these tags as the page was when the model was built.
@@ -83,8 +85,8 @@ class PageModel:
 # built) holds the site's, so a page rewritten twice must still find its article inside it.
 
 
-def _site_paragraphs(body) -> list:
-    """The ``<p>`` elements under ``body`` in document order, but those inside eldermode's own blocks.
+def _site_paragraphs(paragraphs: list) -> list:
+    """The ``<p>`` elements of ``paragraphs`` (the body's, in document order) but those inside eldermode's own blocks.
 
     All paragraphs, table cells' too: old templates lay the whole page out in tables, and a data
     table's cell paragraphs each credit their own cell, never the article's container. A paragraph's
@@ -95,7 +97,7 @@ def _site_paragraphs(body) -> list:
     theirs: set = set()  # paragraphs in one of eldermode's blocks
     outside: set = set()  # elements neither in nor of one of eldermode's blocks
     site = []
-    for p in body.iter("p"):
+    for p in paragraphs:
         if p in theirs:
             continue
         path = []
@@ -116,8 +118,24 @@ def _site_paragraphs(body) -> list:
     return site
 
 
-# (a 朗读 sentence span is text the div held before speech marked it: a rewritten page reads as the original)
-_TEXT_DIVS = etree.XPath("descendant::div[text()[normalize-space()] or span[@data-em-seg]]")
+_XPATH_SPACE = " \t\r\n"  # what XPath's normalize-space() strips (no-break and ideographic spaces stay)
+
+
+def _holds_text(div) -> bool:
+    """``div`` holds text of its own: a text node that is not all XPath whitespace, or a 朗读 sentence span
+    (text the div held before speech marked it: a rewritten page reads as the original). This is XPath's
+    ``text()[normalize-space()] or span[@data-em-seg]``, asked of the model's divs instead of every element."""
+    if (div.text or "").strip(_XPATH_SPACE):
+        return True
+    for child in div:
+        if child.tag == "span" and child.get("data-em-seg") is not None:
+            return True
+        tail = child.tail
+        if tail and tail.strip(_XPATH_SPACE):
+            return True
+    return False
+
+
 _OURS = etree.XPath("boolean(ancestor-or-self::*[@data-eldermode][not(@data-eldermode='landmark')])")
 
 
@@ -138,20 +156,28 @@ def _build(root: lxml.html.HtmlElement) -> PageModel:
         return model
     by_tag = model.by_tag
     keyed = model.keyed
-    # A data table's thousands of cells are tested in Python only when one of them has a class or id
-    # (then they are walked with the rest, to keep the keyed blocks in document order).
-    keyed_cells = _CELL_CLASSES(body) or _CELL_IDS(body)
-    for el in body.iter(*(_INDEXED_TAGS if keyed_cells else _INDEXED_BUT_CELLS)):
-        tag = el.tag
-        bucket = by_tag.get(tag)
-        if bucket is None:
-            by_tag[tag] = [el]
-        else:
-            bucket.append(el)
-        if tag in _KEYED_TAGS and (el.get("class") or el.get("id")):
-            keyed.append((el, key_of(el)))
+    # One walk of the site's markup serves every need: eldermode's readings and cards (GENERATED: thousands of
+    # list items and cards on a big table, built from text) are set aside, as nothing the model finds can be in
+    # them (their paragraphs and divs are eldermode's, their classes say none of the words looked for, and they
+    # hold no heading, link, control or picture). The tags the model does not index (model.tags walks the whole
+    # body for those when asked) and the paragraphs' and divs' texts are read with the tree whole again.
+    with without_generated(body):
+        # A data table's thousands of cells are tested in Python only when one of them has a class or id
+        # (then they are walked with the rest, to keep the keyed blocks in document order).
+        keyed_cells = _CELL_CLASSES(body) or _CELL_IDS(body)
+        for el in body.iter(*(_INDEXED_TAGS if keyed_cells else _INDEXED_BUT_CELLS), "p"):
+            tag = el.tag
+            bucket = by_tag.get(tag)
+            if bucket is None:
+                by_tag[tag] = [el]
+            else:
+                bucket.append(el)
+            if tag in _KEYED_TAGS and (el.get("class") or el.get("id")):
+                keyed.append((el, key_of(el)))
+        model.aria_levels = _ARIA_LEVELS(body)
+    paragraphs = by_tag.pop("p", [])  # (not an indexed tag: model.tags("p") finds those of the whole body)
     model.title_text, model.site_name, model.title_parts = _document_titles(root)
-    model.content = _find_content(model)
+    model.content = _find_content(model, paragraphs)
     model.title = _find_title(model)
     return model
 
@@ -181,7 +207,7 @@ def _document_titles(root) -> tuple[str, str, tuple[str, ...]]:
     return article, site, tuple(compact(p) for p in (parts[:-1] if len(parts) > 2 else parts[:1]))
 
 
-def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
+def _find_content(model: PageModel, paragraphs: list) -> lxml.html.HtmlElement | None:
     """The element holding the article's running text.
 
     Paragraph text is credited to the paragraph's parent; the parent with the
@@ -189,7 +215,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
     does not count: navigation blocks are all links.
     """
     groups: dict[lxml.html.HtmlElement, list] = {}
-    for p in _site_paragraphs(model.body):
+    for p in _site_paragraphs(paragraphs):
         parent = p.getparent()
         if parent is not None:
             groups.setdefault(parent, []).append(p)
@@ -203,7 +229,7 @@ def _find_content(model: PageModel) -> lxml.html.HtmlElement | None:
             scores[parent] = size
     # Pages without <p>: text directly in divs separated by <br>, or one div per paragraph.
     line_divs: dict[lxml.html.HtmlElement, list[int]] = {}
-    for div in [*_TEXT_DIVS(model.body), model.body]:
+    for div in [*(div for div in model.by_tag.get("div", ()) if _holds_text(div)), model.body]:
         # (the body itself too: a report whose text sits directly in <body>; it then has no container)
         direct = direct_text_size(div)
         if direct > 40:
