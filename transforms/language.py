@@ -21,6 +21,7 @@ _NOT_TEXT = NOT_RENDERED | EMBEDDED
 
 
 _MARKED = etree.XPath("boolean(descendant-or-self::*/@data-eldermode)")
+_ALL_TEXT = etree.XPath("string()")
 
 
 def _own(el) -> bool:
@@ -36,16 +37,8 @@ def visible_text(root: lxml.html.HtmlElement, limit: int = 2000) -> str:
     body = root.find("body")
     start = body if body is not None else root
     if next(start.iter(*_NOT_TEXT), None) is None and not _MARKED(start):
-        # Nothing to leave out (a table page's thousands of cells): all its text is the page's own, read by
-        # lxml's C iterator up to the limit (XPath string() built the whole page's text to keep its start).
-        pieces = []
-        size = 0
-        for text in start.itertext():
-            pieces.append(text)
-            size += len(text)
-            if size >= limit:
-                break
-        return "".join(pieces)[:limit]
+        # Nothing to leave out (a table page's thousands of cells): all its text is the page's own, read in C.
+        return _ALL_TEXT(start)[:limit]
     pieces: list[str] = []
     size = 0
     for _, kind, text in walk(start, skip=_NOT_TEXT, keep=_own):
