@@ -19,7 +19,7 @@ from eldermode.transforms.duplicates import hide_duplicates
 from eldermode.transforms.images import name_images
 from eldermode.transforms.landmarks import infer_landmarks
 from eldermode.transforms.listfix import mend_lists
-from eldermode.transforms.markup import without_generated
+from eldermode.transforms.markup import generated_blocks, without_generated
 from eldermode.transforms.names import name_form_fields
 from eldermode.transforms.pagemodel import page_model
 from eldermode.transforms.quiet import drop_floating_ads, hide_separators
@@ -163,6 +163,27 @@ def test_own_blocks_are_put_back_in_place_when_a_step_fails():
         assert root.find(".//details") is None and root.find(".//dl") is None  # out of the walk
         1 / 0
     assert lxml.html.tostring(by_id(root, "s"), encoding="unicode") == f'<div id="s">前{OWN_BLOCKS}后</div>'
+
+
+def test_the_blocks_the_table_steps_write_are_recorded_and_a_page_that_had_some_is_searched():
+    from eldermode.transforms.elder import table_cards, wrap_tables
+    from eldermode.transforms.tables import annotate_tables
+
+    grid = ('<table><caption>表1</caption><tr><th></th><th>人数</th><th>金额</th></tr>'
+            '<tr><th>一月</th><td>1</td><td>2</td></tr><tr><th>二月</th><td>3</td><td>4</td></tr></table>')
+    root, context = page(f'<div id="a">{grid}</div><div id="b">{grid}</div>'), ctx("elder")
+    for step in (annotate_tables, wrap_tables, table_cards):
+        step(root, context)
+    searched = generated_blocks(root)  # (no context: the walk)
+    assert [b.get("data-eldermode") for b in searched] == ["table-cards", "table-reading"] * 2
+    assert generated_blocks(root, context) == searched  # the record, in document order
+    assert generated_blocks(by_id(root, "b"), context) == searched[2:]  # only those inside the element asked of
+    # A page rewritten before holds blocks no step of this pass wrote: there is no record, and they are found.
+    again, context = page(lxml.html.tostring(root.find("body"), encoding="unicode")[6:-7]), ctx("elder")
+    for step in (annotate_tables, wrap_tables, table_cards):
+        step(again, context)
+    assert [b.get("data-eldermode") for b in generated_blocks(again, context)] == ["table-cards", "table-reading"] * 2
+    assert "markup.generated" not in context.data
 
 
 # ---------------------------------------------------------------- quiet

@@ -103,7 +103,7 @@ def mend_aria(root: lxml.html.HtmlElement, ctx: Context) -> None:
     widget_roles: list = []
     # eldermode's readings and cards (built from text, no aria-*, role or lang inside) are set aside while the
     # candidates are picked; the mending then runs with them back, so ids and widget checks see the whole page.
-    with without_generated(root):
+    with without_generated(root, ctx):
         candidates = [el for el in root.iter(etree.Element) if (names := el.keys()) and (
             "aria-" in (joined := " ".join(names)) or "role" in joined or "lang" in joined)]
     # (the common case, decided by string tests in C: 4x faster than a walk of el.attrib)

@@ -145,7 +145,7 @@ def hide_duplicates(root: lxml.html.HtmlElement, ctx: Context) -> None:
     hidden: list[lxml.html.HtmlElement] = []  # the outermost element of each duplicate, to set aside
     # Picked by tag in C (an XPath test of every element costs more) with eldermode's readings and cards set
     # aside (their thousands of list items are never the site's controls); judged with them back in the tree.
-    with without_generated(body):
+    with without_generated(body, ctx):
         candidates = [el for el in body.iter(*_CANDIDATE_TAGS) if _clickable(el)]
     for el in candidates:
         text = _text(el)

@@ -30,7 +30,7 @@ from lxml import etree
 from . import Context
 from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
-from .markup import without_generated
+from .markup import record_generated, without_generated
 from .bulkmarkup import escaper, parse_element
 
 __all__ = [
@@ -401,6 +401,7 @@ def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
         else:
             grid.tail, wrapper.tail = wrapper.tail, None
         grid.addprevious(cards)
+        record_generated(ctx, cards)
         made += 1
     if made:
         ctx.report.note("tables", "added reading cards", str(made))
@@ -639,7 +640,7 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
     # below is no longer its parent's own text.
     # A cell is a text host only in a layout table: the data tables' thousands of cells are not walked. (The
     # order of the hosts does not matter: each is judged by its own text alone.)
-    with without_generated(body):
+    with without_generated(body, ctx):
         hosts = [*body.iter(*_BLOCK_HOSTS), *layout_cells]
         date_hosts = list(body.iter(*_DATE_HOSTS))
         links = list(body.iter("a"))

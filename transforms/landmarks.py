@@ -114,7 +114,7 @@ def infer_landmarks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         return
     # (one scan serves the author's landmarks and the region stops: the tree does not change before the plan
     # is carried out)
-    scan = _SiteScan(body)
+    scan = _SiteScan(body, ctx)
     roles = scan.roles
     existing = existing_landmarks(body, roles, scan.native)
     taken = [el for els in existing.values() for el in els]
@@ -230,8 +230,8 @@ class _SiteScan:
 
     __slots__ = ("roles", "hidden", "aria_hidden", "stop_tags", "native")
 
-    def __init__(self, body):
-        with without_generated(body) as blocks:
+    def __init__(self, body, ctx):
+        with without_generated(body, ctx) as blocks:
             self.roles = _ROLE_ATTRIBUTES(body)  # the role attribute values, in document order
             self.hidden, self.aria_hidden = (find(body) for find in _HIDDEN_ATTRIBUTES)
             self.stop_tags = list(body.iter(*_STOP_TAGS))

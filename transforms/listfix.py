@@ -38,7 +38,7 @@ def mend_lists(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    with without_generated(body):  # the linear readings' and cards' lists are eldermode's, well formed
+    with without_generated(body, ctx):  # the linear readings' and cards' lists are eldermode's, well formed
         _mend(body, ctx)
 
 

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cmp_to_key
 
 import lxml.html
 from lxml import etree
 
-__all__ = ["GENERATED", "describe", "int_attribute", "key_of", "parse_int", "without_generated"]
+from .tree import precedes
+
+__all__ = [
+    "GENERATED", "begin_generated", "describe", "generated_blocks", "int_attribute", "key_of", "parse_int",
+    "record_generated", "without_generated",
+]
 
 # data-eldermode of the blocks eldermode writes whole from a table's model: the linear reading (a <details>, tables
 # step) and the reading cards (a <div>, elder mode). Their text is the cells' text and their lists are well formed
 # by construction; on a 100 × 50 table they hold ~5,000 list items that the steps mending the site's lists and
 # separators need not walk.
 GENERATED = frozenset({"table-reading", "table-cards"})
+
+# ctx.data: (the page's root element, its GENERATED blocks as written), kept by the steps that write them, so
+# the eight steps that set them aside each take them from here instead of walking the whole page to find them
+# (≈ 1.4 M instructions a search on a 100 × 50 table page). Any new writer of a GENERATED block must record it.
+_RECORD = "markup.generated"
 
 
 def key_of(el: lxml.html.HtmlElement) -> str:
@@ -58,15 +69,53 @@ def describe(el) -> str:
     return label
 
 
+def begin_generated(root: lxml.html.HtmlElement, ctx) -> None:
+    """Start the page's record of :data:`GENERATED` blocks, before the first is written (the ``tables`` step).
+
+    A page that already holds such a block (one rewritten before) gets no record: its blocks are searched for.
+    """
+    top = root.getroottree().getroot()
+    # (by tag in C, before the readings and cards are in: 5x cheaper than an XPath of the data-eldermode values)
+    if any(el.get("data-eldermode") in GENERATED for el in top.iter("details", "div")):
+        ctx.data.pop(_RECORD, None)
+    else:
+        ctx.data[_RECORD] = (top, [])
+
+
+def record_generated(ctx, block: lxml.html.HtmlElement) -> None:
+    """Note a :data:`GENERATED` block just written into the page (it may be moved later, not copied)."""
+    record = ctx.data.get(_RECORD)
+    if record is None:
+        return  # nothing recorded (a step run alone, or a page rewritten before): the users search
+    if record[0] is not block.getroottree().getroot():
+        del ctx.data[_RECORD]  # a record of another tree (a context used twice): not to be trusted
+        return
+    record[1].append(block)
+
+
+def generated_blocks(root: lxml.html.HtmlElement, ctx=None) -> list:
+    """The :data:`GENERATED` blocks inside ``root``, in document order: from the record when this tree has one,
+    else by a walk of the page."""
+    record = ctx.data.get(_RECORD) if ctx is not None else None
+    if record is None or record[0] is not root.getroottree().getroot():
+        return [el for el in root.iter("details", "div") if el.get("data-eldermode") in GENERATED]
+    # (a recorded block a later step took out of the tree, with an ad around it, is no longer in the page)
+    blocks = [block for block in record[1] if any(parent is root for parent in block.iterancestors())]
+    if len(blocks) > 1:
+        blocks.sort(key=cmp_to_key(lambda a, b: -1 if precedes(a, b) else 1))
+    return blocks
+
+
 @contextmanager
-def without_generated(root: lxml.html.HtmlElement) -> Iterator[list]:
+def without_generated(root: lxml.html.HtmlElement, ctx=None) -> Iterator[list]:
     """Inside the ``with``, eldermode's :data:`GENERATED` blocks are out of the tree, so ``root.iter(tags)`` walks
     only the site's markup in C instead of a Python ancestor test on every element.
 
     Each block waits in its place as an empty comment (its tail goes with it) and is put back whatever happens.
-    The ``with`` gets the blocks set aside, in document order (for what their own attributes say).
+    The ``with`` gets the blocks set aside, in document order (for what their own attributes say). With ``ctx``,
+    the blocks are taken from the page's record (:func:`generated_blocks`).
     """
-    blocks = [el for el in root.iter("details", "div") if el.get("data-eldermode") in GENERATED]
+    blocks = generated_blocks(root, ctx)
     stand_ins = []
     for block in blocks:
         parent = block.getparent()

@@ -144,12 +144,12 @@ def page_model(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
     model = ctx.data.get("access.model")
     if model is not None and model.body is root.find("body"):
         return model
-    model = _build(root)
+    model = _build(root, ctx)
     ctx.data["access.model"] = model
     return model
 
 
-def _build(root: lxml.html.HtmlElement) -> PageModel:
+def _build(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
     body = root.find("body")
     model = PageModel(body=body)
     if body is None:
@@ -161,7 +161,7 @@ def _build(root: lxml.html.HtmlElement) -> PageModel:
     # them (their paragraphs and divs are eldermode's, their classes say none of the words looked for, and they
     # hold no heading, link, control or picture). The tags the model does not index (model.tags walks the whole
     # body for those when asked) and the paragraphs' and divs' texts are read with the tree whole again.
-    with without_generated(body):
+    with without_generated(body, ctx):
         # A data table's thousands of cells are tested in Python only when one of them has a class or id
         # (then they are walked with the rest, to keep the keyed blocks in document order).
         keyed_cells = _CELL_CLASSES(body) or _CELL_IDS(body)

@@ -44,7 +44,7 @@ def drop_floating_ads(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    with without_generated(body):  # the readings and cards are made after the calm step: never marked
+    with without_generated(body, ctx):  # the readings and cards are made after the calm step: never marked
         floats = [value.getparent() for value in _CALM_MARKS(body) if value == "float"]
     for el in floats:
         if el.getparent() is not None:
@@ -56,7 +56,7 @@ def hide_separators(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
-    with without_generated(body):  # the readings and cards hold the table's own text
+    with without_generated(body, ctx):  # the readings and cards hold the table's own text
         hidden = _hide(body)
     if hidden:
         ctx.report.note("quiet", "separators hidden from screen readers", str(hidden))

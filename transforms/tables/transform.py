@@ -12,6 +12,7 @@ import lxml.html
 from lxml import etree
 
 from .. import Context
+from ..markup import begin_generated, record_generated
 from .annotate import Ids, add_caption, annotate
 from .caption import caption_from_page, previous_element
 from .classify import classify
@@ -198,6 +199,7 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
     body = root.find("body")
     if body is None:
         return
+    begin_generated(root, ctx)  # (the readings written below are recorded for the steps that set them aside)
     readings = read_tables(body, ctx.lang, report=ctx.report)
     ctx.data["tables"] = readings
     if not readings:
@@ -214,6 +216,7 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
         details.tail = anchor.tail
         anchor.tail = None
         anchor.addnext(details)
+        record_generated(ctx, details)
         ctx.report.note("tables", "added linear reading", f"table {reading.index}: {len(reading.texts)} cells")
 
 
