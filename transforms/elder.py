@@ -31,7 +31,7 @@ from . import Context
 from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
 from .markup import record_generated, without_generated
-from .bulkmarkup import escaper, parse_element
+from .bulkmarkup import escaper, parse_element, utf8
 
 __all__ = [
     "allow_zoom",
@@ -412,32 +412,36 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     # were the step's cost. Every text of a card (header texts, values) is in one of the reading's
     # sentences (read() writes each cell's row path, column path and value into its sentence), so the
     # sentences tell whether any needs escaping.
-    # The cells as five parallel sequences, and the markup written a grid row at a time by calls into C
+    # The cells as five parallel lists, and the markup written a grid row at a time by calls into C
     # (slices, join): a Python loop over thousands of cells cost a third of the step.
-    fields = list(zip(*reading.cell_places()))  # (no CellReading made a cell)
-    if not fields:
+    rows, cols, values, ys, xs = fields = reading.cell_fields()  # (no CellReading made a cell)
+    if not values:
         return None
-    rows, cols, values, ys, xs = fields
-    if _BLANK.search("\0" + "\0".join(values) + "\0") is not None:  # (none blank: the common case, told in C)
-        keep = list(map(str.strip, values))  # an empty (merged) cell says nothing on a card
+    # An empty (merged) cell says nothing on a card. (Searches in C: the values are normalised cell texts,
+    # tables/text.py, so a blank one is empty; a value of spaces alone is looked for all the same.)
+    if "" in values or any(map(str.isspace, values)):
+        keep = list(map(str.strip, values))
         rows, cols, values, ys, xs = (list(compress(field, keep)) for field in fields)
         if not values:
             return None
     esc = escaper(reading.texts)
     if esc is not str:
         values = list(map(esc, values))
+    # The markup is UTF-8 from the start: as one str (ASCII tags around CJK texts) it was two bytes a character,
+    # and encoding it cost more than joining it.
+    values = utf8(values)
     glue, sep = words["path"], words["sep"]
-    # The markup a cell starts with, "<dt>column path：</dt><dd>", joined once for each column path (read()
+    # The markup a cell starts with, "<dt>column path：</dt><dd>", written once for each column path (read()
     # shares one list a column: told apart by id), and each cell after a card's first closes the one before.
-    opening: dict[int, str] = {}
+    opening: dict[int, bytes] = {}
 
-    def leads(run_cols) -> list[str]:
+    def leads(run_cols) -> list[bytes]:
         out = []
         for col in run_cols:
             text = opening.get(id(col))
             if text is None:
-                text = opening[id(col)] = f"<dt>{esc(glue.join(col) + sep) if col else ''}</dt><dd>"
-            out.append("</dd>" + text if out else text)
+                text = opening[id(col)] = f"<dt>{esc(glue.join(col) + sep) if col else ''}</dt><dd>".encode()
+            out.append(b"</dd>" + text if out else text)
         return out
 
     # The runs of a grid row's cells under the same columns (every full row of a table) share their leads:
@@ -450,13 +454,13 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     if reading.caption:
         caption = etree.SubElement(box, "p", {"class": "em-cards-caption"})
         caption.text = reading.caption
-    markup = ["<div>"]
+    markup = [b"<div>"]
     write = markup.append
     heads = []
     for key, parts in cards.items():
         head = glue.join(key)
         heads.append(head)
-        write(f'<div class="em-card"><p class="em-card-head">{esc(head)}</p><dl>')
+        write(f'<div class="em-card"><p class="em-card-head">{esc(head)}</p><dl>'.encode())
         for part in parts:
             # (a part is a slice of the cells or, on the rare card whose cells had to be sorted, their indices)
             if isinstance(part, slice):
@@ -471,12 +475,12 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
                 run_values = [values[i] for i in part]
             cells = [None] * (2 * len(run_leads))
             cells[::2], cells[1::2] = run_leads, run_values
-            write("".join(cells))
-            write("</dd>")
-        write("</dl></div>")
-    write("</div>")
-    built = parse_element("".join(markup))
-    if "<dt></dt><dd>" in opening.values() or "" in heads:
+            markup += cells
+            write(b"</dd>")
+        write(b"</dl></div>")
+    write(b"</div>")
+    built = parse_element(b"".join(markup))
+    if b"<dt></dt><dd>" in opening.values() or "" in heads:
         # An empty text set from Python is an empty text node; the parser makes none: put them back.
         for el in built.iter("p", "dt"):
             if el.text is None:
@@ -485,30 +489,27 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     return box
 
 
-_BLANK = re.compile(r"\0\s*\0")  # a blank value among values joined by NUL (a value holding a NUL: a false alarm)
-
-
 def _card_cells(rows, ys, xs, words: dict[str, str]) -> dict[tuple[str, ...], list]:
-    """Each card's head (its row path, or 第n行) -> its cells, as slices of the cell sequences or lists of indices
+    """Each card's head (its row path, or 第n行) -> its cells, as slices of the cell lists or lists of indices
     into them, in card order: a card per row path, its cells by (y, x) (a row path at several y, as when a row
     header spans rows, makes one card)."""
-    # The common case, told in C: the cells come row by row (y never falls), one row path a grid row, left to
-    # right. Each grid row is then a run of the sequences, and a card the runs of its path in turn.
-    ys = list(ys)
-    if ys == sorted(ys):
-        cards: dict[tuple[str, ...], list] = {}
-        start = 0
-        for y in dict.fromkeys(ys):
-            end = bisect_right(ys, y, start)
-            row = rows[start]
-            run = list(xs[start:end])
-            if rows[start:end].count(row) != end - start or run != sorted(run):
-                break  # not the common case: the cards begun are dropped, every cell goes the general way
-            path = tuple(row) or (words["row"].format(n=y + 1),)
-            cards.setdefault(path, []).append(slice(start, end))
-            start = end
-        else:
-            return cards
+    # The common case: the cells come row by row (y never falls), one row path a grid row, left to right. Each
+    # grid row is then a run of the lists, and a card the runs of its path in turn. A run is found by bisection
+    # as if y never fell, then checked in C: all its cells at its y, and its y past the run's before.
+    cards: dict[tuple[str, ...], list] = {}
+    start, count, last_y = 0, len(ys), -1
+    while start < count:
+        y, row = ys[start], rows[start]
+        end = bisect_right(ys, y, start)
+        run = xs[start:end]
+        if (y <= last_y or ys[start:end].count(y) != end - start or rows[start:end].count(row) != end - start
+                or run != sorted(run)):
+            break  # not the common case: the cards begun are dropped, every cell goes the general way
+        path = tuple(row) or (words["row"].format(n=y + 1),)
+        cards.setdefault(path, []).append(slice(start, end))
+        start, last_y = end, y
+    else:
+        return cards
     # Any order: the cells of each (y, row path) in reading order, noted when they do not come left to right,
     # those groups by y, then merged by head; a card whose cells came out of order is sorted by (y, x).
     groups: dict[tuple[int, tuple[str, ...]], list[int]] = {}
