@@ -629,5 +629,8 @@ def test_cell_places_give_each_sentences_cell_without_a_cell_reading():
         (["甲"], ["数量"], "1", 1, 1), (["甲"], ["金额"], "3.5", 1, 2),
         (["乙"], ["数量"], "2", 2, 1), (["乙"], ["金额"], "", 2, 2),
     ]
-    assert reading.cell_fields() == [list(field) for field in zip(*reading.cell_places())]  # the same, by field
+    assert reading.cell_fields() == [  # the same, by field
+        [["甲"], ["甲"], ["乙"], ["乙"]], [["数量"], ["金额"], ["数量"], ["金额"]], ["1", "3.5", "2", ""],
+        [1, 1, 2, 2], [1, 2, 1, 2],
+    ]
     assert reading._cells is None

@@ -69,14 +69,19 @@ def describe(el) -> str:
     return label
 
 
+def _search(root: lxml.html.HtmlElement) -> Iterator:
+    """The :data:`GENERATED` blocks inside ``root`` found by walking it, in document order."""
+    # (by tag in C: 5x cheaper than an XPath of the data-eldermode values)
+    return (el for el in root.iter("details", "div") if el.get("data-eldermode") in GENERATED)
+
+
 def begin_generated(root: lxml.html.HtmlElement, ctx) -> None:
     """Start the page's record of :data:`GENERATED` blocks, before the first is written (the ``tables`` step).
 
     A page that already holds such a block (one rewritten before) gets no record: its blocks are searched for.
     """
     top = root.getroottree().getroot()
-    # (by tag in C, before the readings and cards are in: 5x cheaper than an XPath of the data-eldermode values)
-    if any(el.get("data-eldermode") in GENERATED for el in top.iter("details", "div")):
+    if next(_search(top), None) is not None:
         ctx.data.pop(_RECORD, None)
     else:
         ctx.data[_RECORD] = (top, [])
@@ -98,7 +103,7 @@ def generated_blocks(root: lxml.html.HtmlElement, ctx=None) -> list:
     else by a walk of the page."""
     record = ctx.data.get(_RECORD) if ctx is not None else None
     if record is None or record[0] is not root.getroottree().getroot():
-        return [el for el in root.iter("details", "div") if el.get("data-eldermode") in GENERATED]
+        return list(_search(root))
     # (a recorded block a later step took out of the tree, with an ad around it, is no longer in the page)
     blocks = [block for block in record[1] if any(parent is root for parent in block.iterancestors())]
     if len(blocks) > 1:

@@ -64,8 +64,7 @@ class TableReading:
     def cell_places(self):
         """(row path, column path, value, y, x) of each sentence's cell in turn, read off ``places`` with no
         :class:`CellReading` made (the elder cards of a 100 × 50 table read 5,000)."""
-        p = self.places
-        return zip(p[0::PLACE], p[1::PLACE], p[2::PLACE], p[3::PLACE], p[4::PLACE])
+        return zip(*self.cell_fields())
 
     def cell_fields(self) -> list[list]:
         """The row paths, column paths, values, ys and xs of :meth:`cell_places`, five parallel lists: five
