@@ -178,8 +178,12 @@ def test_the_blocks_the_table_steps_write_are_recorded_and_a_page_that_had_some_
     assert [b.get("data-eldermode") for b in searched] == ["table-cards", "table-reading"] * 2
     assert generated_blocks(root, context) == searched  # the record, in document order
     assert generated_blocks(by_id(root, "b"), context) == searched[2:]  # only those inside the element asked of
+    assert generated_blocks(searched[0], context) == []  # a block is not inside itself
+    rewritten = lxml.html.tostring(root.find("body"), encoding="unicode")[6:-7]
+    searched[3].drop_tree()  # (a block a later step took out of the page is no longer in it)
+    assert generated_blocks(root, context) == searched[:3]
     # A page rewritten before holds blocks no step of this pass wrote: there is no record, and they are found.
-    again, context = page(lxml.html.tostring(root.find("body"), encoding="unicode")[6:-7]), ctx("elder")
+    again, context = page(rewritten), ctx("elder")
     for step in (annotate_tables, wrap_tables, table_cards):
         step(again, context)
     assert [b.get("data-eldermode") for b in generated_blocks(again, context)] == ["table-cards", "table-reading"] * 2

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cmp_to_key
 
 import lxml.html
 from lxml import etree
-
-from .tree import precedes
 
 __all__ = [
     "GENERATED", "begin_generated", "describe", "generated_blocks", "int_attribute", "key_of", "parse_int",
@@ -105,10 +102,28 @@ def generated_blocks(root: lxml.html.HtmlElement, ctx=None) -> list:
     if record is None or record[0] is not root.getroottree().getroot():
         return list(_search(root))
     # (a recorded block a later step took out of the tree, with an ad around it, is no longer in the page)
-    blocks = [block for block in record[1] if any(parent is root for parent in block.iterancestors())]
-    if len(blocks) > 1:
-        blocks.sort(key=cmp_to_key(lambda a, b: -1 if precedes(a, b) else 1))
-    return blocks
+    placed = [(place, block) for block in record[1] if (place := _place_in(block, root)) is not None]
+    if len(placed) > 1:
+        placed.sort(key=lambda item: item[0])  # (places, not blocks: a block is no sort key)
+    return [block for _, block in placed]
+
+
+def _place_in(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> list[int] | None:
+    """Where ``el`` sits below ``root``: its index among its siblings at each level from ``root`` down (so places
+    sort in document order, an ancestor first), or None when ``el`` is not inside ``root``. Computed once per
+    block: a sort that compared the blocks two by two walked up from both for every comparison."""
+    place = []
+    node = el
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        place.append(parent.index(node))
+        node = parent
+    if not place:
+        return None  # ``root`` itself, not inside it
+    place.reverse()
+    return place
 
 
 @contextmanager
