@@ -32,7 +32,10 @@ class SpeechPages:
 
     def put(self, token: str, lang: str, sentences: list[str]) -> None:
         """(Called by the speech transform, on the rewrite thread.)"""
-        joined = SEP.join([lang, *sentences])
+        self.put_joined(token, SEP.join([lang, *sentences]))
+
+    def put_joined(self, token: str, joined: str) -> None:
+        """:meth:`put` of language and sentences already joined by :data:`SEP`."""
         self._put_local(token, joined)
         if self.shared is not None:
             self.shared.put(token, joined.encode("utf-8"), SHARED_TTL)

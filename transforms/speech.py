@@ -67,9 +67,14 @@ def speakable_text(text: str) -> str:
     return " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
 
 
-def page_token(secret: bytes, lang: str, url: str, sentences: list[str]) -> str:
-    """The page's one signature: 22 URL-safe characters (132 bits of HMAC-SHA256) over URL, language, sentences."""
-    message = "\x1f".join([speech_lang(lang), url, *sentences]).encode("utf-8", "surrogatepass")
+def page_token(secret: bytes, lang: str, url: str, sentences: list[str], joined: str | None = None) -> str:
+    """The page's one signature: 22 URL-safe characters (132 bits of HMAC-SHA256) over URL, language, sentences.
+
+    ``joined``: the (non-empty) ``sentences`` already joined by "\\x1f", as the sentence store keeps them: a rewrite
+    joins its ≈ 9,300 sentences once for both.
+    """
+    parts = [speech_lang(lang), url, *sentences] if joined is None else [speech_lang(lang), url, joined]
+    message = "\x1f".join(parts).encode("utf-8", "surrogatepass")
     return base64.urlsafe_b64encode(hmac.digest(secret, message, "sha256")).decode("ascii")[:22]
 
 
@@ -444,10 +449,11 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
             body.insert(0, bar)
             bar.tail, body.text = body.text, None
     names = _number_control_names(body, texts)
-    token = page_token(secret, lang, ctx.url, texts)
+    joined = "\x1f".join(texts)  # (texts holds a sentence: checked above)
+    token = page_token(secret, lang, ctx.url, texts, joined)
     store = getattr(ctx.services, "speech_pages", None)
     if store is not None:
-        store.put(token, lang, texts)
+        store.put_joined(token, f"{lang}\x1f{joined}")
     link_asset(root, ctx, "speech.js", MARK, **{
         "data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang,
         "data-em-page": token, "data-em-url": ctx.url, "data-em-profile": ctx.profile.to_cookie(),
