@@ -9,6 +9,9 @@ from .infer import Inference
 from .model import Cell, Table
 
 _ALL_IDS = etree.XPath("//@id", smart_strings=False)
+# The inferred roles annotate() makes a th with a scope of its own (row for "row", col for the rest); an
+# "outer" level cell becomes a hidden row header besides.
+HEADER_ROLES = frozenset(("col", "section", "note", "row"))
 
 
 class Ids:
@@ -75,7 +78,7 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
         role = roles[c.index]
         if role == "data":
             continue
-        if role in ("col", "section", "note", "row"):
+        if role in HEADER_ROLES:
             if role == "row":
                 headed.append(c.index)
             c.element.tag = "th"
@@ -93,7 +96,8 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
             c.is_header = True
             c.scope = "row"
     for c in t.scoped:  # the cells that had a scope when the table was formed
-        if roles[c.index] not in ("col", "section", "note", "row", "outer"):
+        role = roles[c.index]
+        if role not in HEADER_ROLES and role != "outer":
             c.element.attrib.pop("scope", None)  # scope on td is obsolete (axe scope-attr-valid)
     # headers = column part + row part; both parts are lists shared along a column / a row (inf.parts),
     # alive as long as inf, so their ids key the joined strings.
