@@ -165,7 +165,9 @@ def _build(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
         # A data table's thousands of cells are tested in Python only when one of them has a class or id
         # (then they are walked with the rest, to keep the keyed blocks in document order).
         keyed_cells = _CELL_CLASSES(body) or _CELL_IDS(body)
-        for el in body.iter(*(_INDEXED_TAGS if keyed_cells else _INDEXED_BUT_CELLS), "p"):
+        # (the paragraphs, often half the elements walked, by their own walk in C: none is keyed)
+        paragraphs = list(body.iter("p"))
+        for el in body.iter(*(_INDEXED_TAGS if keyed_cells else _INDEXED_BUT_CELLS)):
             tag = el.tag
             bucket = by_tag.get(tag)
             if bucket is None:
@@ -175,7 +177,7 @@ def _build(root: lxml.html.HtmlElement, ctx: Context) -> PageModel:
             if tag in _KEYED_TAGS and (el.get("class") or el.get("id")):
                 keyed.append((el, key_of(el)))
         model.aria_levels = _ARIA_LEVELS(body)
-    paragraphs = by_tag.pop("p", [])  # (not an indexed tag: model.tags("p") finds those of the whole body)
+    # (paragraphs are not indexed: model.tags("p") finds those of the whole body)
     model.title_text, model.site_name, model.title_parts = _document_titles(root)
     model.content = _find_content(model, paragraphs)
     model.title = _find_title(model)
