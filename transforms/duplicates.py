@@ -13,6 +13,7 @@ them so, and a listener's landmark list is no better for it).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.html
 
@@ -61,9 +62,15 @@ def _clickable(el: lxml.html.HtmlElement) -> bool:
         return True
     if "style" not in names:
         return False
-    # A Word-pasted report styles hundreds of spans, none of them pointers: a substring test rules them out
-    # ("nter": letters whose case the pattern's IGNORECASE folds only as lower() does, unlike i's ı and İ).
-    style = el.get("style")
+    return _pointer_style(el.get("style"))
+
+
+@lru_cache(maxsize=1024)
+def _pointer_style(style: str) -> bool:
+    """The style makes its element look clickable (``cursor: pointer``); decided once per distinct value
+    (a Word-pasted report styles hundreds of spans with a dozen values, none of them pointers)."""
+    # A substring test rules most out ("nter": letters whose case the pattern's IGNORECASE folds only as
+    # lower() does, unlike i's ı and İ).
     return "nter" in style.lower() and bool(_POINTER.search(style))
 
 
