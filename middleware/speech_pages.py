@@ -15,9 +15,10 @@ import asyncio
 import threading
 from collections import OrderedDict
 
+from eldermode.transforms.speech import SENTENCE_SEP as SEP  # (the page's signature joins them so too)
+
 __all__ = ["SpeechPages", "speech_pages"]
 
-SEP = "\x1f"  # never in a sentence: speakable text has no control characters
 SHARED_TTL = 24 * 3600
 
 
@@ -30,12 +31,10 @@ class SpeechPages:
         self._chars = 0
         self._split: OrderedDict[str, tuple[str, list[str]]] = OrderedDict()  # a few pages being read now
 
-    def put(self, token: str, lang: str, sentences: list[str]) -> None:
-        """(Called by the speech transform, on the rewrite thread.)"""
-        self.put_joined(token, SEP.join([lang, *sentences]))
-
-    def put_joined(self, token: str, joined: str) -> None:
-        """:meth:`put` of language and sentences already joined by :data:`SEP`."""
+    def put(self, token: str, lang: str, sentences: str) -> None:
+        """The page's ``sentences``, already joined by :data:`SEP` (as they were signed). (Called by the speech
+        transform, on the rewrite thread.)"""
+        joined = f"{lang}{SEP}{sentences}"
         self._put_local(token, joined)
         if self.shared is not None:
             self.shared.put(token, joined.encode("utf-8"), SHARED_TTL)

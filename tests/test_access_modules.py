@@ -334,7 +334,6 @@ def test_an_entry_that_is_a_whole_list_item_is_set_aside_with_the_item_and_stays
     assert len(by_id(root, "u")) == 1
 
 
-
 def test_a_span_is_an_entry_only_when_its_style_makes_it_a_pointer():
     # Spans styled alike share one decision per style value: the pointer among them is still told apart.
     root = page('<div><span id="p" style="CURSOR: Pointer">无障碍</span><span id="n" style="color:red">无障碍</span>'

@@ -9,7 +9,7 @@ import lxml.html
 from eldermode.transforms import Context, PageOptions, Profile
 from eldermode.transforms.pipeline import rewrite_page
 from eldermode.middleware.speech_pages import SpeechPages
-from eldermode.transforms.speech import collect_segments, page_token, prepare_speech, speakable_text
+from eldermode.transforms.speech import SENTENCE_SEP, collect_segments, page_token, prepare_speech, speakable_text
 
 SECRET = b"s" * 32
 
@@ -97,9 +97,10 @@ def test_the_page_is_signed_once_and_its_numbered_sentences_are_stored() -> None
         assert stored[int(number)] == text
     script = root.find("head/script[@data-eldermode='speech']")
     token = script.get("data-em-page")
-    assert token == page_token(SECRET, "zh", "/a.html", stored)
-    assert token != page_token(b"another secret" * 3, "zh", "/a.html", stored)
-    assert token != page_token(SECRET, "zh", "/b.html", stored)  # the URL is signed too
+    signed = SENTENCE_SEP.join(stored)  # (page_token takes the sentences joined, as the store is given them)
+    assert token == page_token(SECRET, "zh", "/a.html", signed)
+    assert token != page_token(b"another secret" * 3, "zh", "/a.html", signed)
+    assert token != page_token(SECRET, "zh", "/b.html", signed)  # the URL is signed too
     assert script.get("data-em-url") == "/a.html" and script.get("data-em-profile")
     assert root.find(".//*[@data-em-say]") is None  # no signature per sentence
 

@@ -58,6 +58,11 @@ TEXT = {
 }
 
 
+# Between the sentences of a page, in its signature and in the sentence store (middleware/speech_pages.py):
+# never in a sentence, as speakable text has no control characters.
+SENTENCE_SEP = "\x1f"
+
+
 def speakable_text(text: str) -> str:
     """The form of a sentence that is signed and sent: whitespace collapsed, trimmed (speech.js does the same).
 
@@ -67,14 +72,13 @@ def speakable_text(text: str) -> str:
     return " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
 
 
-def page_token(secret: bytes, lang: str, url: str, sentences: list[str], joined: str | None = None) -> str:
+def page_token(secret: bytes, lang: str, url: str, sentences: str) -> str:
     """The page's one signature: 22 URL-safe characters (132 bits of HMAC-SHA256) over URL, language, sentences.
 
-    ``joined``: the (non-empty) ``sentences`` already joined by "\\x1f", as the sentence store keeps them: a rewrite
-    joins its ≈ 9,300 sentences once for both.
+    ``sentences``: the page's sentences joined by :data:`SENTENCE_SEP`, as the sentence store is given them
+    (a rewrite joins its ≈ 9,300 sentences once, for both).
     """
-    parts = [speech_lang(lang), url, *sentences] if joined is None else [speech_lang(lang), url, joined]
-    message = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    message = SENTENCE_SEP.join((speech_lang(lang), url, sentences)).encode("utf-8", "surrogatepass")
     return base64.urlsafe_b64encode(hmac.digest(secret, message, "sha256")).decode("ascii")[:22]
 
 
@@ -449,11 +453,11 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
             body.insert(0, bar)
             bar.tail, body.text = body.text, None
     names = _number_control_names(body, texts)
-    joined = "\x1f".join(texts)  # (texts holds a sentence: checked above)
-    token = page_token(secret, lang, ctx.url, texts, joined)
+    joined = SENTENCE_SEP.join(texts)  # (texts holds a sentence: checked above)
+    token = page_token(secret, lang, ctx.url, joined)
     store = getattr(ctx.services, "speech_pages", None)
     if store is not None:
-        store.put_joined(token, f"{lang}\x1f{joined}")
+        store.put(token, lang, joined)
     link_asset(root, ctx, "speech.js", MARK, **{
         "data-em-endpoint": f"{ctx.options.prefix}speech/", "data-em-lang": lang,
         "data-em-page": token, "data-em-url": ctx.url, "data-em-profile": ctx.profile.to_cookie(),
