@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -52,6 +53,18 @@ def build_site_app(directory: str | os.PathLike[str] | None = None):
     return Starlette(routes=[Mount("/", app=SiteFiles(directory=folder, html=True), name="site")])
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` for uvicorn to serve on; a busy port is a clear error, not a traceback."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CommandError(f"demo: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -61,7 +74,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not site.is_dir():
         raise CommandError(f"demo: no demo site at {site}")
     host = "127.0.0.1"
-    site_port = args.port + 1
+    site_port = args.site_port if args.site_port is not None else args.port + 1
+    if site_port == args.port:
+        raise CommandError(f"demo: the site and the proxy cannot share port {site_port}")
+    # Both ports are bound before anything starts, so a busy one stops the demo with a message.
+    site_socket = _listening_socket(host, site_port)
+    try:
+        proxy_socket = _listening_socket(host, args.port)
+    except CommandError:
+        site_socket.close()
+        raise
     settings = settings_from(args, upstream=f"http://{host}:{site_port}", listen=f"{host}:{args.port}")
     proxy_app = build_proxy_app(settings)
     quiet = {"log_config": None, "log_level": "warning", "access_log": settings.access_log}
@@ -81,7 +103,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sys.stdout.flush()
 
     async def run() -> None:
-        await asyncio.gather(*(server.serve() for server in servers))
+        sockets = (site_socket, proxy_socket)
+        await asyncio.gather(*(server.serve(sockets=[sock]) for server, sock in zip(servers, sockets)))
 
     try:
         asyncio.run(run())
@@ -92,7 +115,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def register(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="serve the demo government site with eldermode in front of it")
-    p.add_argument("--port", type=int, default=8000, help="proxy port; the site itself uses PORT+1 (default 8000)")
+    p.add_argument("--port", type=int, default=8000, help="proxy port (default 8000)")
+    p.add_argument("--site-port", type=int, metavar="PORT",
+                   help="port of the demo site itself, without eldermode (default: the proxy port + 1)")
     p.add_argument("--site", metavar="DIR", help="directory of a static site to use instead of the demo site")
     p.set_defaults(func=cmd_demo, serving=True)
     return p

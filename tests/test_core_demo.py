@@ -8,29 +8,38 @@ from pathlib import Path
 
 import httpx
 import pytest
+import support
 
 SITE = Path(__file__).resolve().parents[1] / "examples" / "site"
 PAGES = ["/", "/list.html", "/report-2020.html", "/report-2020-gbk.html"]
 
 
 @pytest.fixture
-def demo(run_process, free_port):
-    port = free_port()
-    while True:  # the demo also binds PORT+1 for the site itself
-        try:
-            import socket
-
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", port + 1))
-            break
-        except OSError:
-            port = free_port()
+def demo(run_process):
+    port, site_port = support.free_ports(2)
     base = f"http://127.0.0.1:{port}"
-    proc = run_process(["eldermode", "demo", "--port", str(port)], ready_url=base + "/__eldermode/health")
+    proc = run_process(["eldermode", "demo", "--port", str(port), "--site-port", str(site_port)], ready_url=base + "/__eldermode/health")
     deadline = time.monotonic() + 10
     while "Ctrl+C" not in proc.output() and time.monotonic() < deadline:
         time.sleep(0.05)
     return base, proc
+
+
+def test_a_busy_port_stops_the_demo_with_a_message():
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        (site_port,) = support.free_ports(1)
+        result = subprocess.run([str(Path(sys.executable).with_name("eldermode")), "demo", "--port", str(port),
+                                 "--site-port", str(site_port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_demo_prints_the_urls_to_open(demo):
