@@ -238,7 +238,8 @@ def _may_need_cleaning(body: bytes, encoding: str, text: str) -> bool:
     """Whether ``text`` (``body`` decoded as ``encoding``) may hold a character :func:`clean_text` changes."""
     if encoding not in _ASCII_SAFE:
         return True
-    return len(body.translate(None, _CONTROL_BYTES)) != len(body) or "\ufffe" in text or "\uffff" in text
+    # (one memchr per control byte: a quarter of what a copy of the page without them costs)
+    return any(byte in body for byte in _CONTROL_BYTES) or "\ufffe" in text or "\uffff" in text
 
 
 def _replace(match: re.Match) -> str:
