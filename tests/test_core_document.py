@@ -78,6 +78,19 @@ def test_gbk_and_utf8_seed_pages_give_the_same_tree(seed_html_bytes, seed_gbk_by
     assert utf8 == gbk
 
 
+@pytest.mark.parametrize("meta", ['<meta charset="gbk">', '<meta http-equiv="Content-Type" content="text/html; charset=big5">',
+                                  '<meta charset="utf-8">', ""], ids=["gbk", "big5", "utf-8", "none"])
+@pytest.mark.parametrize("text", ["鄂城区政府信息公开 &#20844;&amp;开 café ½", "年报\x0b第二段\x01", "plain ascii"],
+                         ids=["chinese", "controls", "ascii"])
+def test_utf8_bytes_parsed_as_they_are_give_the_tree_their_text_gives(meta, text):
+    # A UTF-8 page that decodes whole is parsed from its bytes; a GB18030 one from its text: the same page
+    # either way, whatever its meta charset says.
+    utf8 = serialize_document(parse_document(page(text, meta).encode("utf-8"), "text/html; charset=utf-8"))
+    gb = serialize_document(parse_document(page(text, meta).encode("gb18030"), "text/html; charset=gb18030"))
+    assert utf8 == gb
+    assert text.split()[0].replace("\x0b", " ").replace("\x01", "").encode("utf-8") in utf8
+
+
 def test_page_without_meta_gets_one():
     out = serialize_document(parse_document(b"<html><head><title>x</title></head><body>hi</body></html>"))
     assert b'<meta charset="utf-8">' in out
