@@ -340,11 +340,17 @@ def serialize_document(doc: Document) -> bytes:
             # libxml2 omits the end tag of an empty <li>, so text after it would move inside on
             # the next parse; an empty string text makes it write </li>.
             item.text = ""
+    # The page ends with a newline: written by libxml2 as the root's tail (tostring writes an element's tail),
+    # not added to the bytes after, which copied the whole page (0.7 M instructions on a 100 x 50 table's).
+    # The root's own serialisation ends with its end tag, so the bytes end with a newline exactly when its tail does.
+    tail = doc.root.tail
+    if not tail or not tail.endswith("\n"):
+        doc.root.tail = (tail or "") + "\n"
     # lxml.html.tostring is etree.tostring and then the removal of libxml2's meta Content-Type.
     body = etree.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
     if _META_CONTENT_TYPE in body:
         body = _REMOVE_META_CONTENT_TYPE.sub(b"", body)
-    return body if body.endswith(b"\n") else body + b"\n"
+    return body
 
 
 def set_meta_charset_utf8(root: lxml.html.HtmlElement) -> None:

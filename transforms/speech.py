@@ -77,9 +77,15 @@ def page_token(secret: bytes, lang: str, url: str, sentences: str) -> str:
 
     ``sentences``: the page's sentences joined by :data:`SENTENCE_SEP`, as the sentence store is given them
     (a rewrite joins its ≈ 9,300 sentences once, for both).
+
+    The message is language, URL and sentences joined by :data:`SENTENCE_SEP`, fed to the HMAC in two parts
+    rather than joined into one more copy of every sentence (UTF-8 is written character by character, so the
+    bytes are the same).
     """
-    message = SENTENCE_SEP.join((speech_lang(lang), url, sentences)).encode("utf-8", "surrogatepass")
-    return base64.urlsafe_b64encode(hmac.digest(secret, message, "sha256")).decode("ascii")[:22]
+    mac = hmac.new(secret, f"{speech_lang(lang)}{SENTENCE_SEP}{url}{SENTENCE_SEP}".encode("utf-8", "surrogatepass"),
+                   "sha256")
+    mac.update(sentences.encode("utf-8", "surrogatepass"))
+    return base64.urlsafe_b64encode(mac.digest()).decode("ascii")[:22]
 
 
 def _secret(ctx: Context) -> bytes | None:
@@ -208,7 +214,7 @@ def _mark_readings(root, lang: str, texts: list[str], models: list) -> int:
         first = len(texts)
         texts.extend(_all_speakable(raw))
         count += len(raw)
-        if max(map(len, raw), default=0) > MAX_SEGMENT:
+        if len(max(raw, key=len, default="")) > MAX_SEGMENT:  # (a key, not a map: 1.52 -> 1.32 M on 4,658 items)
             items = list(items)  # (from a model: an iterator until now)
             long_items.extend((first + k, item) for k, item in enumerate(items) if len(texts[first + k]) > MAX_SEGMENT)
     for slot, item in long_items:
