@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import support
 from eldermode.transforms import Context, Profile
-from eldermode.transforms.language import set_lang
+from eldermode.transforms.language import _han_count, _latin_words, set_lang
 from eldermode.transforms.pipeline import rewrite_page
 
 
@@ -79,3 +83,14 @@ def test_other_declared_languages_are_the_authors_word():
     for lang, text in (("ja", japanese), ("en", japanese), ("yue", REPORT_TEXT), ("zh-Hant", REPORT_TEXT)):
         declared, ctx = lang_of(f'<html lang="{lang}"><body><p>{text}</p></body></html>')
         assert declared == lang and ctx.lang == lang and ctx.report.entries == [], lang
+
+
+_EDGES = [0x33FF, 0x3400, 0x4CFF, 0x4D00, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xF8FF, 0xF900, 0xFAFF,
+          0xFB00, 0x20000, 0x1F600, 0x41, 0x5A, 0x61, 0x7A, 0x40, 0x5B, 0x60, 0x7B, 0xE9, 0x212A, 0x3000, 0x20]
+
+
+@given(st.lists(st.one_of(st.sampled_from([chr(c) for c in _EDGES]), st.characters()), max_size=60).map("".join))
+def test_han_and_latin_counts_are_what_the_character_classes_find(text):
+    # The counts are taken in C by byte tables; they must be what the plain regular expressions find.
+    assert _han_count(text) == sum(map(len, re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text)))
+    assert _latin_words(text) == len(re.findall(r"[A-Za-z]{2,}", text))
