@@ -74,10 +74,8 @@ def annotate(t: Table, inf: Inference, number: int, ids: Ids, caption: str, repo
     promoted = 0
     roles = inf.roles
     headed = []  # indices of the row headers: with the data cells, the cells inf.parts gives headers
-    for c in t.cells:
+    for c in inf.other_cells:  # (the data cells stay td)
         role = roles[c.index]
-        if role == "data":
-            continue
         if role in HEADER_ROLES:
             if role == "row":
                 headed.append(c.index)

@@ -95,9 +95,7 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
             report.note("tables", "row-header levels", f"table {index}: {len(inf.levels)} outer level cells")
         annotate(t, inf, index, ids, caption, report, split=bool(starts))
         description = " ".join(c.data.get("text", "") for c in (inf.note, *inf.units) if c is not None)
-        roles = inf.roles
-        data = [c for c in t.cells if roles[c.index] == "data"]
-        reading = read(t, index, caption, description, "inferred", lang, data, inferred_headers(inf))
+        reading = read(t, index, caption, description, "inferred", lang, inf.data_cells, inferred_headers(inf))
         reading.element = table_el
         reading.parts = split_sections(t, inf, caption, starts, report, index) if starts else [table_el]
         readings.append(reading)
