@@ -39,6 +39,9 @@ _END = "[" + re.escape(_TERMINATORS + _CLOSERS) + "]*"
 _BREAKS = re.compile(r"[\r\n" + re.escape(_TERMINATORS) + "](?:(?<=[" + re.escape(_TERMINATORS) + "])" + _END + ")?")
 _BREAKS_EN = re.compile(r"[\r\n]|[" + re.escape(_TERMINATORS) + "]" + _END + r"|\." + _END + r"(?=\s|$)")
 _HAS_CJK = _CJK_CHARS = re.compile("[" + CJK + "]")
+# A character ``str.isalnum()`` is true of: a word character (``\w``: alphanumeric or "_") but not "_". Searched in C
+# from the sentence's start, with no slice and no generator (each cost more than the rest of a sentence's trimming).
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def speech_lang(lang: str | None) -> str:
@@ -93,7 +96,7 @@ def _add_trimmed(text: str, start: int, end: int, max_len: int, out: list[tuple[
         end -= 1
     if start >= end:
         return
-    if not any(ch.isalnum() for ch in text[start:end]):
+    if _ALNUM.search(text, start, end) is None:  # punctuation only
         if (out and out[-1][1] <= start and end - out[-1][0] <= max_len
                 and text[out[-1][1]:start].strip() == ""):
             out[-1] = (out[-1][0], end)  # a stray closing mark belongs to the sentence before it, within the limit
