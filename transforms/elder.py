@@ -605,6 +605,9 @@ def tie_choice_labels(root: lxml.html.HtmlElement, ctx: Context) -> None:
 _DATE = re.compile(
     r"^\s*[\[(（【]?\s*\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?\s*[\])）】]?\s*$"
 )
+# Characters of the shortest text _DATE matches (2021-1-2): a shorter one (most of a pasted report's runs of text
+# are a character or two) is ruled out by its length, far cheaper than a call of the regular expression.
+_SHORTEST_DATE = 8
 _BLOCK_HOSTS = ("div", "section", "article", "center")  # and a layout table's td and th
 _DATE_HOSTS = frozenset({"span", "em", "i", "font", "b", "small", "div", "p", "time", "strong", "label"})
 _LONG_TEXT = 40  # characters of a block's own text that make it running text
@@ -652,13 +655,14 @@ def mark_text_blocks(root: lxml.html.HtmlElement, ctx: Context) -> None:
         if len(own.strip()) >= _LONG_TEXT and _add_class(el, "em-text"):
             texts += 1
     for el in date_hosts:  # (each reading of .text or .tail makes a new string: each is read once)
-        if len(el) == 0 and (text := el.text) and _DATE.match(text) and el.get("data-eldermode") is None:
+        if (len(el) == 0 and len(text := el.text or "") >= _SHORTEST_DATE and _DATE.match(text)
+                and el.get("data-eldermode") is None):
             parent = el.getparent()
             # a link of the page's own beside it: eldermode's toolbar (added later, there on a second pass) does not count
             if parent is not None and _has_own_link(parent) and _add_class(el, "em-date"):
                 dates += 1
     for el in links:
-        if (tail := el.tail) and el.get("data-eldermode") is None and _DATE.match(tail):
+        if len(tail := el.tail or "") >= _SHORTEST_DATE and el.get("data-eldermode") is None and _DATE.match(tail):
             # <li><a>标题</a>2021-01-26</li>: the date is loose text after the link.
             span = el.makeelement("span", {"class": "em-date"})
             span.text, el.tail = tail, None
