@@ -329,14 +329,15 @@ def _wrap(block, lang: str, texts: list[str]) -> int:
         block.set("data-em-seg", numbers[0])
         return 1
     offset = 0
+    first = 0  # the first sentence that does not end before this piece
     for el, where, string in pieces:
         start, end = offset, offset + len(string)
         offset = end
-        if where == "br":
-            continue
-        parts = _split_piece(string, start, spans)
-        if len(parts) == 1 and parts[0][1] is None:
-            continue
+        while first < len(spans) and spans[first][1] <= start:
+            first += 1
+        if where == "br" or first == len(spans) or spans[first][0] >= end:
+            continue  # (no sentence in this piece)
+        parts = _split_piece(string, start, spans, first)
         made = []
         for part, index in parts:
             if index is None:
@@ -349,17 +350,21 @@ def _wrap(block, lang: str, texts: list[str]) -> int:
     return len(spans)
 
 
-def _split_piece(string: str, start: int, spans) -> list[tuple[str, int | None]]:
-    """``string`` (at ``start`` in the block's text) cut into (text, sentence index or None) runs."""
+def _split_piece(string: str, start: int, spans, first: int) -> list[tuple[str, int | None]]:
+    """``string`` (at ``start`` in the block's text) cut into (text, sentence index or None) runs;
+    ``spans[first]`` is the first sentence that ends inside it or after it, and starts before its end."""
     parts: list[tuple[str, int | None]] = []
+    end = start + len(string)
     pos = 0
-    for index, (s, e) in enumerate(spans):
-        a, b = max(s - start, 0), min(e - start, len(string))
-        if b <= a or b <= pos:
-            continue
+    for index in range(first, len(spans)):
+        s, e = spans[index]
+        if s >= end:
+            break
+        a = s - start if s > start else 0
+        b = e - start if e < end else len(string)
         if a > pos:
             parts.append((string[pos:a], None))
-        parts.append((string[max(a, pos):b], index))
+        parts.append((string[a:b], index))
         pos = b
     if pos < len(string):
         parts.append((string[pos:], None))
