@@ -128,7 +128,10 @@ def _flatten(parent) -> Iterator:
 
 
 def _row_view(tr) -> RowView:
-    cells = []
+    cells = list(tr.iterchildren("td"))
+    if len(cells) == len(tr):  # the common row, td only: its children matched in C, not read one by one
+        return RowView(tr, cells, True)
+    cells = []  # th, comments, wrappers or odd tags among them
     th = False
     for child in tr:
         tag = child.tag
