@@ -149,9 +149,7 @@ def is_ci() -> bool:
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago (prefer passing a bound socket where you can)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def free_ports(count: int) -> list[int]:

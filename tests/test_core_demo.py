@@ -18,7 +18,8 @@ PAGES = ["/", "/list.html", "/report-2020.html", "/report-2020-gbk.html"]
 def demo(run_process):
     port, site_port = support.free_ports(2)
     base = f"http://127.0.0.1:{port}"
-    proc = run_process(["eldermode", "demo", "--port", str(port), "--site-port", str(site_port)], ready_url=base + "/__eldermode/health")
+    proc = run_process(["eldermode", "demo", "--port", str(port), "--site-port", str(site_port)],
+                       ready_url=base + "/__eldermode/health")
     deadline = time.monotonic() + 10
     while "Ctrl+C" not in proc.output() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -34,7 +35,7 @@ def test_a_busy_port_stops_the_demo_with_a_message():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        (site_port,) = support.free_ports(1)
+        site_port = support.free_port()
         result = subprocess.run([str(Path(sys.executable).with_name("eldermode")), "demo", "--port", str(port),
                                  "--site-port", str(site_port)], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

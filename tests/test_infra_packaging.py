@@ -57,8 +57,9 @@ def test_the_wheel_is_what_runs(installed, tmp_path):
 def test_demo_runs_from_the_wheel(installed, tmp_path, run_process):
     port, site_port = support.free_ports(2)
     base = f"http://127.0.0.1:{port}"
-    proc = run_process([str(installed / "eldermode"), "demo", "--port", str(port), "--site-port", str(site_port)], base + "/__eldermode/health",
-                       cwd=tmp_path, env={"ELDERMODE_CACHE_DIR": str(tmp_path / "cache")}, timeout=30)
+    proc = run_process([str(installed / "eldermode"), "demo", "--port", str(port), "--site-port", str(site_port)],
+                       base + "/__eldermode/health", cwd=tmp_path,
+                       env={"ELDERMODE_CACHE_DIR": str(tmp_path / "cache")}, timeout=30)
     deadline = time.monotonic() + 10
     while "Ctrl+C" not in proc.output() and time.monotonic() < deadline:
         time.sleep(0.05)
