@@ -187,8 +187,8 @@ def parse_document(body: bytes, content_type: str | None = None) -> Document:
         text = text[1:]
         exact = False
     # lxml refuses str input that still declares an encoding.
-    if _XML_DECLARATION.match(text):
-        text = _XML_DECLARATION.sub("", text, count=1)
+    text, declared = _XML_DECLARATION.subn("", text, count=1)
+    if declared:
         exact = False
     if _looks_binary(text):
         raise NotHTML("binary content labelled as HTML")
