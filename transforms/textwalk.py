@@ -98,7 +98,9 @@ def walk(
     # (each reading of .text or .tail makes a new string: each is read once)
     if (text := el.text) and el.tag not in skip:
         yield el, "text", text
-    stack: list[tuple] = [(iter(el), None)]
+    # Children as lists (``el[:]``, one call in C) rather than lxml's child iterators, whose making costs
+    # as much as the list; an element without children is done where it is met, never stacked.
+    stack: list[tuple] = [(iter(el[:]), None)]
     while stack:
         children, owner = stack[-1]
         child = next(children, None)
@@ -117,12 +119,16 @@ def walk(
             elif images and tag == "img":
                 yield child, "img", child.get("alt") or ""
             else:
-                if blocks is not None and tag in blocks:
+                block = blocks is not None and tag in blocks
+                if block:
                     yield child, "open", "\n"
                 if text := child.text:
                     yield child, "text", text
-                stack.append((iter(child), child))
-                continue
+                if len(child):
+                    stack.append((iter(child[:]), child))
+                    continue
+                if block:
+                    yield child, "close", "\n"
         if tail := child.tail:
             yield child, "tail", tail
 
