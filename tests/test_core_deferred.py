@@ -86,3 +86,14 @@ def test_elder_and_access_pages_rewritten_twice_are_the_same():
     for mode in ("access", "elder"):
         once = rewrite_page(PAGE.encode(), "text/html", ctx_for(mode))
         assert rewrite_page(once, "text/html; charset=utf-8", ctx_for(mode)) == once
+
+
+def test_elder_cards_are_written_from_their_bytes():
+    ctx = ctx_for("elder")
+    doc = transform_document(PAGE.encode(), "text/html", ctx)
+    (box,) = doc.root.xpath("//div[@data-eldermode='table-cards']")
+    assert box.get("role") == "region" and box[-1].tag is etree.Comment  # the box itself is in the tree, its cards not
+    out = lxml.html.document_fromstring(serialize_document(doc).decode("utf-8"))
+    (box,) = out.xpath("//div[@data-eldermode='table-cards']")
+    assert [p.text for p in box.iter("p") if p.get("class") == "em-card-head"] == [f"项目{i}" for i in range(4)]
+    assert [dd.text for dd in box.iter("dd")][:2] == ["0", "a&b<c> 0"]

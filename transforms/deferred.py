@@ -89,6 +89,9 @@ def materialize(el, ctx) -> list:
         if parent is None:
             continue
         wrapper = parse_element(b"<div>" + store.markups[store.index_of(node)] + b"</div>")
+        for made in wrapper.iter():
+            if made.text is None and len(made) == 0:
+                made.text = ""  # (libxml2 writes the end tag of an empty <p>, <dt>, <li> only after a text node)
         children = list(wrapper)
         at = parent.index(node)
         tail = node.tail
