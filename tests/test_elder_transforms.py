@@ -316,20 +316,23 @@ def test_a_stylesheet_href_that_cannot_be_parsed_is_skipped_not_fatal():
 
 
 def test_a_cell_longer_than_libxml2s_text_limit_keeps_its_table_cards():
-    # The cards are parsed from markup; libxml2 refuses a text node past 10 MB of UTF-8 unless told otherwise.
+    # The cards are written as markup; libxml2 refuses a text node past 10 MB of UTF-8 unless told otherwise.
     # A table whose one cell holds a pasted document (3.4 million characters, 10.2 MB) still gets its cards,
     # each value on its card whole.
     from eldermode.transforms import tables
     from eldermode.transforms.document import parse_document
     from eldermode.transforms.elder import table_cards
+    from eldermode.transforms.deferred import materialize
     from eldermode.transforms.pipeline import run_steps
 
     long_value = "数" * 3_400_000
     doc = parse_document(("<html lang=zh-CN><body><table><tr><th>项目</th><th>说明</th></tr>"
                           f"<tr><th>甲</th><td>{long_value}</td></tr><tr><th>乙</th><td>2</td></tr>"
                           "</table></body></html>").encode(), "text/html")
-    run_steps(doc.root, ctx_for("elder"), (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
-                                           ("table-cards", table_cards)))
+    ctx = ctx_for("elder")
+    run_steps(doc.root, ctx, (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
+                              ("table-cards", table_cards)))
+    materialize(doc.root, ctx)  # (the cards' markup is kept as bytes until the page is written: parsed here)
     cards = doc.root.find(".//div[@data-eldermode='table-cards']")
     assert cards is not None
     assert [card.findtext("p") for card in cards.iter("div") if card.get("class") == "em-card"] == ["甲", "乙"]
@@ -339,11 +342,12 @@ def test_a_cell_longer_than_libxml2s_text_limit_keeps_its_table_cards():
 
 
 def test_table_cards_show_markup_characters_in_headers_and_values_as_text():
-    # The cards are parsed from markup: a header or value holding "<", "&", ">" or a carriage return is its text on
+    # The cards are written as markup: a header or value holding "<", "&", ">" or a carriage return is its text on
     # the card, never an element or an entity.
     from eldermode.transforms import tables
     from eldermode.transforms.document import parse_document
     from eldermode.transforms.elder import table_cards
+    from eldermode.transforms.deferred import materialize
     from eldermode.transforms.pipeline import run_steps
 
     doc = parse_document(("<html lang=zh-CN><body><table><tr><th>项目</th><th>A&amp;B &lt;i&gt;</th>"
@@ -352,8 +356,10 @@ def test_table_cards_show_markup_characters_in_headers_and_values_as_text():
                           "<tr><th>乙</th><td>2</td><td>3</td></tr></table></body></html>").encode(), "text/html")
     # (parsing reads a referenced CR as the LF browsers see, so the CR a later edit could leave is put in by hand)
     doc.root.find(".//th[@abbr]").set("abbr", "金\r额")
-    run_steps(doc.root, ctx_for("elder"), (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
-                                           ("table-cards", table_cards)))
+    ctx = ctx_for("elder")
+    run_steps(doc.root, ctx, (("tables", tables.annotate_tables), ("table-scroll", wrap_tables),
+                              ("table-cards", table_cards)))
+    materialize(doc.root, ctx)  # (the cards' markup is kept as bytes until the page is written: parsed here)
     cards = doc.root.find(".//div[@data-eldermode='table-cards']")
     assert [el.tag for el in cards.iter()].count("script") == 0
     assert [p.text for p in cards.iter("p") if p.get("class") == "em-card-head"] == ["<script>x()</script>", "乙"]

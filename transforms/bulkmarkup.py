@@ -1,9 +1,10 @@
-"""Thousands of new elements at once (a data table's reading cards): written as markup and parsed by libxml2.
+"""Thousands of new elements at once (a table's linear reading and cards): written as UTF-8 markup, parsed by libxml2 when needed.
 
-Made one by one from Python, each element costs a call into lxml, a Python proxy object made and
-freed, and a second call to set its text (about 5,500 instructions for a short ``<dd>``); parsed,
-about 3,000, and no Python object but the root. The tree parsed is the one the one-by-one calls
-would have made: same tags, attributes and text nodes (an empty text aside: see :func:`parse_element`).
+The markup is kept as bytes until the page is written (transforms/deferred.py); parsed only for a reader that
+needs the elements. Made one by one from Python, each element costs a call into lxml, a Python proxy object made
+and freed, and a second call to set its text (about 5,500 instructions for a short ``<dd>``); parsed, about 3,000,
+and no Python object but the root. The tree parsed is the one the one-by-one calls would have made: same tags,
+attributes and text nodes (an empty text aside: see :func:`parse_element`).
 Not for long CJK texts: libxml2 decodes those character by character, dearer than lxml's setter.
 """
 

@@ -168,6 +168,9 @@ class Document:
     # reuses a live proxy instead of making one each time a walk meets an element, and the
     # pipeline walks the page some twenty times (10 % of a table page's rewrite).
     proxies: list = field(default_factory=list, repr=False)
+    # The markup generated steps left as bytes, put in the page as it is written (transforms/deferred.py): a
+    # Deferred, set by the pipeline (transform_document) when a step wrote some, else None.
+    deferred: object = field(default=None, repr=False)
 
 
 def parse_document(body: bytes, content_type: str | None = None) -> Document:
@@ -350,6 +353,8 @@ def serialize_document(doc: Document) -> bytes:
     body = etree.tostring(doc.root, encoding="utf-8", method="html", doctype=doc.doctype or None)
     if _META_CONTENT_TYPE in body:
         body = _REMOVE_META_CONTENT_TYPE.sub(b"", body)
+    if doc.deferred is not None:
+        body = doc.deferred.expand(body)
     return body
 
 

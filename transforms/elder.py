@@ -31,7 +31,8 @@ from . import Context
 from .urls import join_url, split_url
 from .css import scaled_font_size, split_declarations
 from .markup import record_generated, without_generated
-from .bulkmarkup import escaper, parse_element, utf8
+from .bulkmarkup import escaper, utf8
+from .deferred import defer
 
 __all__ = [
     "allow_zoom",
@@ -379,7 +380,7 @@ def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
         parent = wrapper.getparent()
         if parent is None or parent.get("data-eldermode") == "table-grid":
             continue  # done already
-        cards = _cards(wrapper, reading, words)
+        cards = _cards(root, ctx, wrapper, reading, words)
         if cards is None:
             continue
         grid = wrapper.makeelement("details", {"class": "em-table-grid", "data-eldermode": "table-grid"})
@@ -407,11 +408,12 @@ def table_cards(root: lxml.html.HtmlElement, ctx: Context) -> None:
         ctx.report.note("tables", "added reading cards", str(made))
 
 
-def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
-    # The cards are written as markup and parsed in one go: thousands of elements, made one by one they
-    # were the step's cost. Every text of a card (header texts, values) is in one of the reading's
-    # sentences (read() writes each cell's row path, column path and value into its sentence), so the
-    # sentences tell whether any needs escaping.
+def _cards(root, ctx: Context, wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
+    # The cards are written as markup and kept as bytes until the page is written (transforms/deferred.py: the
+    # box holds a stand-in for them): thousands of elements, made one by one they were the step's cost, and
+    # parsed, every later step's set-aside and the serialiser walked them. Every text of a card (header texts,
+    # values) is in one of the reading's sentences (read() writes each cell's row path, column path and value
+    # into its sentence), so the sentences tell whether any needs escaping.
     # The cells as five parallel lists, and the markup written a grid row at a time by calls into C
     # (slices, join): a Python loop over thousands of cells cost a third of the step.
     rows, cols, values, ys, xs = fields = reading.cell_fields()  # (no CellReading made a cell)
@@ -454,12 +456,10 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
     if reading.caption:
         caption = etree.SubElement(box, "p", {"class": "em-cards-caption"})
         caption.text = reading.caption
-    markup = [b"<div>"]
+    markup = []
     write = markup.append
-    heads = []
     for key, parts in cards.items():
         head = glue.join(key)
-        heads.append(head)
         write(f'<div class="em-card"><p class="em-card-head">{esc(head)}</p><dl>'.encode())
         for part in parts:
             # (a part is a slice of the cells or, on the rare card whose cells had to be sorted, their indices)
@@ -478,14 +478,9 @@ def _cards(wrapper: lxml.html.HtmlElement, reading, words: dict[str, str]):
             markup += cells
             write(b"</dd>")
         write(b"</dl></div>")
-    write(b"</div>")
-    built = parse_element(b"".join(markup))
-    if b"<dt></dt><dd>" in opening.values() or "" in heads:
-        # An empty text set from Python is an empty text node; the parser makes none: put them back.
-        for el in built.iter("p", "dt"):
-            if el.text is None:
-                el.text = ""
-    box.extend(built)
+    # (An empty head or column path is written <p …></p>, <dt></dt>: the end tags libxml2 writes for the empty
+    # text the elements once had.)
+    defer(root, ctx, box, b"".join(markup))
     return box
 
 

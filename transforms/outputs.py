@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import Context
+from .deferred import materialize
 from .document import serialize_document
 from .pipeline import transform_document
 from .tables import TableReading
@@ -45,6 +46,7 @@ def page_text_view(body: bytes, content_type: str | None, ctx: Context, visitor=
     as UTF-8 HTML bytes, in the ``visitor``'s size and colours (a Profile, or None)."""
     doc = transform_document(body, content_type, ctx)
     ctx.data["visitor"] = visitor
+    materialize(doc.root, ctx)  # the view copies the tables' readings whole: their items as elements
     doc.root = build_text_view(doc.root, ctx)
     doc.doctype = "<!DOCTYPE html>"
     return serialize_document(doc)

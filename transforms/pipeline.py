@@ -13,6 +13,7 @@ from . import (
     Context, Step, TransformError, ariafix, assets, duplicates, elder, focus, headings, images, landmarks, language,
     links, listfix, modebar, names, overrides, quiet, speech, tables, toolbar,
 )
+from .deferred import deferred_of
 from .document import Document, parse_document, serialize_document
 
 __all__ = ["PIPELINES", "rewrite_page", "run_steps", "transform_document"]
@@ -123,6 +124,7 @@ def transform_document(body: bytes, content_type: str | None, ctx: Context,
             continue
         break
     ctx.skipped = skipped
+    doc.deferred = deferred_of(ctx, doc.root)  # (the bytes the stand-ins in the tree are written as)
     for name in skipped:
         ctx.report.note("pipeline", "step failed and was skipped", name)
     return doc

@@ -33,11 +33,13 @@ import re
 from urllib.parse import quote
 
 import lxml.html
+from lxml import etree
 
 from eldermode.voices.text import MAX_SEGMENT, sentence_spans, speech_lang
 
 from . import Context
 from .assets import link_asset
+from .deferred import deferred_of, materialize
 from .pagemodel import direct_text_size, page_model
 from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED, compact
 from .textwalk import walk as walk_text
@@ -191,21 +193,23 @@ def _linear_readings(root) -> list:
     return [d for d in root.iter("details") if d.get("data-eldermode") == READING]
 
 
-def _mark_readings(root, lang: str, texts: list[str], models: list) -> int:
+def _mark_readings(root, lang: str, texts: list[str], models: list, ctx: Context) -> int:
     """Number the items of the tables' linear readings (``data-em-seg-from`` on each reading); items marked.
 
     An item's text is appended to ``texts`` as it stands; one longer than a piece may be gets ""
     in its slot (never asked for) and is wrapped in sentence spans numbered after every reading's items.
     A reading the tables step wrote on this rewrite (``models``: its TableReadings) has its list items'
     texts taken from its model, as it wrote them; others (a page rewritten twice) are read from the tree.
+    (The tables step writes a reading's items as bytes, a stand-in in the tree: transforms/deferred.py.)
     """
     written = {model.details: model for model in models if model.details is not None}
     long_items = []
     count = 0
     for reading in _linear_readings(root):
         model = written.get(reading)
-        read = _written_items(reading, model) if model is not None else None
+        read = _written_items(reading, model, ctx) if model is not None else None
         if read is None:
+            materialize(reading, ctx)  # (a reading of another shape: its items read from the tree, as elements)
             items = list(reading.iter("p", "li"))  # (the <summary> is a control, not read)
             raw = [(item.text or "") if len(item) == 0 else item.text_content() for item in items]
         else:
@@ -223,22 +227,33 @@ def _mark_readings(root, lang: str, texts: list[str], models: list) -> int:
     return count
 
 
-def _written_items(reading, model):
+def _written_items(reading, model, ctx: Context):
     """(items, their texts) of a linear reading as the tables step wrote it — ``<summary>``, the ``<p>`` notes,
     then an ``<ol>`` of one ``<li>`` per sentence of ``model.texts`` — without reading the ~5,000 list items
     back. No later step edits a reading's items (those that edit text set eldermode's generated blocks aside);
     one that did would leave those items' marks unverifiable, never the server speaking what it did not sign.
     The items come as an iterator, walked only when one is too long for one piece; None when the reading has
-    another shape.
+    another shape. The tables step leaves the ``<ol>`` as bytes, a stand-in in the tree (transforms/deferred.py):
+    its items are then parsed into the tree only when the iterator is walked.
     """
     if len(reading) == 0:
         return None
     *head, listed = reading
-    if listed.tag != "ol" or len(listed) != len(model.texts) or any(
-            el.tag not in ("summary", "p") or len(el) for el in head):
+    if any(el.tag not in ("summary", "p") or len(el) for el in head):
+        return None
+    if listed.tag is etree.Comment:
+        if (store := deferred_of(ctx, reading)) is None or store.index_of(listed) is None:
+            return None
+        listed = _parsed_list(listed, ctx)
+    elif listed.tag != "ol" or len(listed) != len(model.texts):
         return None
     notes = [el for el in head if el.tag == "p"]
     return itertools.chain(notes, listed), [el.text or "" for el in notes] + model.texts
+
+
+def _parsed_list(stand_in, ctx: Context):
+    """The items of the ``<ol>`` ``stand_in`` stands for, parsed into the tree in its place when first asked for."""
+    yield from materialize(stand_in, ctx)[0]
 
 
 def _all_speakable(raw: list[str]) -> list[str]:
@@ -413,7 +428,7 @@ def prepare_speech(root: lxml.html.HtmlElement, ctx: Context) -> None:
         _wrap(block, lang, texts)
     sentences = len(texts)
     ctx.data["speech.sentences"], ctx.data["speech.lang"] = texts[:], lang  # (what eldermode speak reads)
-    tables = _mark_readings(root, lang, texts, ctx.data.get("tables") or [])
+    tables = _mark_readings(root, lang, texts, ctx.data.get("tables") or [], ctx)
     if not any(texts):
         ctx.report.note("speech", "no article text found", "no 朗读 controls added")
         return

@@ -9,9 +9,10 @@ carries it to :mod:`.annotate`.
 from __future__ import annotations
 
 import lxml.html
-from lxml import etree
 
 from .. import Context
+from ..bulkmarkup import escaper, utf8
+from ..deferred import defer
 from ..markup import begin_generated, record_generated
 from .annotate import Ids, add_caption, annotate
 from .caption import caption_from_page, previous_element
@@ -159,8 +160,8 @@ def _described_by(table_el, lookup) -> str:
 # ----------------------------------------------------------------------------- in-page view and transform
 
 
-def _reading_details(table_el, reading: TableReading, lang: str):
-    labels = labels_for(lang)
+def _reading_details(root, ctx: Context, table_el, reading: TableReading):
+    labels = labels_for(ctx.lang)
     details = table_el.makeelement("details", {"class": "em-table-reading", MARK: READING})
     summary = details.makeelement("summary", {})
     summary.text = labels["details"].format(caption=reading.caption or labels["table"].format(n=reading.index + 1))
@@ -172,10 +173,11 @@ def _reading_details(table_el, reading: TableReading, lang: str):
         note = details.makeelement("p", {})
         note.text = labels["note"].format(note=reading.description)
         details.append(note)
-    ol = etree.SubElement(details, "ol")
-    sub = etree.SubElement
-    for text in reading.texts:
-        sub(ol, "li").text = text
+    # The <ol> of an item a cell is written as bytes, never as elements (transforms/deferred.py): the tree holds
+    # a stand-in for it. (An empty item is written <li></li>, as serialize_document has libxml2 write one.)
+    esc = escaper(reading.texts)
+    texts = reading.texts if esc is str else list(map(esc, reading.texts))
+    defer(root, ctx, details, b"<ol><li>" + b"</li><li>".join(utf8(texts)) + b"</li></ol>")
     return details
 
 
@@ -206,7 +208,7 @@ def annotate_tables(root: lxml.html.HtmlElement, ctx: Context) -> None:
         table_el = reading.parts[-1] if reading.parts else reading.element  # the linear view follows the last part
         if table_el is None or not reading.texts or _has_reading_after(table_el):
             continue
-        details = reading.details = _reading_details(table_el, reading, ctx.lang)
+        details = reading.details = _reading_details(root, ctx, table_el, reading)
         anchor = table_el
         parent = table_el.getparent()
         if parent is not None and parent.get(MARK) == "table-scroll":
