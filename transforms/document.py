@@ -336,7 +336,11 @@ _REMOVE_META_CONTENT_TYPE = re.compile(re.escape(_META_CONTENT_TYPE) + rb"[^>]*>
 
 
 def serialize_document(doc: Document) -> bytes:
-    """UTF-8 bytes of the page, with its doctype and a meta charset that says UTF-8."""
+    """UTF-8 bytes of the page, with its doctype and a meta charset that says UTF-8.
+
+    A tree the steps ran on holds stand-ins for the markup they kept as bytes: ``doc.deferred`` must then be set
+    (pipeline.transform_document sets it), or the stand-ins are written as the comments they are.
+    """
     set_meta_charset_utf8(doc.root)
     if _ANY_EMPTY_ITEM(doc.root):
         for item in _EMPTY_ITEMS(doc.root):
