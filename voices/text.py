@@ -80,11 +80,9 @@ def sentence_spans(text: str, max_len: int = MAX_SEGMENT, lang: str = "zh") -> l
     spans: list[tuple[int, int]] = []
     start = 0
     for m in (_BREAKS_EN if lang == "en" else _BREAKS).finditer(text):
-        if m.group()[0] in "\r\n":
-            _add_trimmed(text, start, m.start(), max_len, spans)
-        else:
-            _add_trimmed(text, start, m.end(), max_len, spans)
-        start = m.end()
+        at, end = m.span()  # (one call; the first character read from the text, not from a copy of the match)
+        _add_trimmed(text, start, at if text[at] in "\r\n" else end, max_len, spans)
+        start = end
     _add_trimmed(text, start, len(text), max_len, spans)
     return spans
 
