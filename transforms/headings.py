@@ -19,7 +19,7 @@ from lxml import etree
 from . import Context
 from .markup import int_attribute
 from .pagemodel import page_model
-from .textwalk import HEADING_LEVEL, compact, squash, text_of
+from .textwalk import HEADING_LEVEL, compact, squash, text_content, text_of
 
 __all__ = ["NUMBERED_RANKS", "ensure_title", "heading_rank", "infer_headings"]
 
@@ -190,7 +190,7 @@ def _logo_heading(model):
             continue
         images = list(a.iter("img"))
         parent = a.getparent()
-        if len(images) != 1 or compact(a.text_content()) or parent is None or parent.tag not in _ROLE_HOSTS:
+        if len(images) != 1 or compact(text_content(a)) or parent is None or parent.tag not in _ROLE_HOSTS:
             continue
         if len(parent) != 1 or compact(parent.text) or compact(a.tail) or parent.get("role"):
             continue
@@ -215,7 +215,7 @@ def _ensure_document_title(root, ctx: Context, h1) -> None:
     if head is None:
         return
     title = head.find("title")
-    if title is not None and squash(title.text_content()):
+    if title is not None and squash(text_content(title)):
         return
     text = text_of(h1) if h1 is not None else page_model(root, ctx).title_text
     if not text:
@@ -313,7 +313,7 @@ def _scan(el, entries: list) -> None:
 
 
 def _heading_candidate(el) -> tuple[int, str] | None:
-    raw = el.text_content()  # in C: rules out long paragraphs and unnumbered lines cheaply
+    raw = text_content(el)  # in C: rules out long paragraphs and unnumbered lines cheaply
     if len(raw) > 8 * _MAX_BOLD_HEADING or heading_rank(raw.lstrip(" \t\r\n\u00a0\u3000")) is None:
         return None
     text = compact(text_of(el))

@@ -20,7 +20,7 @@ from lxml import etree
 from . import Context
 from .markup import describe, key_of, without_generated
 from .pagemodel import PageModel, page_model
-from .textwalk import compact, has_text
+from .textwalk import compact, has_text, text_content
 from .tree import lowest_common_ancestor, precedes
 from .uitext import ui
 
@@ -300,7 +300,7 @@ def _count_outside(el, marks: set, holders: set) -> int:
             continue
         if child in holders:
             total += _count_outside(child, marks, holders)
-        elif has_text(child.text_content()) or next(child.iter(*_CONTENT_TAGS), None) is not None:
+        elif has_text(text_content(child)) or next(child.iter(*_CONTENT_TAGS), None) is not None:
             total += 1
     return total
 
@@ -366,7 +366,7 @@ def _text_breadcrumbs(model: PageModel, taken) -> list:
                 head += (child.text or "") + (child.tail or "")
         if not any(word in head for word in _BREADCRUMB_TEXT):
             continue
-        if el in taken or not any(True for _ in el.iter("a")) or len(compact(el.text_content())) > 200:
+        if el in taken or not any(True for _ in el.iter("a")) or len(compact(text_content(el))) > 200:
             continue
         found.append(el)
     return found
@@ -422,7 +422,7 @@ def _title_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
         block = block.getparent()
     if block is None or block.tag in ("body", "html"):
         return None
-    if compact(block.text_content()) == compact(title.text_content()) and not any(
+    if compact(text_content(block)) == compact(text_content(title)) and not any(
             el is not title and not _contains(title, el) for el in block.iter(*_CONTENT_TAGS)):
         return None  # the title alone: no article around it
     chrome = [el for kind in ("banner", "contentinfo", "topbar") for el in candidates.get(kind, [])] + [
@@ -488,7 +488,7 @@ def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
         node = best  # a wrapper around the whole page: its parts are the blocks
     else:
         return None
-    if best is None or len(compact(best.text_content())) < 20 or any(_contains(best, c) for c in top_chrome):
+    if best is None or len(compact(text_content(best))) < 20 or any(_contains(best, c) for c in top_chrome):
         return None
     for el, key in model.keyed:
         if _CONTENT_BLOCK_KEY.search(key) and _contains(best, el) and el.tag in _ROLE_HOSTS:
@@ -500,8 +500,8 @@ def _main_block(model: PageModel, candidates) -> lxml.html.HtmlElement | None:
 def _prose_size(el) -> float:
     """Text weighed by its link density, as content extractors do: words outside links count in full,
     link words a third (a menu is all links; a list of news titles still counts for something)."""
-    total = len(compact(el.text_content()))
-    links = sum(len(compact(a.text_content())) for a in el.iter("a"))
+    total = len(compact(text_content(el)))
+    links = sum(len(compact(text_content(a))) for a in el.iter("a"))
     return total - links + links / 3
 
 
@@ -531,7 +531,7 @@ def _bands_before(body, main) -> list:
                 break
             if not isinstance(child.tag, str) or child.tag in _NO_CONTENT or child.get("data-eldermode"):
                 continue
-            if has_text(child.text_content()) or next(child.iter("img"), None) is not None:
+            if has_text(text_content(child)) or next(child.iter("img"), None) is not None:
                 bands.append(child)
         if inner is None:
             return bands
@@ -543,7 +543,7 @@ def _banner_band(bands: list, model: PageModel):
     """The site's masthead recognised by what it holds, whatever its class: the first band of the page
     when it is a picture or the site's name with little else (no menu of links)."""
     for band in bands[:1]:
-        text = compact(band.text_content())
+        text = compact(text_content(band))
         links = sum(1 for _ in band.iter("a"))
         has_picture = next(band.iter("img", "svg"), None) is not None
         names_site = bool(model.site_name) and compact(model.site_name) in text
@@ -555,7 +555,7 @@ def _banner_band(bands: list, model: PageModel):
 
 def _menu_band(band) -> bool:
     """A band of several short links near the top of the page: the site's menu, whatever its class."""
-    texts = [compact(a.text_content()) for a in band.iter("a") if (a.get("href") or "").strip()]
+    texts = [compact(text_content(a)) for a in band.iter("a") if (a.get("href") or "").strip()]
     texts = [t for t in texts if t]
     return len(texts) >= 4 and _link_dense(band) and sum(map(len, texts)) / len(texts) <= 8
 
@@ -573,10 +573,10 @@ def _link_dense(el) -> bool:
     link_text = 0
     for a in el.iter("a"):
         links += 1
-        link_text += len(compact(a.text_content())) or 2  # an icon link still counts
+        link_text += len(compact(text_content(a))) or 2  # an icon link still counts
     if links < 2:
         return False
-    total = len(compact(el.text_content()))
+    total = len(compact(text_content(el)))
     return total == 0 or link_text / max(total, 1) >= 0.5
 
 
@@ -673,4 +673,4 @@ def _has_own_skip_link(body) -> bool:
     if not found:
         return False
     href = found[0].get("href") or ""
-    return href.startswith("#") and len(href) > 1 and any(w in found[0].text_content().lower() for w in _SKIP_WORDS)
+    return href.startswith("#") and len(href) > 1 and any(w in text_content(found[0]).lower() for w in _SKIP_WORDS)

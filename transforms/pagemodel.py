@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import Context
 from .markup import key_of, without_generated
-from .textwalk import compact, squash
+from .textwalk import compact, squash, text_content
 from .tree import levels_apart, precedes
 
 __all__ = ["PageModel", "direct_text_size", "page_model"]
@@ -199,7 +199,7 @@ def _document_titles(root) -> tuple[str, str, tuple[str, ...]]:
                 site = squash(meta.get("content"))
         t = head.find("title")
         if t is not None:
-            title_text = squash(t.text_content())
+            title_text = squash(text_content(t))
     if title_text:
         parts = [p for p in _TITLE_SEPARATORS.split(title_text) if p]
         if not article and parts:
@@ -226,7 +226,7 @@ def _find_content(model: PageModel, paragraphs: list) -> lxml.html.HtmlElement |
     several = {parent: ps for parent, ps in groups.items() if len(ps) > 1} or groups
     scores: dict[lxml.html.HtmlElement, int] = {}
     for parent, paragraphs in several.items():
-        size = sum(len(p.text_content()) - _link_text_size(p) for p in paragraphs)
+        size = sum(len(text_content(p)) - _link_text_size(p) for p in paragraphs)
         if size > 0:
             scores[parent] = size
     # Pages without <p>: text directly in divs separated by <br>, or one div per paragraph.
@@ -259,14 +259,14 @@ def direct_text_size(el) -> int:
     size = len(compact(el.text))
     for child in el:
         if child.tag == "span" and child.get("data-em-seg") is not None:
-            size += len(compact(child.text_content()))
+            size += len(compact(text_content(child)))
         if tail := child.tail:
             size += len(compact(tail))
     return size
 
 
 def _link_text_size(el) -> int:
-    return sum(len(a.text_content()) for a in el.iter("a"))
+    return sum(len(text_content(a)) for a in el.iter("a"))
 
 
 def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
@@ -288,7 +288,7 @@ def _find_title(model: PageModel) -> lxml.html.HtmlElement | None:
     for el in candidates:
         if el.get("data-eldermode"):
             continue
-        text = compact(el.text_content())
+        text = compact(text_content(el))
         if not text or len(text) > 120:
             continue
         if el.tag == "div" and any(child.tag in ("div", "ul", "table", "p") for child in el):
@@ -335,17 +335,17 @@ def _title_by_text(content, wanted: str, stated: str):
         if parent is None or parent.tag == "html":
             break
         scope = parent
-        if piece in scope.text_content():
+        if piece in text_content(scope):
             break
     else:
         return None
-    if piece not in scope.text_content():
+    if piece not in text_content(scope):
         return None
     found = None
     for el in _CONTAINS(scope, piece=piece):
         if el.tag not in _LINE_HOSTS or _OURS(el) or any(a.tag in _NOT_TITLE for a in el.iterancestors()):
             continue
-        text = compact(el.text_content())
+        text = compact(text_content(el))
         if not (text == wanted or (wanted in text and len(text) - len(wanted) < 10)):
             continue
         if found is not None and any(a is found for a in el.iterancestors()):

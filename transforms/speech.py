@@ -41,7 +41,7 @@ from . import Context
 from .assets import link_asset
 from .deferred import deferred_of, materialize
 from .pagemodel import direct_text_size, page_model
-from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED, compact
+from .textwalk import BLOCK, CONTROLS, EMBEDDED, GRAPHICS, NOT_RENDERED, compact, text_content
 from .textwalk import walk as walk_text
 
 __all__ = ["collect_segments", "control_name", "page_token", "prepare_speech", "speakable_text"]
@@ -514,7 +514,7 @@ MAX_NAME = 80  # longer "names" are blocks of text wrapped in a link, read as se
 
 def control_name(el) -> str:
     """What 指读 says for a link or button: its aria-label, else its text (speech.js computes the same)."""
-    return speakable_text(el.get("aria-label") or ((el.text or "") if len(el) == 0 else el.text_content()))
+    return speakable_text(el.get("aria-label") or ((el.text or "") if len(el) == 0 else text_content(el)))
 
 
 def _number_control_names(body, texts: list[str]) -> int:
