@@ -92,7 +92,10 @@ _MEDIA_TAGS = ("marquee", "video", "audio", "bgsound", "embed", "iframe")
 # Which names are ad-like is decided once per distinct value (read in C), and only the elements
 # with such a value are fetched: no Python test of each element (hundreds of MsoNormal paragraphs).
 _IDS = etree.XPath("descendant::*/@id")  # (each value knows its element: ids are few on any page)
-_CLASSES = etree.XPath("descendant::*/@class", smart_strings=False)
+# (each distinct value once, picked in C: a report repeats a dozen class strings on hundreds of elements, and a
+# Python string made for each cost more than the test of the few left)
+_CLASSES = etree.XPath("set:distinct(descendant::*/@class)", namespaces={"set": "http://exslt.org/sets"},
+                       smart_strings=False)
 # All the style values as one string, joined in C (EXSLT): the one question asked of them is whether any places
 # an element. (A word across two values only costs the exact test below.)
 _STYLE_TEXT = etree.XPath("str:concat(descendant::*/@style)", namespaces={"str": "http://exslt.org/strings"},
@@ -134,7 +137,7 @@ def _ad_candidates(body) -> list:
     """The elements under ``body`` named like an ad or placed by an inline style, in document order."""
     # (values as plain strings: the memo must not keep a page's tree alive)
     ids = [value for value in _IDS(body) if _named_like_ad(str(value), "")]
-    classes = [value for value in set(_CLASSES(body)) if _named_like_ad("", value)]
+    classes = [value for value in _CLASSES(body) if _named_like_ad("", value)]
     placed = "position" in _STYLE_TEXT(body)
     if not classes and not placed:
         return [value.getparent() for value in ids]  # the common case: no XPath test of every element
