@@ -20,7 +20,7 @@ from lxml import etree
 from . import Context
 from .markup import describe, without_generated
 
-__all__ = ["ARIA_ATTRIBUTES", "ROLES", "group_named_generics", "mend_aria"]
+__all__ = ["ARIA_ATTRIBUTES", "ROLES", "group_named_generics", "mend_aria", "role_ok"]
 
 ARIA_ATTRIBUTES = frozenset({
     "aria-activedescendant", "aria-atomic", "aria-autocomplete", "aria-braillelabel", "aria-brailleroledescription",
@@ -89,13 +89,14 @@ _IDS = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
 _GENERIC = frozenset({"div", "span", "i", "b", "em", "strong", "font", "u", "small", "p", "center"})
 
 
-def _role_ok(token: str) -> bool:
+def role_ok(token: str) -> bool:
+    """Whether ``token`` (lower case) is a role this step keeps."""
     return token in ROLES or token.startswith(_ROLE_PREFIXES)
 
 
 def _first_role(el) -> str:
     for token in (el.get("role") or "").split():
-        if _role_ok(token.lower()):
+        if role_ok(token.lower()):
             return token.lower()
     return ""
 
@@ -136,7 +137,7 @@ def mend_aria(root: lxml.html.HtmlElement, ctx: Context) -> None:
         role = attrib.get("role")
         if role is not None:
             tokens = role.split()
-            valid = [t for t in tokens if _role_ok(t.lower())]
+            valid = [t for t in tokens if role_ok(t.lower())]
             if len(valid) != len(tokens):
                 if valid:
                     attrib["role"] = " ".join(valid)

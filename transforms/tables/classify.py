@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..ariafix import role_ok
 from .common import ANNOTATED, MARK
 from .text import SPACE as _SPACE, cell_text
 
@@ -59,7 +60,8 @@ def classify(table_el, structure) -> Verdict:
     """Data or layout, the way browsers guess it (Firefox/Chromium heuristics, simplified)."""
     if table_el.get(MARK) == ANNOTATED:
         return Verdict("author", "annotated by eldermode")
-    role = (table_el.get("role") or "").strip().lower()
+    # The first role token browsers know (the aria step drops the others, so the next rewrite sees only it).
+    role = next((t for t in (table_el.get("role") or "").lower().split() if role_ok(t)), "")
     if role in ("presentation", "none"):
         return Verdict("layout", f"role={role}")
     if role:

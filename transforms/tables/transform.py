@@ -44,7 +44,7 @@ def read_tables(root, lang: str = "", report=None) -> list[TableReading]:
         structure = table_structure(table_el)
         verdict = classify(table_el, structure)
         if verdict.kind == "layout":
-            if verdict.mark_layout and table_el.get("role") is None:
+            if verdict.mark_layout:  # (classify marks only a table without a role browsers know)
                 table_el.set("role", "presentation")
                 report.note("tables", "marked layout table", f"table {index}: {verdict.reason}")
             continue
